@@ -1,0 +1,40 @@
+# Each target creates .venv on first use, so a fresh clone needs only `make run` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= demo.db
+
+.PHONY: run test stress bench screenshots lint format clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/botui --db $(DEMO_DB) --demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+stress: $(STAMP)
+	$(BIN)/python -m pytest -q -m stress -s
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
+
+clean:
+	rm -rf $(VENV) build dist

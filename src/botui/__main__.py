@@ -1,0 +1,3 @@
+from botui.cli import main
+
+raise SystemExit(main())

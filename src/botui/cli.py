@@ -1,0 +1,141 @@
+"""Argument parsing only: `botui`, `botui demo`, `botui api`, `botui backup`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from typing import Any
+
+from botui import __version__, config
+from botui.domain.errors import BotuiError, storage_error, validation
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _read_payload(text: str | None) -> Any:
+    """The JSON input: the argument, else standard input (an empty one is `{}`)."""
+    if text is None:
+        text = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.buffer.read().decode(
+            "utf-8", errors="strict"
+        )
+    if not text.strip():
+        return {}
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise validation(f"the input is not valid JSON ({exc}); send one JSON object") from None
+
+
+def _fail(error: BotuiError) -> int:
+    sys.stderr.write(json.dumps(error.to_json(), ensure_ascii=True) + "\n")
+    return error.exit_status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="botui", description="Triage backorders.")
+    parser.add_argument("--db", help="database file (default: BOTUI_DB, else the data folder)")
+    parser.add_argument("--demo", action="store_true", help="fill a demo database on first use")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"botui {__version__} (SQLite {sqlite3.sqlite_version})",
+    )
+    commands = parser.add_subparsers(dest="command")
+    demo = commands.add_parser("demo", help="write realistic demo data")
+    demo.add_argument("--db")
+    demo.add_argument("--count", type=int, default=2000, help="backorders to write")
+    demo.add_argument("--seed", type=int, default=7)
+    api = commands.add_parser("api", help="run one action; JSON as argument or on stdin")
+    api.add_argument("action")
+    api.add_argument("json", nargs="?")
+    api.add_argument("--db")
+    backup = commands.add_parser("backup", help="copy the database safely while others write")
+    backup.add_argument("dest")
+    backup.add_argument("--db")
+    return parser
+
+
+def _open_service(db_arg: str | None):
+    from botui.domain.service import Service
+    from botui.store.db import open_database
+
+    return Service(open_database(config.resolve_db_path(db_arg)))
+
+
+def run_api(db_arg: str | None, action: str, text: str | None) -> int:
+    """`botui api`: one action, its answer on stdout, or one JSON error line on stderr."""
+    from botui.domain.service import call
+
+    try:
+        payload = _read_payload(text)
+        service = _open_service(db_arg)
+        answer = call(service, action, payload)
+    except BotuiError as error:
+        return _fail(error)
+    except UnicodeDecodeError:
+        return _fail(validation("the input is not valid UTF-8; send UTF-8 encoded JSON"))
+    except OSError as exc:
+        return _fail(storage_error(f"the database failed: {exc.strerror or exc}"))
+    sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+    return 0
+
+
+def run_demo(db_arg: str | None, count: int, seed: int) -> int:
+    from botui.demo import fill_demo
+
+    if count < 0:
+        return _fail(validation("--count must be 0 or more", "count"))
+    try:
+        service = _open_service(db_arg)
+        summary = fill_demo(service.db, count=count, seed=seed)
+    except BotuiError as error:
+        return _fail(error)
+    sys.stdout.write(summary + "\n")
+    return 0
+
+
+def run_backup(db_arg: str | None, dest: str) -> int:
+    from botui.backup import backup
+
+    try:
+        summary = backup(config.resolve_db_path(db_arg), dest)
+    except BotuiError as error:
+        return _fail(error)
+    sys.stdout.write(summary + "\n")
+    return 0
+
+
+def run_ui(db_arg: str | None, demo: bool) -> int:
+    from botui.tui.app import run_app
+
+    try:
+        service = _open_service(db_arg)
+        if demo:
+            from botui.demo import ensure_demo
+
+            ensure_demo(service.db)
+    except BotuiError as error:
+        sys.stderr.write(f"botui: {error.message}\n")
+        return error.exit_status
+    return run_app(service)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `botui` command."""
+    args = _parser().parse_args(argv)
+    db_arg = getattr(args, "db", None)
+    if args.command == "api":
+        return run_api(db_arg, args.action, args.json)
+    if args.command == "demo":
+        return run_demo(db_arg, args.count, args.seed)
+    if args.command == "backup":
+        return run_backup(db_arg, args.dest)
+    return run_ui(db_arg, args.demo)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The backorder domain: schemas, statuses, allocation and the service. Knows nothing of the UI."""

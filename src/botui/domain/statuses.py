@@ -1,0 +1,61 @@
+"""The status table of the contract: which action may move a backorder from which status."""
+
+from __future__ import annotations
+
+from botui.domain.errors import BotuiError, invalid_transition
+
+OPEN_STATUSES = ("pending", "confirmed", "in-production", "in-transit")
+CLOSED_STATUSES = ("fulfilled", "cancelled")
+PRIORITY_RANK = {"rush": 0, "expedited": 1, "standard": 2}
+PRIORITY_BY_RANK = {rank: name for name, rank in PRIORITY_RANK.items()}
+
+# Statuses that `update` may set, from each status.
+UPDATE_MOVES = {
+    "pending": (),
+    "confirmed": ("in-production", "in-transit"),
+    "in-production": ("in-transit",),
+    "in-transit": (),
+    "fulfilled": (),
+    "cancelled": (),
+}
+# Statuses that have their own action (and side effects): `update` never sets them.
+ACTION_STATUSES = {"confirmed": "confirm", "fulfilled": "fulfill", "cancelled": "cancel"}
+
+
+def is_open(status: str) -> bool:
+    return status in OPEN_STATUSES
+
+
+def check_confirm(backorder_id: str, status: str) -> None:
+    if status != "pending":
+        raise invalid_transition(
+            f"{backorder_id} is {status}; only a pending backorder can be confirmed", "status"
+        )
+
+
+def check_fulfill(backorder_id: str, status: str) -> None:
+    if status == "pending":
+        raise invalid_transition(
+            f"confirm {backorder_id} before fulfilling it (it is still pending)", "status"
+        )
+    if not is_open(status):
+        raise invalid_transition(f"{backorder_id} is {status} and cannot be fulfilled", "status")
+
+
+def check_cancel(backorder_id: str, status: str) -> None:
+    if not is_open(status):
+        raise invalid_transition(f"{backorder_id} is {status} and cannot be cancelled", "status")
+
+
+def check_update_status(backorder_id: str, current: str, wanted: str) -> BotuiError | None:
+    """None if `update` may move current -> wanted, else the refusal to raise."""
+    if wanted in ACTION_STATUSES:
+        return invalid_transition(
+            f"status {wanted} is set by the {ACTION_STATUSES[wanted]} action, not by update",
+            "status",
+        )
+    if wanted in UPDATE_MOVES[current]:
+        return None
+    allowed = UPDATE_MOVES[current]
+    hint = f"it can move to {' or '.join(allowed)}" if allowed else "update cannot change it"
+    return invalid_transition(f"{backorder_id} is {current}: {hint}, not to {wanted}", "status")

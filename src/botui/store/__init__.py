@@ -1,0 +1,1 @@
+"""Storage: the SQLite database, its models and its migrations."""
