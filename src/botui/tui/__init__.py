@@ -1,0 +1,1 @@
+"""The Textual terminal UI: one face of the service, holding no rule of its own."""

@@ -1,0 +1,27 @@
+"""What one action did to one backorder, for toasts and bulk summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one action on one backorder: done, or refused and why."""
+
+    backorder: str
+    ok: bool
+    message: str
+
+
+def summary(action: str, outcomes: list[Outcome]) -> str:
+    """One toast text: how many succeeded, then each refusal with its reason."""
+    done = [o for o in outcomes if o.ok]
+    refused = [o for o in outcomes if not o.ok]
+    if len(outcomes) == 1:
+        return outcomes[0].message
+    lines = [f"{action}: {len(done)} of {len(outcomes)} done"]
+    lines += [f"{o.backorder}: {o.message}" for o in refused[:8]]
+    if len(refused) > 8:
+        lines.append(f"... and {len(refused) - 8} more refused")
+    return "\n".join(lines)
