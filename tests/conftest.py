@@ -1,0 +1,57 @@
+"""Fixtures shared by every test folder: a fresh database and a service on a frozen clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from botui.domain.service import Service
+from botui.store.db import open_database
+
+NOW = 1_790_000_000  # 2026-09-21, fixed so dates and ages never drift between runs
+
+
+@pytest.fixture(autouse=True)
+def _frozen_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs at a fixed time as a fixed actor, whatever the machine says."""
+    monkeypatch.setenv("BOTUI_NOW", str(NOW))
+    monkeypatch.setenv("BOTUI_ACTOR", "tester")
+    monkeypatch.delenv("BOTUI_DB", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "botui.db"
+
+
+@pytest.fixture
+def service(db_path: Path) -> Service:
+    db = open_database(db_path)
+    yield Service(db)
+    db.close()
+
+
+@pytest.fixture
+def refs(service: Service) -> dict[str, str]:
+    """One business, customer (with email and phone), product (no stock) and order."""
+    business = service.create_business({"id": "BIZ-1", "name": "Northwind Outfitters"})
+    customer = service.create_customer(
+        {
+            "id": "CUS-1",
+            "name": "Ada Lovelace",
+            "email": "ada@example.com",
+            "phone": "+44 20 7946 0000",
+        }
+    )
+    product = service.create_product({"id": "PRD-1", "sku": "TENT-2P", "name": "Two-person tent"})
+    order = service.create_order(
+        {"id": "ORD-1", "number": "SO-1001", "customer": customer.id, "business": business.id}
+    )
+    return {
+        "business": business.id,
+        "customer": customer.id,
+        "product": product.id,
+        "order": order.id,
+    }
