@@ -19,8 +19,10 @@ def _reject_constant(name: str) -> Any:
 def _read_payload(text: str | None) -> Any:
     """The JSON input: the argument, else standard input (an empty one is `{}`)."""
     if text is None:
-        text = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.buffer.read().decode(
-            "utf-8", errors="strict"
+        text = (
+            ""
+            if sys.stdin is None or sys.stdin.isatty()
+            else sys.stdin.buffer.read().decode("utf-8", errors="strict")
         )
     if not text.strip():
         return {}
