@@ -47,17 +47,18 @@ def _parser() -> argparse.ArgumentParser:
         version=f"botui {__version__} (SQLite {sqlite3.sqlite_version})",
     )
     commands = parser.add_subparsers(dest="command")
+    # Subcommands' --db default to SUPPRESS so `botui --db X api ...` keeps the top-level X.
     demo = commands.add_parser("demo", help="write realistic demo data")
-    demo.add_argument("--db")
+    demo.add_argument("--db", default=argparse.SUPPRESS)
     demo.add_argument("--count", type=int, default=2000, help="backorders to write")
     demo.add_argument("--seed", type=int, default=7)
     api = commands.add_parser("api", help="run one action; JSON as argument or on stdin")
-    api.add_argument("action")
+    api.add_argument("action", nargs="?")
     api.add_argument("json", nargs="?")
-    api.add_argument("--db")
+    api.add_argument("--db", default=argparse.SUPPRESS)
     backup = commands.add_parser("backup", help="copy the database safely while others write")
     backup.add_argument("dest")
-    backup.add_argument("--db")
+    backup.add_argument("--db", default=argparse.SUPPRESS)
     return parser
 
 
@@ -68,11 +69,12 @@ def _open_service(db_arg: str | None):
     return Service(open_database(config.resolve_db_path(db_arg)))
 
 
-def run_api(db_arg: str | None, action: str, text: str | None) -> int:
+def run_api(db_arg: str | None, action: str | None, text: str | None) -> int:
     """`botui api`: one action, its answer on stdout, or one JSON error line on stderr."""
-    from botui.domain.service import call
+    from botui.domain.service import call, check_action
 
     try:
+        check_action(action)
         payload = _read_payload(text)
         service = _open_service(db_arg)
         answer = call(service, action, payload)
@@ -82,6 +84,10 @@ def run_api(db_arg: str | None, action: str, text: str | None) -> int:
         return _fail(validation("the input is not valid UTF-8; send UTF-8 encoded JSON"))
     except OSError as exc:
         return _fail(storage_error(f"the database failed: {exc.strerror or exc}"))
+    except Exception as exc:  # a bug must still answer in the contract's shape, never a traceback
+        return _fail(
+            storage_error(f"botui failed unexpectedly ({type(exc).__name__}); nothing was saved")
+        )
     sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
     return 0
 
@@ -128,10 +134,23 @@ def run_ui(db_arg: str | None, demo: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `botui` command."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    # parse_known_args: argparse leaves a JSON argument written after `--db PATH` unclaimed.
+    args, extra = parser.parse_known_args(argv)
     db_arg = getattr(args, "db", None)
     if args.command == "api":
+        if len(extra) == 1 and args.json is None and args.action is not None:
+            args.json = extra.pop()
+        if extra:
+            return _fail(
+                validation(
+                    f"unexpected arguments {' '.join(extra)!r}; "
+                    "usage: botui api ACTION [--db PATH] [JSON]"
+                )
+            )
         return run_api(db_arg, args.action, args.json)
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "demo":
         return run_demo(db_arg, args.count, args.seed)
     if args.command == "backup":

@@ -17,7 +17,6 @@ from botui import config
 from botui.domain import convert, schemas, statuses
 from botui.domain.allocation import Grant, allocate, release
 from botui.domain.errors import (
-    BotuiError,
     conflict,
     insufficient_stock,
     invalid_transition,
@@ -945,13 +944,15 @@ ACTIONS: dict[str, str] = {
 }
 
 
+def check_action(action: str | None) -> str:
+    """The Service method of an API action name, or a validation_error listing the actions."""
+    method = ACTIONS.get(action or "")
+    if method is None:
+        what = "give an action" if not action else f"unknown action {action!r}"
+        raise validation(f"{what}; the actions are: {', '.join(ACTIONS)}")
+    return method
+
+
 def call(service: Service, action: str, payload: Any) -> dict[str, Any]:
     """Run one contract action by its API name and return its JSON answer."""
-    method = ACTIONS.get(action)
-    if method is None:
-        raise BotuiError(
-            "validation_error",
-            f"unknown action {action!r}; the actions are: {', '.join(ACTIONS)}",
-            None,
-        )
-    return getattr(service, method)(payload).to_json()
+    return getattr(service, check_action(action))(payload).to_json()
