@@ -34,6 +34,12 @@ def _text(max_length: int, multiline: bool = False) -> Any:
     return Annotated[StrictStr, AfterValidator(lambda v: check_text(v, max_length, multiline))]
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
 def _check_id(value: str) -> str:
     if not ID_PATTERN.fullmatch(value):
         raise ValueError("must be 1 to 64 of the characters A-Z a-z 0-9 _ . -")
@@ -41,7 +47,8 @@ def _check_id(value: str) -> str:
 
 
 RecordId = Annotated[StrictStr, AfterValidator(_check_id)]
-Name = _text(200)
+Name = Annotated[_text(200), AfterValidator(_not_blank)]
+Sku = Annotated[_text(100), AfterValidator(_not_blank)]
 ShortText = _text(100)
 Reason = _text(500, multiline=True)
 Subject = _text(500)
@@ -240,7 +247,7 @@ class CreateCustomer(Input):
 
 class CreateProduct(Input):
     id: RecordId | None = None
-    sku: ShortText
+    sku: Sku
     name: Name
     stock_on_hand: Stock = 0
 

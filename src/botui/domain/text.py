@@ -6,8 +6,10 @@ import re
 
 _BIDI = "\u202a-\u202e\u2066-\u2069"
 _CONTROL = "\x00-\x1f\x7f-\x9f"
-_FORBIDDEN_LINE = re.compile(f"[{_CONTROL}{_BIDI}]")
-_FORBIDDEN_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+# Lone surrogates (from JSON "\\ud800" escapes) cannot be stored as UTF-8 at all.
+_SURROGATE = "\ud800-\udfff"
+_FORBIDDEN_LINE = re.compile(f"[{_CONTROL}{_BIDI}{_SURROGATE}]")
+_FORBIDDEN_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_SURROGATE}]")
 ID_PATTERN = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
 
@@ -20,7 +22,7 @@ def check_text(value: str, max_length: int, multiline: bool = False) -> str:
     if found:
         allowed = " (only newline and tab are allowed)" if multiline else ""
         raise ValueError(
-            f"must not contain control or text-direction characters{allowed}: "
+            f"must not contain control, text-direction or unpaired surrogate characters{allowed}: "
             f"found U+{ord(found.group()):04X} at position {found.start() + 1}"
         )
     return value
