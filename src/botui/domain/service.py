@@ -116,7 +116,8 @@ class Service:
         with translate_errors(self.path):
             yield
 
-    def _event(self, type_: str, backorder: str, actor: str, now: int, **data: Any) -> None:
+    def _event(self, type_: str, backorder: str, actor: str, now: int, /, **data: Any) -> None:
+        """Append one event; positional-only, so `data` may hold any key (`deleted` holds `id`)."""
         Event.insert(
             type=type_, backorder=backorder, at=now, actor=actor, data=convert.dumps(data)
         ).execute()
@@ -430,7 +431,7 @@ class Service:
             last = convert.backorder(row)
             released = row.allocated_quantity if statuses.is_open(row.status) else 0
             Backorder.delete().where(Backorder.seq == row.seq).execute()
-            self._event("deleted", row.id, actor, now, backorder=last.to_json())
+            self._event("deleted", row.id, actor, now, **last.to_json())
             self._release_and_reallocate(row, released, actor, now)
             return last
 
