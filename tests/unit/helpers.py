@@ -1,0 +1,84 @@
+"""Shared helpers of the unit tests: a full dump of the database and refusal checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import peewee
+import pytest
+
+from botui.domain.errors import BotuiError
+from botui.domain.service import Service, call
+
+ANY_FIELD = object()
+
+
+def snapshot_db(db: peewee.Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (the search index and sqlite_sequence too), in a stable order."""
+    tables = [
+        row[0]
+        for row in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).fetchall()
+    ]
+    dump = {}
+    for table in tables:
+        rows = db.execute_sql(f'SELECT * FROM "{table}"').fetchall()
+        dump[table] = sorted(rows, key=repr)
+    return dump
+
+
+def assert_refused(
+    service: Service,
+    action: str,
+    payload: Any,
+    code: str,
+    field: str | None | object = ANY_FIELD,
+    contains: str | None = None,
+) -> BotuiError:
+    """Run `action`, expect the refusal `code` (and `field`), and that no table changed."""
+    before = snapshot_db(service.db)
+    with pytest.raises(BotuiError) as caught:
+        call(service, action, payload)
+    error = caught.value
+    assert error.code == code, error
+    if field is not ANY_FIELD:
+        assert error.field == field, error
+    if contains is not None:
+        assert contains in error.message, error.message
+    assert snapshot_db(service.db) == before, f"{action} was refused but changed the database"
+    return error
+
+
+def new_backorder(service: Service, refs: dict[str, str], **fields: Any) -> dict[str, Any]:
+    """Create a backorder of the reference records (quantity 1, price 1000 unless given)."""
+    payload = {
+        "product": refs["product"],
+        "business": refs["business"],
+        "customer": refs["customer"],
+        "quantity": 1,
+        "price": 1000,
+    }
+    payload.update(fields)
+    return call(service, "create", payload)
+
+
+def events_of(service: Service, backorder: str | None = None, type_: str | None = None) -> list:
+    """The events (as JSON), optionally of one backorder and one type, oldest first."""
+    payload: dict[str, Any] = {"limit": 1000}
+    if backorder is not None:
+        payload["backorder"] = backorder
+    found = call(service, "events", payload)["data"]
+    return [e for e in found if type_ is None or e["type"] == type_]
+
+
+def stock(service: Service, product: str) -> int:
+    """Free units of a product (stockOnHand), read straight from the table."""
+    return service.db.execute_sql(
+        "SELECT stock_on_hand FROM product WHERE id = ?", (product,)
+    ).fetchone()[0]
+
+
+def receive(service: Service, product: str, quantity: int, **fields: Any) -> dict[str, Any]:
+    """Receive `quantity` units of `product`."""
+    return call(service, "receiveInventory", {"product": product, "quantity": quantity, **fields})
