@@ -6,8 +6,9 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import quote
 
 import peewee
 from playhouse.migrations import Runner
@@ -18,7 +19,17 @@ from botui.store.models import database_proxy
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The contract's 10 seconds; BOTUI_BUSY_TIMEOUT_MS shortens it so tests of `busy` stay fast.
 BUSY_TIMEOUT_MS = int(os.environ.get("BOTUI_BUSY_TIMEOUT_MS") or 10_000)
+# Hidden test hook: a page limit makes SQLite answer "database or disk is full" on demand.
+MAX_PAGES_ENV = "BOTUI_MAX_PAGES"
 FILE_MODE = 0o660
+# The SQLite library peewee really uses: pysqlite3 (a current SQLite) when installed.
+SQLITE = peewee.sqlite3
+SQLITE_ERRORS = (peewee.PeeweeException, sqlite3.Error, SQLITE.Error)
+
+
+def sqlite_version() -> str:
+    """Version of the SQLite library that botui's connections use."""
+    return SQLITE.sqlite_version
 
 
 def _pragmas(readonly: bool) -> list[tuple[str, object]]:
@@ -29,27 +40,45 @@ def _pragmas(readonly: bool) -> list[tuple[str, object]]:
     ]
     if not readonly:
         pragmas[:0] = [("journal_mode", "wal"), ("synchronous", "full")]
+    max_pages = os.environ.get(MAX_PAGES_ENV, "").strip()
+    if max_pages:
+        pragmas.append(("max_page_count", int(max_pages)))
     return pragmas
+
+
+def _current_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
 
 
 def _create_file(path: Path) -> None:
     """Create an empty database file 0660 (or stricter by the umask), never world-writable."""
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, FILE_MODE & ~umask)
+        os.fchmod(fd, FILE_MODE & ~_current_umask())
     finally:
         os.close(fd)
+
+
+def _drop_world_write(path: Path) -> None:
+    """SQLite gives -wal and -shm the main file's mode, so an own world-writable file loses o+w."""
+    info = os.stat(path)
+    if info.st_mode & stat.S_IWOTH and info.st_uid == os.geteuid():
+        os.chmod(path, stat.S_IMODE(info.st_mode) & ~stat.S_IWOTH)
 
 
 def _check_path(path: Path) -> bool:
     """Refuse what can never be a database before SQLite touches it; True if the file is new."""
     if path.is_dir():
-        raise storage_error(f"{path} is a directory, not a database file: give a file path")
+        raise storage_error(
+            f"{path} is a folder, not a database file: give the path of a file, "
+            f"for example {path / 'botui.db'}"
+        )
     if not path.parent.is_dir():
         raise storage_error(
-            f"cannot create {path}: the folder {path.parent} does not exist; create it first"
+            f"cannot create {path}: the folder {path.parent} does not exist; "
+            "create it first or give another path"
         )
     if not path.exists():
         try:
@@ -57,16 +86,34 @@ def _check_path(path: Path) -> bool:
         except FileExistsError:
             return False
         except OSError as exc:
-            raise storage_error(f"cannot create {path}: {exc.strerror}") from exc
+            raise storage_error(
+                f"cannot create {path}: {exc.strerror}; choose a folder you can write to"
+            ) from exc
         return True
+    if not path.is_file():
+        raise storage_error(f"{path} is not a regular file: give the path of a database file")
     if not os.access(path, os.R_OK):
-        raise storage_error(f"cannot read {path}: permission denied; check the file's owner")
+        raise storage_error(
+            f"cannot read {path}: permission denied; ask the file's owner for access"
+        )
     return False
 
 
 def is_writable(path: Path) -> bool:
-    """Whether this process may change the database (the file and its folder, for -wal/-shm)."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    """Whether botui may change the database: a file without any write bit is read-only, even
+    for root, and the folder must be writable for the -wal and -shm files."""
+    mode = os.stat(path).st_mode
+    return (
+        bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+        and os.access(path, os.W_OK)
+        and os.access(path.parent, os.W_OK)
+    )
+
+
+def _target(path: Path, readonly: bool) -> str:
+    if not readonly:
+        return str(path)
+    return f"file:{quote(str(path.absolute()))}?mode=ro"
 
 
 def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.SqliteDatabase:
@@ -75,9 +122,10 @@ def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.S
     created = _check_path(path)
     if readonly is None:
         readonly = not is_writable(path)
-    target = f"file:{path}?mode=ro" if readonly else str(path)
+    if not readonly:
+        _drop_world_write(path)
     db = peewee.SqliteDatabase(
-        target,
+        _target(path, readonly),
         pragmas=_pragmas(readonly),
         lock_type="IMMEDIATE",
         timeout=BUSY_TIMEOUT_MS / 1000,
@@ -96,10 +144,10 @@ def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.S
                 _migrate(db)
             db.close()
     except BotuiError:
-        if created:
-            _remove_new_file(path)
         if not db.is_closed():
             db.close()
+        if created:
+            _remove_new_file(path)
         raise
     database_proxy.initialize(db)
     return db
@@ -107,10 +155,8 @@ def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.S
 
 def _remove_new_file(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
-        try:
+        with suppress(OSError):
             os.unlink(f"{path}{suffix}")
-        except OSError:
-            pass
 
 
 def _migrate(db: peewee.SqliteDatabase) -> None:
@@ -126,7 +172,8 @@ def _require_current_schema(db: peewee.SqliteDatabase, path: Path) -> None:
     runner = Runner(db, directory=str(MIGRATIONS_DIR))
     if not runner.History.table_exists() or not all(m.applied for m in runner.status()):
         raise storage_error(
-            f"{path} is read-only and needs a schema upgrade: open it once with write access"
+            f"{path} is read-only and is not an up-to-date botui database: if it is one, "
+            "open it once with write access to upgrade it"
         )
 
 
@@ -148,28 +195,40 @@ def translate_errors(path: Path | str) -> Iterator[None]:
         yield
     except BotuiError:
         raise
-    except (peewee.OperationalError, peewee.DatabaseError, sqlite3.Error) as exc:
-        raise _storage_failure(Path(path), exc) from exc
+    except SQLITE_ERRORS as exc:
+        raise storage_failure(Path(path), exc) from exc
 
 
-def _storage_failure(path: Path, exc: Exception) -> BotuiError:
+def storage_failure(path: Path, exc: Exception) -> BotuiError:
+    """The plain-words failure for one SQLite error on the database at `path`."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return busy(
-            f"{path} is busy: another botui kept the write lock for over 10 seconds; try again"
+            f"{path} is busy: another botui kept the write lock for over "
+            f"{BUSY_TIMEOUT_MS / 1000:g} seconds; nothing was saved, try again"
         )
     if "readonly" in text or "read-only" in text:
         return storage_error(
-            f"{path} is read-only: this change was not saved; ask for write access"
+            f"{path} is read-only: nothing was saved; ask for write access to the file "
+            "and its folder"
         )
-    if "disk is full" in text or "database or disk is full" in text:
+    if "full" in text:
         return storage_error(
-            f"{path}: the disk is full; nothing was saved. Free some space and try again"
+            f"{path}: the disk is full, nothing was saved; free some space and try again"
         )
-    if "not a database" in text or "malformed" in text or "disk image" in text:
+    if "not a database" in text:
         return storage_error(
-            f"{path} is not a botui database (or is damaged): check the path, or restore a backup"
+            f"{path} is not a botui database (not SQLite at all); botui left it untouched: "
+            "check the --db path"
+        )
+    if "malformed" in text or "disk image" in text or "corrupt" in text:
+        return storage_error(
+            f"{path} is damaged (truncated or corrupted); botui left it untouched: "
+            "restore it from a backup (see `botui backup`)"
         )
     if "unable to open" in text:
-        return storage_error(f"cannot open {path}: check that the path and its folder exist")
+        return storage_error(
+            f"cannot open {path}: check that the file and its folder exist and that you "
+            "may write to the folder"
+        )
     return storage_error(f"{path}: the database failed ({exc}); nothing was saved")
