@@ -88,7 +88,10 @@ def parse(model: type[M], payload: Any, action: str) -> M:
     except ValidationError as exc:
         errors = []
         for error in exc.errors(include_url=False):
-            field = _field_name(tuple(error["loc"]))
+            loc = tuple(error["loc"])
+            # An unknown field is named exactly as sent ("Quantity" is not "quantity").
+            unknown = error["type"] == "extra_forbidden" and loc and isinstance(loc[0], str)
+            field = loc[0] if unknown else _field_name(loc)
             errors.append(FieldError(field, _message(error, field, action)))
         first = errors[0]
         raise BotuiError("validation_error", first.message, first.field, errors) from None
