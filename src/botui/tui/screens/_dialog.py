@@ -1,0 +1,156 @@
+"""The frame every action dialog shares: fields, inline errors, apply to each id, outcomes back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from botui.domain.errors import BotuiError
+from botui.domain.service import Service
+from botui.tui.outcome import Outcome
+from botui.tui.screens._fields import (
+    FIELDS_CSS,
+    GENERAL,
+    ErrorLine,
+    InputErrors,
+    attempt,
+    show_errors,
+)
+
+DIALOG_CSS = (
+    FIELDS_CSS
+    + """
+ActionDialog { align: center middle; }
+ActionDialog #dialog {
+    width: 76; max-width: 100%; height: auto; max-height: 100%;
+    border: round $accent; background: $surface; padding: 0 1;
+}
+ActionDialog #dialog-title { text-style: bold; height: auto; }
+ActionDialog #dialog-body { height: auto; max-height: 70vh; }
+ActionDialog #dialog-buttons { height: 1; margin: 1 0 0 0; align-horizontal: right; }
+ActionDialog #dialog-buttons Button { margin: 0 0 0 2; }
+"""
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one service call did for one backorder: a line for the user, or the refusal."""
+
+    backorder: str
+    message: str
+    error: BotuiError | None
+
+
+def heading(verb: str, ids: list[str]) -> str:
+    """`verb BO-1`, or `verb 3 marked backorders: BO-1, BO-2, ...`."""
+    if len(ids) == 1:
+        return f"{verb} {ids[0]}"
+    shown = ", ".join(ids[:4]) + (", ..." if len(ids) > 4 else "")
+    return f"{verb} {len(ids)} marked backorders: {shown}"
+
+
+class ActionDialog(ModalScreen[list[Outcome] | None]):
+    """A modal form that applies one action to every id and dismisses with their outcomes."""
+
+    CSS = DIALOG_CSS
+    VERB = "Apply to"
+    BINDINGS = [
+        Binding("escape", "leave", "Back", id="dialog_back", tooltip="Close without changes"),
+        Binding("ctrl+s", "apply", "Apply", id="dialog_apply", tooltip="Apply to every id"),
+    ]
+
+    @dataclass
+    class Applied(Message):
+        """Every id was tried: one result each."""
+
+        results: list[Result]
+
+    def __init__(self, service: Service, ids: list[str]) -> None:
+        super().__init__()
+        self.service = service
+        self.ids = list(ids)
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(heading(self.VERB, self.ids), id="dialog-title", markup=False)
+            with VerticalScroll(id="dialog-body", can_focus=False):
+                yield from self.fields()
+            yield ErrorLine(GENERAL)
+            with Horizontal(id="dialog-buttons"):
+                yield Button("Apply ^s", id="apply", variant="primary", compact=True)
+                yield Button("Back esc", id="back", compact=True)
+
+    def fields(self) -> ComposeResult:
+        """The dialog's own fields."""
+        yield from ()
+
+    def payload(self) -> dict[str, Any]:
+        """The typed values as the service's input (without `id`); raises InputErrors."""
+        return {}
+
+    def run_one(self, backorder_id: str, payload: dict[str, Any]) -> str:
+        """Apply the action to one backorder (on a worker thread) and say what it did."""
+        raise NotImplementedError
+
+    def run_all(self, payload: dict[str, Any]) -> list[Result]:
+        """Apply the action to every id, each in its own transaction."""
+        results = []
+        for backorder_id in self.ids:
+            message, error = attempt(
+                self.service, lambda bid=backorder_id: self.run_one(bid, payload)
+            )
+            results.append(Result(backorder_id, message or "", error))
+        return results
+
+    @on(Button.Pressed, "#apply")
+    @on(Input.Submitted)
+    def action_apply(self) -> None:
+        if self._busy:
+            return
+        try:
+            payload = self.payload()
+        except InputErrors as exc:
+            show_errors(self, exc.errors)
+            return
+        self._busy = True
+        self._apply(payload)
+
+    @work(thread=True, exclusive=True, group="dialog-apply")
+    def _apply(self, payload: dict[str, Any]) -> None:
+        self.post_message(self.Applied(self.run_all(payload)))
+
+    @on(Applied)
+    def _on_applied(self, message: Applied) -> None:
+        self._busy = False
+        results = message.results
+        refused = [r.error for r in results if r.error is not None]
+        nothing_done = len(refused) == len(results)
+        if (
+            refused
+            and nothing_done
+            and (len(results) == 1 or all(e.code == "validation_error" for e in refused))
+        ):
+            show_errors(self, refused[0].errors)
+            return
+        self.dismiss(
+            [
+                Outcome(
+                    r.backorder, r.error is None, r.message if r.error is None else r.error.message
+                )
+                for r in results
+            ]
+        )
+
+    @on(Button.Pressed, "#back")
+    def action_leave(self) -> None:
+        self.dismiss(None)

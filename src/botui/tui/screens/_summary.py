@@ -1,0 +1,94 @@
+"""One line of plain words for each event, as the timeline and conflict notes show it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botui.domain import schemas
+from botui.tui.screens._fields import day, money
+
+_MAX_VALUE = 40
+
+
+def _value(field: str, value: Any) -> str:
+    if value is None:
+        return "none"
+    if field.endswith("Date") and isinstance(value, int):
+        return day(value)
+    if field == "price" and isinstance(value, int):
+        return money(value)
+    if isinstance(value, dict):
+        return "{...}" if value else "{}"
+    text = str(value)
+    return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 3] + "..."
+
+
+def changes(data: dict[str, Any]) -> str:
+    """`field old -> new` for each entry of an event's `changes`."""
+    parts = []
+    for field, pair in (data.get("changes") or {}).items():
+        if isinstance(pair, list) and len(pair) == 2:
+            parts.append(f"{field} {_value(field, pair[0])} -> {_value(field, pair[1])}")
+    return ", ".join(parts)
+
+
+def _units(count: Any) -> str:
+    return f"{count} unit" + ("" if count == 1 else "s")
+
+
+def summary(event: schemas.Event) -> str:
+    """What the event did, in words a person reads at a glance."""
+    data = event.data
+    kind = event.type
+    if kind == "created":
+        text = f"created: {_units(data.get('quantity'))}, {data.get('priorityLevel')}"
+        if data.get("allocated"):
+            text += f", {data['allocated']} allocated"
+        if data.get("splitFrom"):
+            text += f", split from {data['splitFrom']}"
+        return text
+    if kind in ("updated", "confirmed", "estimateUpdated"):
+        verb = {"updated": "updated", "confirmed": "confirmed", "estimateUpdated": "re-estimated"}
+        detail = changes(data)
+        text = verb[kind] + (f": {detail}" if detail else "")
+        if data.get("released"):
+            text += f"; released {_units(data['released'])}"
+        if data.get("allocated"):
+            text += f"; {data['allocated']} allocated"
+        if data.get("reason"):
+            text += f" (reason: {_value('reason', data['reason'])})"
+        return text
+    if kind == "fulfilled":
+        text = f"fulfilled {_units(data.get('quantity'))}"
+        if data.get("splitInto"):
+            text += f", rest split into {data['splitInto']}"
+        return text
+    if kind == "cancelled":
+        text = "cancelled"
+        if data.get("refund"):
+            text += f", refund {money(data['refund'])}"
+        if data.get("reason"):
+            text += f" (reason: {_value('reason', data['reason'])})"
+        return text
+    if kind == "inventoryArrived":
+        source = (
+            f"released by {data['releasedBy']}"
+            if data.get("releasedBy")
+            else f"receipt {data['receipt']}"
+            if data.get("receipt")
+            else "stock"
+        )
+        return f"{_units(data.get('quantity'))} arrived from {source}"
+    if kind == "delayNoticed":
+        if data.get("newEstimatedShipDate") is not None:
+            return (
+                f"delay: ship date moved {day(data.get('estimatedShipDate'))} -> "
+                f"{day(data['newEstimatedShipDate'])}"
+            )
+        return f"late: ship date {day(data.get('estimatedShipDate'))} has passed"
+    if kind == "customerNotified":
+        what = data.get("template") or "own"
+        return f"{what} message queued: {data.get('channel')} to {_value('to', data.get('to'))}"
+    if kind == "deleted":
+        return "deleted"
+    return kind

@@ -1,0 +1,335 @@
+"""The detail screen: every field of one backorder, its records, timeline, notices and refunds."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from botui import config
+from botui.domain import lookup, schemas, statuses
+from botui.domain.errors import BotuiError
+from botui.domain.service import Service
+from botui.tui.outcome import Outcome, summary
+from botui.tui.screens._fields import attempt, day, money, stamp
+from botui.tui.screens._summary import summary as event_summary
+from botui.tui.screens.estimate import EstimateDialog
+from botui.tui.screens.form import BackorderForm
+from botui.tui.screens.notify import NotifyDialog
+from botui.tui.screens.receive import ReceiveDialog
+
+POLL_SECONDS = 2.0
+DAY = 86_400
+
+
+def relative(seconds: int, now: int) -> str:
+    """How far a date is from now in whole days, in words ("in 3d", "2d late", "today")."""
+    days = (seconds - now) // DAY if seconds >= now else -((now - seconds) // DAY)
+    if seconds < now:
+        return f"{max(-days, 1)}d late"
+    return "today" if days == 0 else f"in {days}d"
+
+
+def _label(text: str) -> Text:
+    return Text(text, style="bold")
+
+
+def _facts(ctx: lookup.Context, now: int) -> RenderableType:
+    """The backorder's own fields and the records it points to, as two aligned grids."""
+    bo = ctx.backorder
+    short = bo.quantity - bo.allocated_quantity
+    allocation = f"{bo.allocated_quantity:,} of {bo.quantity:,}"
+    allocation += f" ({short:,} short)" if short and statuses.is_open(bo.status) else ""
+    ship = day(bo.estimated_ship_date) or "not set"
+    ship_text = Text(ship)
+    if (
+        bo.estimated_ship_date is not None
+        and statuses.is_open(bo.status)
+        and bo.actual_ship_date is None
+    ):
+        when = relative(bo.estimated_ship_date, now)
+        ship_text.append(f" ({when})", style="bold red" if "late" in when else "")
+    pairs: list[tuple[str, str | Text, str, str]] = [
+        ("Status", bo.status, "Priority", bo.priority_level),
+        ("Quantity", f"{bo.quantity:,}", "Allocated", allocation),
+        ("Unit price", money(bo.price), "Total", money(bo.price * bo.quantity)),
+        ("Est. ship", ship_text, "Est. delivery", day(bo.estimated_delivery_date) or "not set"),
+        (
+            "Shipped",
+            day(bo.actual_ship_date) or "-",
+            "Delivered",
+            day(bo.actual_delivery_date) or "-",
+        ),
+        ("Created", stamp(bo.created_at), "Updated", f"{stamp(bo.updated_at)} (v{bo.version})"),
+        ("Supplier order", bo.supplier_order or "-", "Cancelled", stamp(bo.cancelled_at)),
+    ]
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=14, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_column(width=13, no_wrap=True)
+    grid.add_column(ratio=1)
+    for first, first_value, second, second_value in pairs:
+        value = first_value if isinstance(first_value, Text) else Text(first_value)
+        grid.add_row(_label(first), value, _label(second), Text(second_value))
+    customer = ctx.customer
+    contact = ", ".join(part for part in (customer.email, customer.phone) if part) or "no contact"
+    order = "none"
+    if ctx.order is not None:
+        number = f" number {ctx.order.number}" if ctx.order.number else ""
+        order = f"{ctx.order.id}{number}, placed {stamp(ctx.order.placed_at)}"
+    wide = Table.grid(padding=(0, 1), expand=True)
+    wide.add_column(width=14, no_wrap=True)
+    wide.add_column(ratio=1)
+    product = ctx.product
+    wide.add_row(_label("Product"), Text(f"{product.name} ({product.id}, SKU {product.sku})"))
+    wide.add_row(_label("Stock on hand"), Text(f"{product.stock_on_hand:,} free units"))
+    wide.add_row(_label("Customer"), Text(f"{customer.name} ({customer.id}): {contact}"))
+    wide.add_row(_label("Business"), Text(f"{ctx.business.name} ({ctx.business.id})"))
+    wide.add_row(_label("Order"), Text(order))
+    metadata = "\n".join(f"{key} = {value!r}" for key, value in bo.metadata.items()) or "none"
+    wide.add_row(_label("Metadata"), Text(metadata))
+    return Group(grid, wide)
+
+
+def _timeline(events: list[schemas.Event]) -> RenderableType:
+    if not events:
+        return Text("No events.")
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(width=16, no_wrap=True)
+    table.add_column(max_width=14, no_wrap=True, overflow="ellipsis")
+    table.add_column(ratio=1)
+    for event in events:
+        table.add_row(Text(stamp(event.at)), Text(event.actor), Text(event_summary(event)))
+    return table
+
+
+def _notifications(entries: list[schemas.OutboxEntry]) -> RenderableType:
+    if not entries:
+        return Text("None.")
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(width=16, no_wrap=True)
+    table.add_column(width=6, no_wrap=True)
+    table.add_column(ratio=1)
+    for entry in entries:
+        about = entry.subject or (entry.body.splitlines() or [""])[0]
+        table.add_row(
+            Text(stamp(entry.created_at)),
+            Text(entry.status),
+            Text(f"{entry.channel} to {entry.to} by {entry.actor}: {about}"),
+        )
+    return table
+
+
+def _refunds(refunds: list[schemas.Refund]) -> RenderableType:
+    if not refunds:
+        return Text("None.")
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(width=16, no_wrap=True)
+    table.add_column(ratio=1)
+    for refund in refunds:
+        reason = f": {refund.reason}" if refund.reason else ""
+        table.add_row(
+            Text(stamp(refund.at)), Text(f"{money(refund.amount)} by {refund.actor}{reason}")
+        )
+    return table
+
+
+class DetailScreen(Screen[None]):
+    """One backorder in full; the triage keys act on it and it follows changes made elsewhere."""
+
+    CSS = """
+    DetailScreen #detail-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    DetailScreen #detail-banner { display: none; padding: 0 1; color: $text-warning; }
+    DetailScreen #detail-banner.-shown { display: block; }
+    DetailScreen #detail-body { padding: 0 1; }
+    DetailScreen .section { margin: 1 0 0 0; text-style: bold underline; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the queue"),
+        Binding("c", "triage('confirm')", "Confirm", id="confirm", tooltip="Confirm it"),
+        Binding("f", "triage('fulfill')", "Fulfil", id="fulfill", tooltip="Ship it"),
+        Binding("x", "triage('cancel')", "Cancel", id="cancel", tooltip="Cancel it (asks)"),
+        Binding(
+            "d", "triage('delete')", "Delete", id="delete", tooltip="Delete it (asks)", show=False
+        ),
+        Binding("e", "edit", "Edit", id="edit", tooltip="Edit its fields"),
+        Binding("t", "estimate", "Dates", id="estimate", tooltip="Change the estimated dates"),
+        Binding("m", "notify_customer", "Notify", id="notify", tooltip="Message the customer"),
+        Binding(
+            "r",
+            "receive",
+            "Receive",
+            id="receive",
+            tooltip="Receive stock for its product",
+            show=False,
+        ),
+        Binding("j", "scroll('down')", "Down", id="scroll_down", show=False),
+        Binding("k", "scroll('up')", "Up", id="scroll_up", show=False),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """The backorder and its records were read."""
+
+        context: lookup.Context
+
+    @dataclass
+    class Gone(Message):
+        """The backorder could not be read: deleted (with its event) or another failure."""
+
+        error: BotuiError
+        deletion: schemas.Event | None
+
+    @dataclass
+    class Changed(Message):
+        """Events about this backorder appeared after the last load."""
+
+    def __init__(self, service: Service, backorder_id: str) -> None:
+        super().__init__()
+        self.service = service
+        self.backorder_id = backorder_id
+        self.context: lookup.Context | None = None
+        self._deleting = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Backorder {self.backorder_id}", id="detail-title", markup=False)
+        yield Static("", id="detail-banner", markup=False)
+        with VerticalScroll(id="detail-body"):
+            yield Static("Loading...", id="facts", markup=False)
+            yield Static("Timeline (time, actor, what)", classes="section", markup=False)
+            yield Static("", id="timeline", markup=False)
+            yield Static("Notifications", classes="section", markup=False)
+            yield Static("", id="notifications", markup=False)
+            yield Static("Refunds", classes="section", markup=False)
+            yield Static("", id="refunds", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-body").focus()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the backorder again (in a thread) and redraw."""
+        self._load()
+
+    @work(thread=True, exclusive=True, group="detail-load")
+    def _load(self) -> None:
+        ctx, error = attempt(self.service, lambda: lookup.context(self.service, self.backorder_id))
+        if error is not None:
+            deleted, _ = attempt(
+                self.service, lambda: lookup.deletion(self.service, self.backorder_id)
+            )
+            self.post_message(self.Gone(error, deleted))
+        elif ctx is not None:
+            self.post_message(self.Loaded(ctx))
+
+    @work(thread=True, exclusive=True, group="detail-poll")
+    def _poll(self) -> None:
+        if self.context is None:
+            return
+        since = self.context.last_event_id
+        page, _ = attempt(
+            self.service,
+            lambda: self.service.events({"backorder": self.backorder_id, "since": since}),
+        )
+        if page is not None and page.data:
+            self.post_message(self.Changed())
+
+    @on(Changed)
+    def _on_changed(self) -> None:
+        self.reload()
+
+    @on(Loaded)
+    def _on_loaded(self, message: Loaded) -> None:
+        self.context = ctx = message.context
+        bo = ctx.backorder
+        self.query_one("#detail-title", Static).update(
+            Text(f"Backorder {bo.id}  {bo.status}  {bo.priority_level}  {ctx.customer.name}")
+        )
+        self._banner("")
+        now = config.now()
+        self.query_one("#facts", Static).update(_facts(ctx, now))
+        self.query_one("#timeline", Static).update(_timeline(ctx.events))
+        self.query_one("#notifications", Static).update(_notifications(ctx.notifications))
+        self.query_one("#refunds", Static).update(_refunds(ctx.refunds))
+
+    @on(Gone)
+    def _on_gone(self, message: Gone) -> None:
+        if message.deletion is not None and self._deleting:
+            self.dismiss()
+            return
+        if message.deletion is not None:
+            who = message.deletion
+            self._banner(
+                f"{self.backorder_id} was deleted by {who.actor} at {stamp(who.at)}; "
+                "Escape goes back."
+            )
+        else:
+            self._banner(f"Cannot show {self.backorder_id}: {message.error.message}")
+
+    def _banner(self, text: str) -> None:
+        banner = self.query_one("#detail-banner", Static)
+        banner.update(text)
+        banner.set_class(bool(text), "-shown")
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_scroll(self, direction: str) -> None:
+        body = self.query_one("#detail-body", VerticalScroll)
+        body.scroll_relative(y=1 if direction == "down" else -1, animate=False)
+
+    async def action_triage(self, action: str) -> None:
+        run = getattr(self.app, "run_triage", None)
+        if run is None:
+            self.notify(f"{action} is not available here", severity="warning")
+            return
+        self._deleting = action == "delete"
+        result = run(action, [self.backorder_id])
+        if inspect.isawaitable(result):
+            await result
+        self.reload()
+
+    def action_edit(self) -> None:
+        self.app.push_screen(BackorderForm(self.service, self.backorder_id), self._after_edit)
+
+    def action_estimate(self) -> None:
+        self._open(EstimateDialog(self.service, [self.backorder_id]), "estimate")
+
+    def action_notify_customer(self) -> None:
+        self._open(NotifyDialog(self.service, [self.backorder_id]), "notify")
+
+    def action_receive(self) -> None:
+        self._open(ReceiveDialog(self.service, [self.backorder_id]), "receive")
+
+    def _open(self, dialog: Screen[list[Outcome] | None], action: str) -> None:
+        def done(outcomes: list[Outcome] | None) -> None:
+            if outcomes:
+                refused = any(not o.ok for o in outcomes)
+                self.notify(
+                    summary(action, outcomes),
+                    severity="warning" if refused else "information",
+                    markup=False,
+                )
+            self.reload()
+
+        self.app.push_screen(dialog, done)
+
+    def _after_edit(self, saved: schemas.Backorder | None) -> None:
+        if saved is not None:
+            self.notify(f"{saved.id} saved (version {saved.version})", markup=False)
+        self.reload()

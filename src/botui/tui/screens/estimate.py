@@ -1,0 +1,85 @@
+"""The estimate dialog (`t`): new ship and delivery dates, and why they moved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Input
+
+from botui.domain import schemas
+from botui.tui.screens._dialog import ActionDialog
+from botui.tui.screens._fields import attempt, day, field_row, gather, parse_day
+
+
+class EstimateDialog(ActionDialog):
+    """Change the estimated dates of every id; an empty date keeps the one it has."""
+
+    VERB = "Re-estimate"
+
+    @dataclass
+    class Current(Message):
+        """The single backorder's dates as they are now, to start from."""
+
+        backorder: schemas.Backorder
+
+    def fields(self) -> ComposeResult:
+        yield field_row(
+            "Ship date",
+            Input(placeholder="YYYY-MM-DD", id="estimatedShipDate", compact=True),
+            "estimatedShipDate",
+        )
+        yield field_row(
+            "Delivery date",
+            Input(placeholder="YYYY-MM-DD", id="estimatedDeliveryDate", compact=True),
+            "estimatedDeliveryDate",
+            hint="Dates are UTC; an empty date stays as it is.",
+        )
+        yield field_row(
+            "Reason",
+            Input(placeholder="optional, e.g. supplier delay", id="reason", compact=True),
+            "reason",
+        )
+
+    def on_mount(self) -> None:
+        if len(self.ids) == 1:
+            self._read_current()
+
+    @work(thread=True, exclusive=True, group="estimate-read")
+    def _read_current(self) -> None:
+        backorder, _ = attempt(self.service, lambda: self.service.get({"id": self.ids[0]}))
+        if backorder is not None:
+            self.post_message(self.Current(backorder))
+
+    @on(Current)
+    def _on_current(self, message: Current) -> None:
+        for name, value in (
+            ("estimatedShipDate", message.backorder.estimated_ship_date),
+            ("estimatedDeliveryDate", message.backorder.estimated_delivery_date),
+        ):
+            widget = self.query_one(f"#{name}", Input)
+            if not widget.value:
+                widget.value = day(value)
+
+    def payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {}
+
+        def date(name: str) -> None:
+            value = parse_day(self.query_one(f"#{name}", Input).value, name)
+            if value is not None:
+                payload[name] = value
+
+        gather([lambda: date("estimatedShipDate"), lambda: date("estimatedDeliveryDate")])
+        reason = self.query_one("#reason", Input).value.strip()
+        if reason:
+            payload["reason"] = reason
+        return payload
+
+    def run_one(self, backorder_id: str, payload: dict[str, Any]) -> str:
+        saved = self.service.update_estimate({"id": backorder_id, **payload})
+        ship = day(saved.estimated_ship_date) or "not set"
+        delivery = day(saved.estimated_delivery_date) or "not set"
+        return f"{backorder_id} re-estimated: ship {ship}, delivery {delivery}"

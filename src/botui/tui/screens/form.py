@@ -1,0 +1,490 @@
+"""The backorder form: New (`n`) and Edit (`e`), with inline errors and conflict recovery."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Select, Static, TextArea
+
+from botui.domain import lookup, schemas, statuses
+from botui.domain.errors import BotuiError, FieldError
+from botui.domain.service import Service
+from botui.tui.screens._fields import (
+    FIELDS_CSS,
+    GENERAL,
+    ErrorLine,
+    InputErrors,
+    attempt,
+    day,
+    field_row,
+    gather,
+    parse_day,
+    parse_money,
+    parse_whole,
+    show_errors,
+    stamp,
+)
+from botui.tui.screens._summary import summary
+
+PRIORITIES = [(name, name) for name in ("standard", "expedited", "rush")]
+REFERENCES = ("product", "business", "customer", "order")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One editable field: its contract name, label, and how it is typed."""
+
+    name: str
+    label: str
+    kind: str
+    placeholder: str = ""
+
+
+CREATE_FIELDS = [
+    Spec("product", "Product id", "id", "e.g. PRD-1"),
+    Spec("business", "Business id", "id", "e.g. BIZ-1"),
+    Spec("customer", "Customer id", "id", "e.g. CUS-1"),
+    Spec("order", "Order id", "id", "optional"),
+    Spec("quantity", "Quantity", "whole", "units, 1 to 1,000,000"),
+    Spec("price", "Unit price", "money", "e.g. 129.99"),
+    Spec("priorityLevel", "Priority", "priority"),
+    Spec("estimatedShipDate", "Est. ship date", "day", "YYYY-MM-DD (UTC), optional"),
+    Spec("estimatedDeliveryDate", "Est. delivery", "day", "YYYY-MM-DD (UTC), optional"),
+    Spec("supplierOrder", "Supplier order", "text", "optional"),
+    Spec("metadata", "Metadata", "metadata"),
+]
+EDIT_FIELDS = [
+    Spec("quantity", "Quantity", "whole", "units, 1 to 1,000,000"),
+    Spec("status", "Status", "status"),
+    Spec("priorityLevel", "Priority", "priority"),
+    Spec("estimatedShipDate", "Est. ship date", "day", "YYYY-MM-DD (UTC), empty: none"),
+    Spec("estimatedDeliveryDate", "Est. delivery", "day", "YYYY-MM-DD (UTC), empty: none"),
+    Spec("actualDeliveryDate", "Delivered on", "day", "after fulfil: YYYY-MM-DD (UTC)"),
+    Spec("supplierOrder", "Supplier order", "text", "empty: none"),
+    Spec("metadata", "Metadata", "metadata"),
+]
+METADATA_HINT = "key=value lines (values are text), or a JSON object"
+
+
+def format_metadata(metadata: dict[str, Any]) -> str:
+    """Metadata as key=value lines when that reads back exactly, else as indented JSON."""
+    if not metadata:
+        return ""
+    plain = all(
+        isinstance(value, str)
+        and key == key.strip()
+        and value == value.strip()
+        and "=" not in key
+        and not any(c in key + value for c in "\n\r\t")
+        and not key.startswith("{")
+        for key, value in metadata.items()
+    )
+    if plain:
+        return "\n".join(f"{key}={value}" for key, value in metadata.items())
+    return json.dumps(metadata, indent=1, ensure_ascii=False)
+
+
+def parse_metadata(text: str) -> dict[str, Any]:
+    """Typed metadata, either a JSON object or key=value lines, as a dict."""
+    stripped = text.strip()
+    if not stripped:
+        return {}
+    if stripped.startswith("{"):
+        try:
+            value = json.loads(stripped)
+        except ValueError as exc:
+            message = f"metadata is not valid JSON ({exc}); fix it or use key=value lines"
+            raise InputErrors([FieldError("metadata", message)]) from None
+        if not isinstance(value, dict):
+            raise InputErrors([FieldError("metadata", "metadata must be one JSON object")])
+        return value
+    result: dict[str, Any] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        key, sep, value = line.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            message = f"metadata line {number} must be key=value (or write one JSON object)"
+            raise InputErrors([FieldError("metadata", message)])
+        if key in result:
+            message = f"metadata key {key!r} appears twice (line {number}); keep one"
+            raise InputErrors([FieldError("metadata", message)])
+        result[key] = value.strip()
+    return result
+
+
+def display(spec: Spec, backorder: schemas.Backorder) -> str:
+    """A field's current value as it is typed in the form."""
+    value = backorder.to_json()[spec.name]
+    if spec.kind == "day":
+        return day(value)
+    if spec.kind == "metadata":
+        return format_metadata(value)
+    return "" if value is None else str(value)
+
+
+def parse(spec: Spec, raw: str) -> Any:
+    """A typed value as the service's input value (None: empty)."""
+    if spec.kind in ("whole", "money") and not raw.strip():
+        what = "units" if spec.kind == "whole" else "an amount such as 129.99"
+        raise InputErrors([FieldError(spec.name, f"{spec.name} is required: give {what}")])
+    if spec.kind == "whole":
+        return parse_whole(raw, spec.name)
+    if spec.kind == "money":
+        return parse_money(raw, spec.name)
+    if spec.kind == "day":
+        return parse_day(raw, spec.name)
+    if spec.kind == "metadata":
+        return parse_metadata(raw)
+    if spec.kind in ("priority", "status"):
+        return raw
+    return raw.strip() or None
+
+
+class DiscardDialog(ModalScreen[bool]):
+    """Asks before throwing away what was typed: y discards, n or Escape keeps editing."""
+
+    CSS = """
+    DiscardDialog { align: center middle; }
+    DiscardDialog > Static {
+        width: 50; max-width: 100%; height: auto; border: round $warning;
+        background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Discard", id="discard_yes"),
+        Binding("n,escape", "answer(False)", "Keep editing", id="discard_no"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "Discard what you typed?\n\ny: discard and leave   n or Escape: keep editing",
+            markup=False,
+        )
+
+    def action_answer(self, discard: bool) -> None:
+        self.dismiss(discard)
+
+
+class BackorderForm(Screen[schemas.Backorder | None]):
+    """Create a backorder (no id) or edit one; dismisses with the saved backorder or None."""
+
+    CSS = (
+        FIELDS_CSS
+        + """
+    BackorderForm #form-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    BackorderForm #form-banner {
+        display: none; padding: 0 1; border: round $warning; height: auto;
+    }
+    BackorderForm #form-banner.-shown { display: block; }
+    BackorderForm #form-body { padding: 0 1; }
+    BackorderForm #error-general { padding: 0 1; }
+    """
+    )
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save", tooltip="Save through the service"),
+        Binding("escape", "leave", "Leave", id="leave", tooltip="Leave (asks if you typed)"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """The backorder to edit, and the newest event id when it was read."""
+
+        backorder: schemas.Backorder
+        seen: int
+
+    @dataclass
+    class Failed(Message):
+        """Reading or saving was refused."""
+
+        error: BotuiError
+
+    @dataclass
+    class Saved(Message):
+        """The service accepted the change."""
+
+        backorder: schemas.Backorder
+
+    @dataclass
+    class Conflicted(Message):
+        """Someone else changed the backorder: its new state and their events."""
+
+        backorder: schemas.Backorder | None
+        events: list[schemas.Event]
+        seen: int
+
+    @dataclass
+    class Described(Message):
+        """What a typed reference id names (None: nothing)."""
+
+        field: str
+        text: str | None
+
+    def __init__(self, service: Service, backorder_id: str | None) -> None:
+        super().__init__()
+        self.service = service
+        self.backorder_id = backorder_id
+        self.specs = EDIT_FIELDS if backorder_id else CREATE_FIELDS
+        self.base: schemas.Backorder | None = None
+        self.seen = 0
+        self.initial: dict[str, str] = {}
+        self._saving = False
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        title = f"Edit {self.backorder_id}" if self.backorder_id else "New backorder"
+        yield Static(title, id="form-title", markup=False)
+        yield Static("", id="form-banner", markup=False)
+        with VerticalScroll(id="form-body", can_focus=False):
+            for spec in self.specs:
+                hint = "type an id" if spec.name in REFERENCES else ""
+                hint = METADATA_HINT if spec.kind == "metadata" else hint
+                yield field_row(spec.label, self._widget(spec), spec.name, hint=hint)
+        yield ErrorLine(GENERAL)
+        yield Footer()
+
+    def _widget(self, spec: Spec) -> Input | Select | TextArea:
+        if spec.kind == "priority":
+            return Select(
+                PRIORITIES, value="standard", allow_blank=False, id=spec.name, compact=True
+            )
+        if spec.kind == "status":
+            return Select([("loading", "loading")], allow_blank=False, id=spec.name, compact=True)
+        if spec.kind == "metadata":
+            return TextArea(id=spec.name, compact=True)
+        return Input(placeholder=spec.placeholder, id=spec.name, compact=True)
+
+    def on_mount(self) -> None:
+        if self.backorder_id:
+            self._set_enabled(False)
+            self._read()
+        else:
+            self.initial = self._typed()
+            self.query_one(f"#{self.specs[0].name}").focus()
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for spec in self.specs:
+            self.query_one(f"#{spec.name}").disabled = not enabled
+
+    # -- values ---------------------------------------------------------------------------
+
+    def _raw(self, name: str) -> str:
+        widget = self.query_one(f"#{name}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else str(widget.value)
+        assert isinstance(widget, Input)
+        return widget.value
+
+    def _set(self, spec: Spec, value: str) -> None:
+        widget = self.query_one(f"#{spec.name}")
+        if isinstance(widget, TextArea):
+            widget.text = value
+        elif spec.kind == "status":
+            self._status_options(value, value)
+        elif isinstance(widget, Select):
+            widget.value = value
+        else:
+            assert isinstance(widget, Input)
+            widget.value = value
+
+    def _status_options(self, current: str, keep: str) -> None:
+        """Offer the current status and the moves `update` allows from it; select `keep`."""
+        widget = self.query_one("#status", Select)
+        options = [current, *statuses.UPDATE_MOVES.get(current, ())]
+        widget.set_options([(option, option) for option in options])
+        widget.value = keep if keep in options else current
+
+    def _typed(self) -> dict[str, str]:
+        return {spec.name: self._raw(spec.name) for spec in self.specs}
+
+    def _fill(self, backorder: schemas.Backorder) -> None:
+        for spec in self.specs:
+            self._set(spec, display(spec, backorder))
+
+    def _payload(self) -> dict[str, Any]:
+        """The service's input for what was typed; for an edit only the changed fields."""
+        base = self.base
+        specs = self.specs
+        if base is not None:  # an untouched field is not sent, even if its display rounds it
+            specs = [s for s in specs if self._raw(s.name) != display(s, base)]
+        values: dict[str, Any] = {}
+
+        def read(spec: Spec) -> None:
+            values[spec.name] = parse(spec, self._raw(spec.name))
+
+        gather([lambda spec=spec: read(spec) for spec in specs])
+        if base is None:
+            return {name: value for name, value in values.items() if value is not None}
+        return {"id": base.id, "version": base.version, **values}
+
+    # -- reading --------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="form-read")
+    def _read(self) -> None:
+        def read() -> tuple[int, schemas.Backorder]:
+            seen = lookup.last_event_id(self.service)
+            return seen, self.service.get({"id": self.backorder_id})
+
+        answer, error = attempt(self.service, read)
+        if answer is not None:
+            self.post_message(self.Loaded(answer[1], answer[0]))
+        elif error is not None:
+            self.post_message(self.Failed(error))
+
+    @on(Loaded)
+    def _on_loaded(self, message: Loaded) -> None:
+        self.base, self.seen = message.backorder, message.seen
+        self._fill(message.backorder)
+        self.initial = self._typed()
+        self._set_enabled(True)
+        self.query_one(f"#{self.specs[0].name}").focus()
+
+    @on(Input.Changed)
+    def _on_input_changed(self, event: Input.Changed) -> None:
+        field = event.input.id or ""
+        if self.base is None and field in REFERENCES:
+            self._describe(field, event.value.strip())
+
+    @work(thread=True, exclusive=True, group="form-describe")
+    def _describe(self, field: str, value: str) -> None:
+        if not value:
+            self.post_message(self.Described(field, ""))
+            return
+        text, _ = attempt(self.service, lambda: lookup.describe(self.service, field, value))
+        self.post_message(self.Described(field, text))
+
+    @on(Described)
+    def _on_described(self, message: Described) -> None:
+        text = message.text
+        if text is None:
+            text = f"no {message.field} with this id"
+        self.query_one(f"#hint-{message.field}", Static).update(Text(text or "type an id"))
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self._saving or (self.backorder_id and self.base is None):
+            return
+        try:
+            payload = self._payload()
+        except InputErrors as exc:
+            show_errors(self, exc.errors)
+            return
+        if self.base is not None and set(payload) == {"id", "version"}:
+            self.notify("Nothing changed; nothing to save.")
+            return
+        self._saving = True
+        self._save(payload)
+
+    @work(thread=True, exclusive=True, group="form-save")
+    def _save(self, payload: dict[str, Any]) -> None:
+        if self.base is None:
+            saved, error = attempt(self.service, lambda: self.service.create(payload))
+        else:
+            saved, error = attempt(self.service, lambda: self.service.update(payload))
+        if saved is not None:
+            self.post_message(self.Saved(saved))
+        elif error is not None and error.code == "conflict" and self.base is not None:
+            self._read_conflict()
+        elif error is not None:
+            self.post_message(self.Failed(error))
+
+    def _read_conflict(self) -> None:
+        """On the worker thread: what the other writer did, since this form read the backorder."""
+        assert self.base is not None
+        backorder_id = self.base.id
+
+        def read() -> BackorderForm.Conflicted:
+            seen = lookup.last_event_id(self.service)
+            page = self.service.events({"backorder": backorder_id, "since": self.seen})
+            current, _ = attempt(self.service, lambda: self.service.get({"id": backorder_id}))
+            return self.Conflicted(current, page.data, seen)
+
+        conflicted, error = attempt(self.service, read)
+        self.post_message(conflicted or self.Failed(error or BotuiError("conflict", "changed")))
+
+    @on(Saved)
+    def _on_saved(self, message: Saved) -> None:
+        self._saving = False
+        self.dismiss(message.backorder)
+
+    @on(Failed)
+    def _on_failed(self, message: Failed) -> None:
+        self._saving = False
+        self._set_enabled(self.backorder_id is None or self.base is not None)
+        show_errors(self, message.error.errors)
+
+    @on(Conflicted)
+    def _on_conflicted(self, message: Conflicted) -> None:
+        """Take the other writer's values where nothing was typed, keep what was, and say who."""
+        self._saving = False
+        assert self.base is not None
+        old = self.base
+        lines = [
+            f"{stamp(event.at)} {event.actor}: {summary(event)}"
+            for event in message.events
+            if event.type != "customerNotified"
+        ]
+        who = sorted({event.actor for event in message.events}) or ["someone"]
+        new = message.backorder
+        if new is None:
+            self._banner(
+                f"Conflict: {old.id} was deleted by {', '.join(who)} while you edited it.\n"
+                + "\n".join(lines)
+                + "\nEscape leaves; what you typed cannot be saved."
+            )
+            return
+        kept: list[str] = []
+        for spec in self.specs:
+            theirs, before, typed = display(spec, new), display(spec, old), self._raw(spec.name)
+            if theirs == before:
+                continue
+            if typed == before:
+                self._set(spec, theirs)
+            else:
+                kept.append(spec.label.lower())
+                if spec.kind == "status":
+                    self._status_options(theirs, typed)
+        self.base, self.seen = new, message.seen
+        self.initial = {spec.name: display(spec, new) for spec in self.specs}
+        text = (
+            f"Conflict: {old.id} was changed by {', '.join(who)} while you edited it "
+            f"(now version {new.version}):\n" + "\n".join(lines or ["(no details recorded)"])
+        )
+        text += "\nTheir values are filled in where you had typed nothing."
+        if kept:
+            text += f" You both changed {', '.join(kept)}: yours is kept."
+        text += " Press ctrl+s to save yours, Escape to leave."
+        self._banner(text)
+        show_errors(self, [])
+
+    def _banner(self, text: str) -> None:
+        banner = self.query_one("#form-banner", Static)
+        banner.update(Text(text))
+        banner.set_class(bool(text), "-shown")
+
+    # -- leaving --------------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        if self._typed() == self.initial:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(DiscardDialog(), answered)

@@ -1,0 +1,136 @@
+"""The notify dialog (`m`): a template or an own message to the customer, previewed as sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Input, Select, Static, TextArea
+
+from botui.domain import lookup
+from botui.domain.templates import SUBJECTS, render
+from botui.tui.screens._dialog import ActionDialog
+from botui.tui.screens._fields import attempt, field_row
+
+OWN = "own"
+TEMPLATES = [(name, name) for name in SUBJECTS] + [("own message", OWN)]
+CHANNELS = [("email", "email"), ("sms", "sms")]
+
+
+class NotifyDialog(ActionDialog):
+    """Queue a message to each backorder's customer; the preview shows the first one's text."""
+
+    VERB = "Notify the customer of"
+    CSS = (
+        ActionDialog.CSS
+        + """
+    NotifyDialog #preview { border: round $panel; height: auto; max-height: 9; padding: 0 1; }
+    NotifyDialog .-hidden { display: none; }
+    """
+    )
+
+    @dataclass
+    class Subject(Message):
+        """The first backorder with its product and customer, for the preview."""
+
+        context: lookup.Context
+
+    def __init__(self, service: Any, ids: list[str]) -> None:
+        super().__init__(service, ids)
+        self.context: lookup.Context | None = None
+
+    def fields(self) -> ComposeResult:
+        yield field_row(
+            "Channel",
+            Select(CHANNELS, value="email", allow_blank=False, id="channel", compact=True),
+            "channel",
+        )
+        yield field_row(
+            "Template",
+            Select(TEMPLATES, value="status", allow_blank=False, id="template", compact=True),
+            "template",
+        )
+        yield field_row(
+            "Subject",
+            Input(placeholder="empty: the template's subject", id="subject", compact=True),
+            "subject",
+        )
+        message = field_row("Message", TextArea(id="message", compact=True), "message")
+        message.add_class("-hidden")
+        message.id = "message-field"
+        yield message
+        yield Static("Loading the preview...", id="preview", markup=False)
+
+    def on_mount(self) -> None:
+        self._read_subject()
+
+    @work(thread=True, exclusive=True, group="notify-read")
+    def _read_subject(self) -> None:
+        ctx, _ = attempt(self.service, lambda: lookup.context(self.service, self.ids[0]))
+        if ctx is not None:
+            self.post_message(self.Subject(ctx))
+
+    @on(Subject)
+    def _on_subject(self, message: Subject) -> None:
+        self.context = message.context
+        self._preview()
+
+    @on(Select.Changed)
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _changed(self) -> None:
+        own = self.query_one("#template", Select).value == OWN
+        self.query_one("#message-field").set_class(not own, "-hidden")
+        self._preview()
+
+    def _preview(self) -> None:
+        """Show what the first customer would receive, rendered exactly as the service will."""
+        preview = self.query_one("#preview", Static)
+        ctx = self.context
+        if ctx is None:
+            return
+        channel = self.query_one("#channel", Select).value
+        template = self.query_one("#template", Select).value
+        subject = self.query_one("#subject", Input).value.strip() or None
+        if template == OWN:
+            body = self.query_one("#message", TextArea).text
+            if subject is None and channel == "email":
+                subject = f"About your backorder {ctx.backorder.id}"
+        else:
+            default_subject, body = render(template, ctx.backorder, ctx.product, ctx.customer)
+            subject = subject or default_subject
+        address = ctx.customer.email if channel == "email" else ctx.customer.phone
+        to = (
+            address
+            or f"nobody: {ctx.customer.name} has no {'email' if channel == 'email' else 'phone'}"
+        )
+        text = Text(f"Preview for {ctx.backorder.id}, to {to}\n", style="bold")
+        if subject:
+            text.append(f"Subject: {subject}\n")
+        text.append(body)
+        preview.update(text)
+
+    def payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"channel": self.query_one("#channel", Select).value}
+        template = self.query_one("#template", Select).value
+        if template == OWN:
+            payload["message"] = self.query_one("#message", TextArea).text
+        else:
+            payload["template"] = template
+        subject = self.query_one("#subject", Input).value.strip()
+        if subject:
+            payload["subject"] = subject
+        return payload
+
+    def run_one(self, backorder_id: str, payload: dict[str, Any]) -> str:
+        before = lookup.last_event_id(self.service)
+        self.service.notify_customer({"id": backorder_id, **payload})
+        page = self.service.events({"backorder": backorder_id, "since": before})
+        queued = [e for e in page.data if e.type == "customerNotified"]
+        if not queued:
+            return f"{backorder_id}: the same message was queued in the last 10 minutes; not again"
+        return f"{backorder_id}: {payload['channel']} queued for {queued[-1].data.get('to')}"

@@ -1,0 +1,146 @@
+"""The receive dialog (`r`): stock arrived for the product of the selected backorders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Input, Select, Static
+
+from botui.domain import lookup, schemas
+from botui.domain.errors import BotuiError, FieldError
+from botui.tui.screens._dialog import ActionDialog, Result
+from botui.tui.screens._fields import InputErrors, attempt, field_row, gather, parse_whole
+
+
+class ReceiveDialog(ActionDialog):
+    """Receive units of one product; marked backorders of other products are left for later.
+
+    A receipt is one delivery of one product, so the units typed here go to one product: the
+    first backorder's, or another of the marked ones' chosen in the Product field.
+    """
+
+    VERB = "Receive stock for"
+    CSS = (
+        ActionDialog.CSS
+        + """
+    ReceiveDialog #products-note { color: $text-warning; height: auto; }
+    """
+    )
+
+    @dataclass
+    class Products(Message):
+        """The product of each backorder id (missing ids left out)."""
+
+        products: dict[str, schemas.Product]
+
+    def __init__(self, service: Any, ids: list[str]) -> None:
+        super().__init__(service, ids)
+        self.products: dict[str, schemas.Product] = {}
+
+    def fields(self) -> ComposeResult:
+        yield field_row(
+            "Product", Select([], prompt="loading...", id="product", compact=True), "product"
+        )
+        yield Static("", id="products-note", markup=False)
+        yield field_row(
+            "Quantity", Input(placeholder="units", id="quantity", compact=True), "quantity"
+        )
+        yield field_row(
+            "Receipt id",
+            Input(placeholder="optional, taken once", id="receipt", compact=True),
+            "receipt",
+        )
+        yield field_row(
+            "Supplier order",
+            Input(placeholder="optional", id="supplierOrder", compact=True),
+            "supplierOrder",
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#quantity", Input).focus()
+        self._read_products()
+
+    @work(thread=True, exclusive=True, group="receive-read")
+    def _read_products(self) -> None:
+        products, _ = attempt(self.service, lambda: lookup.products_of(self.service, self.ids))
+        if products is not None:
+            self.post_message(self.Products(products))
+
+    @on(Products)
+    def _on_products(self, message: Products) -> None:
+        self.products = message.products
+        distinct: dict[str, schemas.Product] = {}
+        for backorder_id in self.ids:
+            product = self.products.get(backorder_id)
+            if product is not None:
+                distinct.setdefault(product.id, product)
+        select = self.query_one("#product", Select)
+        select.set_options(
+            (Text(f"{p.name} ({p.id}), {p.stock_on_hand:,} free"), p.id) for p in distinct.values()
+        )
+        if distinct:
+            select.value = next(iter(distinct))
+        note = ""
+        if len(distinct) > 1:
+            note = (
+                f"The marked backorders are for {len(distinct)} products. A receipt is for one "
+                "product: the others are left out; receive their stock separately."
+            )
+        self.query_one("#products-note", Static).update(note)
+
+    def payload(self) -> dict[str, Any]:
+        product = self.query_one("#product", Select).value
+        if product is Select.NULL:
+            message = "no product to receive: the backorders were not found (or are loading)"
+            raise InputErrors([FieldError("product", message)])
+        payload: dict[str, Any] = {"product": product}
+
+        def quantity() -> None:
+            payload["quantity"] = parse_whole(self.query_one("#quantity", Input).value, "quantity")
+
+        gather([quantity])
+        for name in ("receipt", "supplierOrder"):
+            value = self.query_one(f"#{name}", Input).value.strip()
+            if value:
+                payload[name] = value
+        return payload
+
+    def run_all(self, payload: dict[str, Any]) -> list[Result]:
+        product_id = payload["product"]
+        received, error = attempt(self.service, lambda: self.service.receive_inventory(payload))
+        if received is None:
+            return [Result(i, "", error) for i in self.ids if self._product(i) == product_id]
+        granted = {a.backorder: a.quantity for a in received.allocations}
+        return [self._result(i, product_id, received, granted) for i in self.ids]
+
+    def _product(self, backorder_id: str) -> str | None:
+        product = self.products.get(backorder_id)
+        return product.id if product else None
+
+    def _result(
+        self,
+        backorder_id: str,
+        product_id: str,
+        received: schemas.ReceiveResult,
+        granted: dict[str, int],
+    ) -> Result:
+        product = self._product(backorder_id)
+        if product != product_id:
+            why = f"it is for product {product}" if product else "it no longer exists"
+            return Result(
+                backorder_id,
+                "",
+                BotuiError("validation_error", f"not received: {why}; receive it separately"),
+            )
+        units = granted.get(backorder_id, 0)
+        others = sum(granted.values()) - units
+        text = f"{backorder_id} got {units:,} unit{'' if units == 1 else 's'}"
+        if others:
+            text += f"; {others:,} went to other backorders first in line"
+        text += f"; {received.product.stock_on_hand:,} left free"
+        return Result(backorder_id, text, None)
