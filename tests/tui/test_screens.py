@@ -13,10 +13,16 @@ import pytest
 from rich.console import Console
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from botui.domain.service import Service
+from botui.tui.outcome import Outcome
+from botui.tui.screens._fields import InputErrors
 from botui.tui.screens.detail import DetailScreen
+from botui.tui.screens.estimate import EstimateDialog
+from botui.tui.screens.form import BackorderForm, format_metadata, parse_metadata
+from botui.tui.screens.notify import NotifyDialog
+from botui.tui.screens.receive import ReceiveDialog
 
 UNSET = object()
 DAY = 86_400
@@ -67,7 +73,7 @@ def text(widget: Static) -> str:
     console = Console(width=120, file=io.StringIO(), color_system=None)
     with console.capture() as captured:
         console.print(widget.content)
-    return captured.get()
+    return captured.get().strip()
 
 
 async def settle(pilot: Any) -> None:
@@ -197,3 +203,279 @@ async def test_detail_says_who_deleted_it(service: Service, backorder: str) -> N
         await settle(pilot)
         assert app.result is None
     assert "deleted by carol" in banner
+
+
+# -- form --------------------------------------------------------------------------------
+
+
+def error_text(app: App[None], field: str) -> str:
+    return text(app.screen.query_one(f"#error-{field}", Static))
+
+
+@pilot
+async def test_edit_shows_errors_under_fields_then_saves_the_fix(
+    service: Service, backorder: str
+) -> None:
+    app = Host(lambda: BackorderForm(service, backorder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#quantity", "0")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "quantity must be a whole number from 1 to 1,000,000" in error_text(app, "quantity")
+        assert service.get({"id": backorder}).version == 1
+        await type_into(pilot, "#quantity", "8")
+        await type_into(pilot, "#estimatedShipDate", "2026-13-40")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert error_text(app, "quantity") == ""
+        assert "YYYY-MM-DD" in error_text(app, "estimatedShipDate")
+        await type_into(pilot, "#estimatedShipDate", "2026-10-01")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    saved = service.get({"id": backorder})
+    assert app.result == saved
+    assert saved.quantity == 8 and saved.estimated_ship_date == 1_790_812_800
+    assert saved.supplier_order is None and saved.version == 2
+
+
+@pilot
+async def test_edit_conflict_names_the_other_writer_and_keeps_the_typing(
+    service: Service, backorder: str
+) -> None:
+    app = Host(lambda: BackorderForm(service, backorder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#quantity", "9")
+        bob = Service(service.db, actor=lambda: "bob")
+
+        def second_writer() -> None:
+            with service.db.connection_context():
+                bob.update({"id": backorder, "quantity": 6, "supplierOrder": "PO-BOB"})
+
+        writer = threading.Thread(target=second_writer)
+        writer.start()
+        writer.join()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        banner = text(app.screen.query_one("#form-banner", Static))
+        assert "changed by bob" in banner and "quantity 5 -> 6" in banner
+        assert "supplierOrder none -> PO-BOB" in banner and "You both changed quantity" in banner
+        assert app.screen.query_one("#quantity", Input).value == "9"
+        assert app.screen.query_one("#supplierOrder", Input).value == "PO-BOB"
+        assert service.get({"id": backorder}).quantity == 6
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    saved = service.get({"id": backorder})
+    assert (saved.quantity, saved.supplier_order, saved.version) == (9, "PO-BOB", 3)
+
+
+@pilot
+async def test_new_backorder_through_the_form(service: Service, refs: dict) -> None:
+    app = Host(lambda: BackorderForm(service, None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#quantity", "2")
+        await type_into(pilot, "#price", "19.99")
+        await type_into(pilot, "#product", "PRD-9")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "customer is required" in error_text(app, "customer")
+        assert "no product with this id" in text(app.screen.query_one("#hint-product", Static))
+        await type_into(pilot, "#product", "PRD-1")
+        await type_into(pilot, "#business", "BIZ-1")
+        await type_into(pilot, "#customer", "CUS-1")
+        await type_into(pilot, "#metadata", "channel=phone")
+        await settle(pilot)
+        assert "Two-person tent" in text(app.screen.query_one("#hint-product", Static))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    created = app.result
+    assert created is not None and created == service.get({"id": created.id})
+    assert (created.price, created.quantity, created.status) == (1999, 2, "pending")
+    assert created.metadata == {"channel": "phone"}
+
+
+@pilot
+async def test_leaving_the_form_asks_only_when_something_was_typed(
+    service: Service, backorder: str
+) -> None:
+    app = Host(lambda: BackorderForm(service, backorder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#quantity", "4")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, BackorderForm)
+        assert app.screen.query_one("#quantity", Input).value == "4"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.result is None
+    assert service.get({"id": backorder}).quantity == 5
+    untouched = Host(lambda: BackorderForm(service, backorder))
+    async with untouched.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert untouched.result is None
+
+
+def test_metadata_reads_back_exactly() -> None:
+    for metadata in ({}, {"a": "b c"}, {"n": 3, "s": "3"}, {"k": "line\nbreak"}, {"x=y": "z"}):
+        assert parse_metadata(format_metadata(metadata)) == metadata
+    assert parse_metadata("a = 1\n\nb=two") == {"a": "1", "b": "two"}
+    with pytest.raises(InputErrors, match="line 2 must be key=value"):
+        parse_metadata("a=1\nnonsense")
+
+
+# -- dialogs -----------------------------------------------------------------------------
+
+
+@pilot
+async def test_estimate_dialog_refuses_inline_then_applies(
+    service: Service, backorder: str
+) -> None:
+    app = Host(lambda: EstimateDialog(service, [backorder]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#estimatedShipDate", Input).value == "2026-09-24"
+        await type_into(pilot, "#estimatedDeliveryDate", "2026-09-20")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "must not be before estimatedShipDate" in error_text(app, "estimatedDeliveryDate")
+        await type_into(pilot, "#estimatedDeliveryDate", "2026-09-30")
+        await type_into(pilot, "#reason", "supplier is late")
+        await pilot.press("enter")
+        await settle(pilot)
+    assert app.result == [
+        Outcome(backorder, True, f"{backorder} re-estimated: ship 2026-09-24, delivery 2026-09-30")
+    ]
+    events = service.events({"backorder": backorder}).data
+    assert events[-1].type == "estimateUpdated" and events[-1].data["reason"] == "supplier is late"
+
+
+@pilot
+async def test_estimate_dialog_on_marked_rows_reports_each(
+    service: Service, backorder: str
+) -> None:
+    other = service.create(
+        {"product": "PRD-1", "business": "BIZ-1", "customer": "CUS-1", "quantity": 1, "price": 0}
+    )
+    service.cancel({"id": other.id})
+    app = Host(lambda: EstimateDialog(service, [backorder, other.id]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#estimatedShipDate", Input).value == ""
+        await type_into(pilot, "#estimatedShipDate", "2026-11-02")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    first, second = app.result
+    assert first.ok and not second.ok and "closed" in second.message
+    assert service.get({"id": backorder}).estimated_ship_date == 1_793_577_600
+
+
+@pilot
+async def test_notify_dialog_previews_and_queues(service: Service, backorder: str) -> None:
+    app = Host(lambda: NotifyDialog(service, [backorder]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        preview = text(app.screen.query_one("#preview", Static))
+        assert "to ada@example.com" in preview and "Hello Ada Lovelace" in preview
+        assert "Subject: Your backorder BO-7: pending" in preview
+        app.screen.query_one("#template", Select).focus()
+        await pilot.press("enter", "down", "down", "down", "down", "enter")
+        await type_into(pilot, "#message", "Hi [b]Ada[/b], soon.")
+        await pilot.pause()
+        preview = text(app.screen.query_one("#preview", Static))
+        assert "Hi [b]Ada[/b], soon." in preview and "About your backorder BO-7" in preview
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert app.result is not None and app.result[0].ok
+    assert "queued for ada@example.com" in app.result[0].message
+    entries = service.outbox({}).data
+    assert [(e.channel, e.to, e.body) for e in entries] == [
+        ("email", "ada@example.com", "Hi [b]Ada[/b], soon.")
+    ]
+
+
+@pilot
+async def test_notify_dialog_says_why_a_channel_cannot_reach(service: Service, refs: dict) -> None:
+    service.create_customer({"id": "CUS-2", "name": "No Phone", "email": "np@example.com"})
+    service.create(
+        {
+            "id": "BO-2",
+            "product": "PRD-1",
+            "business": "BIZ-1",
+            "customer": "CUS-2",
+            "quantity": 1,
+            "price": 100,
+        }
+    )
+    app = Host(lambda: NotifyDialog(service, ["BO-2"]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#channel", Select).focus()
+        await pilot.press("enter", "down", "enter")
+        await pilot.pause()
+        assert "has no phone number" in text(app.screen.query_one("#preview", Static))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "has no phone number" in error_text(app, "channel")
+        assert app.result is UNSET
+    assert service.outbox({}).data == []
+
+
+@pilot
+async def test_receive_dialog_allocates_and_refuses_a_repeated_receipt(
+    service: Service, backorder: str
+) -> None:
+    app = Host(lambda: ReceiveDialog(service, [backorder]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#quantity", "3")
+        await type_into(pilot, "#receipt", "R-9")
+        await pilot.press("enter")
+        await settle(pilot)
+    assert app.result == [Outcome(backorder, True, f"{backorder} got 3 units; 0 left free")]
+    assert service.get({"id": backorder}).allocated_quantity == 3
+    again = Host(lambda: ReceiveDialog(service, [backorder]))
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#quantity", "3")
+        await type_into(pilot, "#receipt", "R-9")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "already received" in error_text(again, "receipt")
+    assert service.get({"id": backorder}).allocated_quantity == 3
+
+
+@pilot
+async def test_receive_dialog_with_two_products_receives_one(
+    service: Service, backorder: str
+) -> None:
+    service.create_product({"id": "PRD-2", "sku": "MAT-1", "name": "Sleeping mat"})
+    service.create(
+        {
+            "id": "BO-8",
+            "product": "PRD-2",
+            "business": "BIZ-1",
+            "customer": "CUS-1",
+            "quantity": 2,
+            "price": 100,
+        }
+    )
+    app = Host(lambda: ReceiveDialog(service, [backorder, "BO-8"]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "2 products" in text(app.screen.query_one("#products-note", Static))
+        await type_into(pilot, "#quantity", "10")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    first, second = app.result
+    assert first == Outcome(backorder, True, f"{backorder} got 5 units; 5 left free")
+    assert not second.ok and "product PRD-2" in second.message
+    assert service.get({"id": "BO-8"}).allocated_quantity == 0

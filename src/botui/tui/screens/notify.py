@@ -104,10 +104,8 @@ class NotifyDialog(ActionDialog):
             default_subject, body = render(template, ctx.backorder, ctx.product, ctx.customer)
             subject = subject or default_subject
         address = ctx.customer.email if channel == "email" else ctx.customer.phone
-        to = (
-            address
-            or f"nobody: {ctx.customer.name} has no {'email' if channel == 'email' else 'phone'}"
-        )
+        kind = "email address" if channel == "email" else "phone number"
+        to = address or f"nobody: {ctx.customer.name} has no {kind}"
         text = Text(f"Preview for {ctx.backorder.id}, to {to}\n", style="bold")
         if subject:
             text.append(f"Subject: {subject}\n")
