@@ -8,7 +8,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
@@ -25,18 +25,19 @@ from botui.tui.screens._fields import (
     show_errors,
 )
 
+# Screen CSS is scoped to the concrete dialog's type, so these selectors name no type.
 DIALOG_CSS = (
     FIELDS_CSS
     + """
-ActionDialog { align: center middle; }
-ActionDialog #dialog {
+#dialog-frame { align: center middle; width: 100%; height: 100%; }
+#dialog {
     width: 76; max-width: 100%; height: auto; max-height: 100%;
     border: round $accent; background: $surface; padding: 0 1;
 }
-ActionDialog #dialog-title { text-style: bold; height: auto; }
-ActionDialog #dialog-body { height: auto; max-height: 70vh; }
-ActionDialog #dialog-buttons { height: 1; margin: 1 0 0 0; align-horizontal: right; }
-ActionDialog #dialog-buttons Button { margin: 0 0 0 2; }
+#dialog-title { text-style: bold; height: auto; }
+#dialog-body { height: auto; max-height: 70vh; }
+#dialog-buttons { height: 1; margin: 1 0 0 0; align-horizontal: right; }
+#dialog-buttons Button { margin: 0 0 0 2; }
 """
 )
 
@@ -81,7 +82,7 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
         self._busy = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with Container(id="dialog-frame"), Vertical(id="dialog"):
             yield Static(heading(self.VERB, self.ids), id="dialog-title", markup=False)
             with VerticalScroll(id="dialog-body", can_focus=False):
                 yield from self.fields()

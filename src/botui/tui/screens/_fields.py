@@ -141,13 +141,15 @@ class ErrorLine(Static):
         self.set_class(bool(message), "-shown")
 
 
-def field_row(label: str, widget: Widget, field: str, *, hint: str = "") -> Vertical:
-    """A label beside its input, with an optional hint line and the field's error line below."""
+def field_row(label: str, widget: Widget, field: str, *, hint: str | None = None) -> Vertical:
+    """A label beside its input, an optional hint line (hidden while empty), its error line."""
     parts: list[Widget] = [
         Horizontal(Label(label, markup=False, classes="field-label"), widget, classes="field-line")
     ]
-    if hint:
-        parts.append(Static(hint, markup=False, id=f"hint-{field}", classes="field-hint"))
+    if hint is not None:
+        line = Static(hint, markup=False, id=f"hint-{field}", classes="field-hint")
+        line.display = bool(hint)
+        parts.append(line)
     parts.append(ErrorLine(field))
     return Vertical(*parts, classes="field")
 

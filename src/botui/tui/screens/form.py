@@ -27,6 +27,7 @@ from botui.tui.screens._fields import (
     day,
     field_row,
     gather,
+    money,
     parse_day,
     parse_money,
     parse_whole,
@@ -248,7 +249,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         yield Static("", id="form-banner", markup=False)
         with VerticalScroll(id="form-body", can_focus=False):
             for spec in self.specs:
-                hint = "type an id" if spec.name in REFERENCES else ""
+                hint = "" if spec.name in REFERENCES else None
                 hint = METADATA_HINT if spec.kind == "metadata" else hint
                 yield field_row(spec.label, self._widget(spec), spec.name, hint=hint)
         yield ErrorLine(GENERAL)
@@ -347,6 +348,13 @@ class BackorderForm(Screen[schemas.Backorder | None]):
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
         self.base, self.seen = message.backorder, message.seen
+        bo = message.backorder
+        self.query_one("#form-title", Static).update(
+            Text(
+                f"Edit {bo.id} (version {bo.version}, {bo.status}): "
+                f"{bo.product} for {bo.customer}, unit price {money(bo.price)} fixed"
+            )
+        )
         self._fill(message.backorder)
         self.initial = self._typed()
         self._set_enabled(True)
@@ -371,7 +379,9 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         text = message.text
         if text is None:
             text = f"no {message.field} with this id"
-        self.query_one(f"#hint-{message.field}", Static).update(Text(text or "type an id"))
+        hint = self.query_one(f"#hint-{message.field}", Static)
+        hint.update(Text(text))
+        hint.display = bool(text)
 
     # -- saving ---------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ class NotifyDialog(ActionDialog):
     CSS = (
         ActionDialog.CSS
         + """
-    NotifyDialog #preview { border: round $panel; height: auto; max-height: 9; padding: 0 1; }
+    NotifyDialog #preview { border: round $panel; height: auto; padding: 0 1; }
     NotifyDialog .-hidden { display: none; }
     """
     )
@@ -106,7 +106,8 @@ class NotifyDialog(ActionDialog):
         address = ctx.customer.email if channel == "email" else ctx.customer.phone
         kind = "email address" if channel == "email" else "phone number"
         to = address or f"nobody: {ctx.customer.name} has no {kind}"
-        text = Text(f"Preview for {ctx.backorder.id}, to {to}\n", style="bold")
+        text = Text()
+        text.append(f"Preview for {ctx.backorder.id}, to {to}\n", style="bold")
         if subject:
             text.append(f"Subject: {subject}\n")
         text.append(body)

@@ -1,0 +1,82 @@
+"""A yes/no question before a change that cannot be undone, with an optional reason field."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class ConfirmDialog(ModalScreen[str | None]):
+    """Dismisses with the reason typed ("" when none) on yes, or None on no.
+
+    `y` or Enter says yes, `n` or Escape says no; Tab reaches the reason field, where
+    Enter still says yes and Escape no.
+    """
+
+    DEFAULT_CSS = """
+    ConfirmDialog { align: center middle; }
+    ConfirmDialog #confirm-box {
+        width: 64; max-width: 100%; height: auto; max-height: 100%;
+        border: round $warning; background: $surface; padding: 0 1;
+    }
+    ConfirmDialog #confirm-title { text-style: bold; }
+    ConfirmDialog #confirm-body { margin: 1 0 0 0; }
+    ConfirmDialog Input { margin: 1 0 0 0; }
+    ConfirmDialog #confirm-keys { margin: 1 0 0 0; color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes", show=True),
+        Binding("enter", "answer(True)", "Yes", id="confirm.yes-enter", show=False),
+        Binding("n", "answer(False)", "No", id="confirm.no", show=True),
+        Binding("escape", "answer(False)", "No", id="confirm.no-escape", show=False),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        body: Text,
+        *,
+        yes: str = "yes",
+        no: str = "no",
+        reason: str | None = None,
+    ) -> None:
+        super().__init__()
+        self._title = title
+        self._body = body
+        self._yes = yes
+        self._no = no
+        self._reason = reason
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", can_focus=True):
+            yield Static(Text(self._title), id="confirm-title")
+            yield Static(self._body, id="confirm-body")
+            if self._reason is not None:
+                yield Input(
+                    self._reason,
+                    placeholder="reason (optional; Tab to type)",
+                    max_length=500,
+                    id="confirm-reason",
+                )
+            keys = f"y / Enter: {self._yes}    n / Escape: {self._no}"
+            yield Static(Text(keys), id="confirm-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-box").focus()
+
+    def _typed(self) -> str:
+        found = self.query("#confirm-reason")
+        return found.first(Input).value.strip() if found else ""
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(self._typed() if yes else None)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_answer(True)

@@ -1,0 +1,83 @@
+"""The key help, built from the bindings active where `?` was pressed, so it never goes stale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import ActiveBinding, Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEY_NAMES = {
+    "space": "Space",
+    "enter": "Enter",
+    "escape": "Esc",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+    "down": "↓",
+    "up": "↑",
+    "question_mark": "?",
+    "slash": "/",
+}
+
+
+def key_label(key: str) -> str:
+    """A key as printed on the keyboard: "ctrl+p" -> "^p", "pagedown" -> "PgDn"."""
+    if key.startswith("ctrl+"):
+        return "^" + key[5:]
+    return KEY_NAMES.get(key, key)
+
+
+def help_rows(bindings: Iterable[ActiveBinding]) -> list[tuple[str, str]]:
+    """(keys, description) for each action, its aliases joined: ("↓ j", "Next row")."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for active in bindings:
+        binding: Binding = active.binding
+        if not binding.description or binding.system:
+            continue
+        label = key_label(binding.key)
+        keys = rows.setdefault((binding.description, binding.action), [])
+        if label not in keys:
+            keys.append(label)
+    return [(" ".join(keys), description) for (description, _), keys in rows.items()]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key that works where help was opened; any of Escape, ? or q closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen #help-box {
+        width: 60; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Close help", id="help.close", show=False),
+        Binding("question_mark", "close", "Close help", id="help.close-question", show=False),
+        Binding("q", "close", "Close help", id="help.close-q", show=False),
+    ]
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._rows = rows
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for keys, description in self._rows:
+            table.add_row(Text(keys), Text(description))
+        with VerticalScroll(id="help-box") as box:
+            box.border_title = "Keys (Esc closes)"
+            yield Static(table)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,180 @@
+"""The main screen: the windowed queue, its filter and status line, and the live event log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from botui.domain import queue, schemas
+from botui.domain.errors import BotuiError
+from botui.domain.service import Service
+from botui.tui.widgets.event_log import EventLog
+from botui.tui.widgets.queue_table import QueueTable
+from botui.tui.widgets.status_line import StatusLine
+
+POLL_SECONDS = 1.0
+HISTORY = 200
+PAGE = 1000
+
+
+def _key(keys: str, action: str, description: str, binding_id: str, show: bool = True) -> Binding:
+    return Binding(keys, action, description, show=show, id=binding_id)
+
+
+class QueueScreen(Screen[None]):
+    """Triage from the keyboard; every change comes back through the event log and redraws."""
+
+    BINDINGS = [
+        _key("enter", "open", "Open", "queue.open"),
+        _key("c", "triage('confirm')", "Confirm", "queue.confirm"),
+        _key("f", "triage('fulfill')", "Fulfil", "queue.fulfill"),
+        _key("x", "triage('cancel')", "Cancel", "queue.cancel"),
+        _key("d", "triage('delete')", "Delete", "queue.delete", show=False),
+        _key("t", "triage('estimate')", "Estimate", "queue.estimate", show=False),
+        _key("m", "triage('notify')", "Notify customer", "queue.notify", show=False),
+        _key("r", "triage('receive')", "Receive stock", "queue.receive", show=False),
+        _key("e", "edit", "Edit", "queue.edit", show=False),
+        _key("n", "new", "New backorder", "queue.new", show=False),
+        _key("slash", "filter", "Filter", "queue.filter"),
+        _key("escape", "escape", "Clear filter, then marks", "queue.escape", show=False),
+        _key("l", "toggle_log", "Show or hide the log", "queue.log", show=False),
+        _key("q", "app.quit", "Quit", "queue.quit"),
+    ]
+
+    @dataclass
+    class EventsArrived(Message):
+        """New events were read from the log, oldest first."""
+
+        events: list[schemas.Event]
+
+    def __init__(self, service: Service) -> None:
+        super().__init__()
+        self.service = service
+        self._polling = False
+
+    def compose(self) -> ComposeResult:
+        if self.service.readonly:
+            yield Static(
+                Text(f"READ-ONLY: {self.service.path} can't be changed; actions are refused"),
+                id="readonly-banner",
+            )
+        yield QueueTable(self.service, id="queue")
+        yield Input(placeholder="filter: id, customer, product, SKU, order…", id="filter")
+        yield StatusLine(id="status")
+        yield EventLog(id="log")
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> QueueTable:
+        return self.query_one(QueueTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self._read_events(first=True)
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    # -- the live log ---------------------------------------------------------------------
+
+    def _poll(self) -> None:
+        if not self._polling:
+            self._read_events(first=False)
+
+    @work(thread=True, exclusive=True, group="event-log")
+    def _read_events(self, first: bool) -> None:
+        """Read events after the last one shown (the last 200 at start) off the event loop."""
+        self._polling = True
+        log = self.query_one(EventLog)
+        try:
+            with self.service.db.connection_context():
+                since = log.last_id
+                if first:
+                    since = max(queue.latest_event_id() - HISTORY, 0)
+                events = self.service.events({"since": since, "limit": PAGE}).data
+        except BotuiError:
+            return
+        finally:
+            self._polling = False
+        if events:
+            self.post_message(self.EventsArrived(events))
+
+    @on(EventsArrived)
+    def _show_events(self, message: EventsArrived) -> None:
+        log = self.query_one(EventLog)
+        was = log.last_id
+        log.add(message.events)
+        if was:
+            self.table.reload()
+        if len(message.events) == PAGE:
+            self._read_events(first=False)
+
+    # -- status line and filter -----------------------------------------------------------
+
+    @on(QueueTable.Changed)
+    def _show_status(self) -> None:
+        self.query_one(StatusLine).show(self.table)
+
+    @on(QueueTable.LoadFailed)
+    def _load_failed(self, message: QueueTable.LoadFailed) -> None:
+        self.notify(message.text, severity="error", markup=False)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("-shown")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value.strip())
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            event.input.remove_class("-shown")
+        self.table.focus()
+
+    def _clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.remove_class("-shown")
+        self.table.set_filter("")
+        self.table.focus()
+
+    def action_escape(self) -> None:
+        if self.table.spec.text or self.query_one("#filter", Input).has_class("-shown"):
+            self._clear_filter()
+        elif self.table.marks:
+            self.table.clear_marks()
+
+    def action_toggle_log(self) -> None:
+        log = self.query_one(EventLog)
+        log.display = not log.display
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_triage(self, action: str) -> None:
+        self.app.run_triage(action, self.table.selected_ids())
+
+    def action_open(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.app.open_detail(row.id)
+
+    def action_edit(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.app.open_form(row.id)
+
+    def action_new(self) -> None:
+        self.app.open_form(None)
+
+    def finished(self, succeeded: set[str]) -> None:
+        """After an action: unmark what succeeded and read the rows on screen again."""
+        self.table.clear_marks(succeeded)
+        self.table.reload()
