@@ -26,10 +26,12 @@ class ConfirmDialog(ModalScreen[str | None]):
     }
     ConfirmDialog #confirm-title { text-style: bold; }
     ConfirmDialog #confirm-body { margin: 1 0 0 0; }
-    ConfirmDialog Input { margin: 1 0 0 0; }
+    ConfirmDialog #confirm-label { margin: 1 0 0 0; }
+    ConfirmDialog Input { background: $boost; }
     ConfirmDialog #confirm-keys { margin: 1 0 0 0; color: $text-muted; }
     """
 
+    AUTO_FOCUS = None  # y and n answer until Tab moves into the reason field
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", show=True),
         Binding("enter", "answer(True)", "Yes", id="confirm.yes-enter", show=False),
@@ -54,21 +56,14 @@ class ConfirmDialog(ModalScreen[str | None]):
         self._reason = reason
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box", can_focus=True):
+        with Vertical(id="confirm-box"):
             yield Static(Text(self._title), id="confirm-title")
             yield Static(self._body, id="confirm-body")
             if self._reason is not None:
-                yield Input(
-                    self._reason,
-                    placeholder="reason (optional; Tab to type)",
-                    max_length=500,
-                    id="confirm-reason",
-                )
+                yield Static(Text("Reason (optional, Tab to type it):"), id="confirm-label")
+                yield Input(self._reason, max_length=500, compact=True, id="confirm-reason")
             keys = f"y / Enter: {self._yes}    n / Escape: {self._no}"
             yield Static(Text(keys), id="confirm-keys")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-box").focus()
 
     def _typed(self) -> str:
         found = self.query("#confirm-reason")

@@ -1,0 +1,38 @@
+"""The command palette (ctrl+p) lists every action bound where it was opened, by description."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from botui.tui.screens.help import key_label
+
+
+class BindingCommands(Provider):
+    """One command per bound action of the screen below the palette, with its keys as help."""
+
+    def _commands(self) -> list[tuple[str, str, partial]]:
+        seen: dict[tuple[str, str], tuple[str, str, partial]] = {}
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.system or binding.action == "command_palette":
+                continue
+            name = (binding.description, binding.action)
+            keys = key_label(binding.key)
+            if name in seen:
+                keys = f"{seen[name][1]} {keys}"
+            run = partial(self.app.run_action, binding.action, active.node)
+            seen[name] = (binding.description, keys, run)
+        return list(seen.values())
+
+    async def discover(self) -> Hits:
+        for description, keys, run in self._commands():
+            yield DiscoveryHit(description, run, help=f"key: {keys}")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for description, keys, run in self._commands():
+            score = matcher.match(description)
+            if score > 0:
+                yield Hit(score, matcher.highlight(description), run, help=f"key: {keys}")

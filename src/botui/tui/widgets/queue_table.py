@@ -1,0 +1,385 @@
+"""The triage queue: a line-API list that holds and draws only a window of rows near the screen."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import peewee
+from rich.segment import Segment
+from rich.style import Style
+from textual import on, work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from botui import config
+from botui.domain import queue
+from botui.domain.errors import BotuiError
+from botui.domain.queue import QueueRow, QueueSpec, Window
+from botui.domain.service import Service
+from botui.tui.widgets import cells
+
+HEADER_LINES = 1
+
+
+def _binding(keys: str, action: str, description: str, binding_id: str, show: bool = False):
+    return Binding(keys, action, description, show=show, id=binding_id)
+
+
+class QueueTable(ScrollView, can_focus=True):
+    """Backorders in queue order; scrolling and jumps fetch the rows they reveal in a worker."""
+
+    BINDINGS = [
+        _binding("down", "cursor(1)", "Next row", "queue.down"),
+        _binding("j", "cursor(1)", "Next row", "queue.down-vim"),
+        _binding("up", "cursor(-1)", "Previous row", "queue.up"),
+        _binding("k", "cursor(-1)", "Previous row", "queue.up-vim"),
+        _binding("pagedown", "page(1)", "Page down", "queue.page-down"),
+        _binding("pageup", "page(-1)", "Page up", "queue.page-up"),
+        _binding("home", "first", "First row", "queue.first"),
+        _binding("g", "first", "First row", "queue.first-vim"),
+        _binding("end", "last", "Last row", "queue.last"),
+        _binding("G", "last", "Last row", "queue.last-vim"),
+        _binding("space", "mark", "Mark", "queue.mark", show=True),
+        _binding("s", "sort", "Next sort column", "queue.sort"),
+        _binding("S", "reverse", "Reverse the sort", "queue.reverse"),
+        _binding("1", "view('open')", "View: open", "queue.view-open"),
+        _binding("2", "view('pending')", "View: pending", "queue.view-pending"),
+        _binding("3", "view('late')", "View: late", "queue.view-late"),
+        _binding("4", "view('ready')", "View: ready to ship", "queue.view-ready"),
+        _binding("5", "view('closed')", "View: closed", "queue.view-closed"),
+        _binding("0", "view('all')", "View: all", "queue.view-all"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "queue-table--header",
+        "queue-table--cursor",
+        "queue-table--late",
+        "queue-table--rush",
+        "queue-table--mark",
+        "queue-table--placeholder",
+    }
+
+    DEFAULT_CSS = """
+    QueueTable {
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    QueueTable > .queue-table--header { text-style: bold; color: $text-muted; }
+    QueueTable > .queue-table--cursor { background: $block-cursor-blurred-background; }
+    QueueTable:focus > .queue-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    QueueTable > .queue-table--late { color: $warning; text-style: bold; }
+    QueueTable > .queue-table--rush { color: $error; text-style: bold; }
+    QueueTable > .queue-table--mark { color: $accent; text-style: bold; }
+    QueueTable > .queue-table--placeholder { color: $text-disabled; }
+    """
+
+    @dataclass
+    class WindowLoaded(Message):
+        """A worker read a window of the queue."""
+
+        window: Window
+        generation: int
+
+    @dataclass
+    class Changed(Message):
+        """What the status line shows changed: the view, count, cursor, marks or sort."""
+
+        table: QueueTable
+
+    @dataclass
+    class LoadFailed(Message):
+        """Reading the queue failed; the message says why in words."""
+
+        text: str
+
+    def __init__(self, service: Service, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.service = service
+        self.window = Window(QueueSpec())
+        self.cursor = 0
+        self.marks: set[str] = set()
+        self.loading = True
+        self._generation = 0
+        self._wanted = QueueSpec()
+        self._stale = True
+        self._columns: list[cells.Column] = []
+        self._columns_width = -1
+        self._reading: sqlite3.Connection | None = None
+
+    # -- what the rest of the app reads ---------------------------------------------------
+
+    @property
+    def spec(self) -> QueueSpec:
+        """What the queue is asked to show (the loaded window may still be on its way)."""
+        return self._wanted
+
+    @property
+    def total(self) -> int:
+        return self.window.total
+
+    @property
+    def current(self) -> QueueRow | None:
+        """The row under the cursor, when it is loaded."""
+        return self.window.row(self.cursor)
+
+    def selected_ids(self) -> list[str]:
+        """The marked backorders, else the one under the cursor."""
+        if self.marks:
+            return sorted(self.marks)
+        row = self.current
+        return [row.id] if row else []
+
+    # -- asking for rows ------------------------------------------------------------------
+
+    @property
+    def _page_height(self) -> int:
+        return max(self.scrollable_content_region.height - HEADER_LINES, 1)
+
+    def set_spec(self, spec: QueueSpec) -> None:
+        """Show another view, sort or filter from its first row."""
+        if spec == self._wanted:
+            return
+        self._wanted = spec
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the rows on screen again (after a change in the database), keeping the cursor."""
+        self._stale = True
+        self._request()
+
+    def _request(self) -> None:
+        self._generation += 1
+        if self._reading is not None:
+            self._reading.interrupt()
+        self._load(
+            self._generation,
+            self._wanted,
+            int(self.scroll_offset.y),
+            self._page_height,
+            self.window,
+            self._stale,
+        )
+        self.post_message(self.Changed(self))
+
+    def _ensure_rows(self) -> None:
+        top, height = int(self.scroll_offset.y), self._page_height
+        window = self.window
+        if window.spec != self._wanted or not window.covers(top, height):
+            self._request()
+            return
+        near_start = window.start > 0 and top - window.start < queue.MARGIN // 2
+        near_end = window.end < window.total and window.end - top - height < queue.MARGIN // 2
+        if near_start or near_end:
+            self._request()
+
+    @work(thread=True, exclusive=True, group="queue-window")
+    def _load(
+        self, generation: int, spec: QueueSpec, top: int, height: int, previous: Window, stale: bool
+    ) -> None:
+        """Read the window for `top`..`top + height` off the event loop."""
+        worker = get_current_worker()
+        now = config.now()
+        db = self.service.db
+        try:
+            with db.connection_context():
+                self._reading = db.connection()
+                try:
+                    if stale and previous.spec == spec:
+                        window = queue.refresh(previous, now, top, height)
+                    else:
+                        window = queue.load(spec, now, top, height, previous)
+                finally:
+                    self._reading = None
+        except (peewee.OperationalError, sqlite3.OperationalError) as exc:
+            if "interrupt" in str(exc) or worker.is_cancelled:
+                return
+            self.post_message(self.LoadFailed(f"could not read the queue: {exc}"))
+            return
+        except BotuiError as error:
+            self.post_message(self.LoadFailed(error.message))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.WindowLoaded(window, generation))
+
+    @on(WindowLoaded)
+    def _apply_window(self, message: WindowLoaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        kept = self.current.id if self.current else None
+        changed = message.window != self.window
+        self.window = message.window
+        self._stale = False
+        self.loading = False
+        if kept is not None:
+            moved = self.window.index_of(kept)
+            if moved is not None:
+                self.cursor = moved
+        self.cursor = min(self.cursor, max(self.window.total - 1, 0))
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total + HEADER_LINES)
+        self._keep_cursor_visible()
+        self.refresh()
+        self.post_message(self.Changed(self))
+        if changed:
+            self._ensure_rows()
+
+    # -- moving ---------------------------------------------------------------------------
+
+    def _keep_cursor_visible(self) -> None:
+        top, height = int(self.scroll_offset.y), self._page_height
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def move_to(self, index: int) -> None:
+        """Put the cursor on queue offset `index` (clamped) and scroll it into view."""
+        self.cursor = max(0, min(index, self.total - 1))
+        self._keep_cursor_visible()
+        self.refresh()
+        self._ensure_rows()
+        self.post_message(self.Changed(self))
+
+    def action_cursor(self, step: int) -> None:
+        self.move_to(self.cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        height = self._page_height
+        self.scroll_to(y=self.scroll_offset.y + direction * height, animate=False, immediate=True)
+        self.move_to(self.cursor + direction * height)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(self.total - 1)
+
+    def action_mark(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        self.marks.symmetric_difference_update({row.id})
+        self.move_to(self.cursor + 1)
+
+    def action_sort(self) -> None:
+        order = queue.SORTS
+        following = order[(order.index(self._wanted.sort) + 1) % len(order)]
+        self.set_spec(QueueSpec(self._wanted.view, following, False, self._wanted.text))
+
+    def action_reverse(self) -> None:
+        spec = self._wanted
+        self.set_spec(QueueSpec(spec.view, spec.sort, not spec.descending, spec.text))
+
+    def action_view(self, view: str) -> None:
+        spec = self._wanted
+        self.set_spec(QueueSpec(view, spec.sort, spec.descending, spec.text))
+
+    def set_filter(self, text: str) -> None:
+        """Filter the queue by text (ids, names, SKUs, order and supplier numbers)."""
+        spec = self._wanted
+        self.set_spec(QueueSpec(spec.view, spec.sort, spec.descending, text))
+
+    def clear_marks(self, ids: set[str] | None = None) -> None:
+        """Unmark `ids`, or every row."""
+        if ids is None:
+            self.marks.clear()
+        else:
+            self.marks.difference_update(ids)
+        self.refresh()
+        self.post_message(self.Changed(self))
+
+    # -- Textual hooks --------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._request()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total + HEADER_LINES)
+        self._keep_cursor_visible()
+        self._ensure_rows()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            top, height = round(new_value), self._page_height
+            if not top <= self.cursor < top + height:
+                self.cursor = max(top, min(self.cursor, top + height - 1))
+                self.post_message(self.Changed(self))
+            self._ensure_rows()
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"queue-table--{name}")
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width != self._columns_width:
+            self._columns, self._columns_width = cells.layout(width), width
+        base = self.rich_style
+        if y < HEADER_LINES:
+            return self._header(width, base + self._style("header"))
+        index = int(self.scroll_offset.y) + y - HEADER_LINES
+        if index >= self.total:
+            return Strip.blank(width, base)
+        style = base
+        if index == self.cursor:
+            style = base + self._style("cursor")
+            if self.app.no_color:
+                style += Style(reverse=True)
+        row = self.window.row(index)
+        if row is None:
+            return Strip([Segment(cells.fit("  …", width), style + self._style("placeholder"))])
+        return self._row(row, width, style)
+
+    def _header(self, width: int, style: Style) -> Strip:
+        sort_column = {"triage": "priority", "ship": "ship", "created": "age"}[self._wanted.sort]
+        arrow = "▼" if self._wanted.descending else "▲"
+        parts = [" " * cells.MARK_WIDTH]
+        for column in self._columns:
+            title = column.title + (arrow if column.key == sort_column else "")
+            parts.append(cells.fit(title, column.width, column.align))
+        text = parts[0] + " ".join(parts[1:])
+        return Strip([Segment(cells.fit(text, width), style)])
+
+    def _row(self, row: QueueRow, width: int, style: Style) -> Strip:
+        now = config.now()
+        ship, late = cells.ship_relative(row.estimated_ship_date, row.status, now)
+        values = {
+            "id": row.id,
+            "status": cells.STATUS_LABELS.get(row.status, row.status),
+            "priority": cells.PRIORITY_LABELS[row.priority_level],
+            "product": row.product,
+            "customer": row.customer,
+            "allocation": f"{row.allocated}/{row.quantity}",
+            "price": cells.short_money(row.price),
+            "ship": ship,
+            "age": cells.age(row.created_at, now),
+        }
+        accents = {
+            "ship": self._style("late") if late else None,
+            "priority": self._style("rush") if row.priority_level == "rush" else None,
+        }
+        marked = row.id in self.marks
+        segments = [Segment("*" if marked else " ", style + self._style("mark"))]
+        for position, column in enumerate(self._columns):
+            if position:
+                segments.append(Segment(" ", style))
+            accent = accents.get(column.key)
+            text = cells.fit(values[column.key], column.width, column.align)
+            segments.append(Segment(text, style + accent if accent else style))
+        used = sum(segment.cell_length for segment in segments)
+        if used < width:
+            segments.append(Segment(" " * (width - used), style))
+        return Strip(segments).crop(0, width)
