@@ -1,0 +1,12 @@
+"""Closes a hole in the append-only log: INSERT OR REPLACE deletes rows without delete triggers."""
+
+STATEMENTS = [
+    "CREATE TRIGGER event_no_replace BEFORE INSERT ON event"
+    " WHEN EXISTS (SELECT 1 FROM event WHERE id = new.id)"
+    " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+]
+
+
+def up(migrator, db):
+    for statement in STATEMENTS:
+        db.execute_sql(statement)
