@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from botui.tui.screens.help import key_label
+from botui.tui.screens.help import key_label, ours
 
 
 class BindingCommands(Provider):
@@ -14,9 +14,9 @@ class BindingCommands(Provider):
 
     def _commands(self) -> list[tuple[str, str, partial]]:
         seen: dict[tuple[str, str], tuple[str, str, partial]] = {}
-        for active in self.screen.active_bindings.values():
+        for active in ours(self.screen.active_bindings.values()):
             binding = active.binding
-            if not binding.description or binding.system or binding.action == "command_palette":
+            if binding.action == "command_palette":
                 continue
             name = (binding.description, binding.action)
             keys = key_label(binding.key)

@@ -61,7 +61,13 @@ class ConfirmDialog(ModalScreen[str | None]):
             yield Static(self._body, id="confirm-body")
             if self._reason is not None:
                 yield Static(Text("Reason (optional, Tab to type it):"), id="confirm-label")
-                yield Input(self._reason, max_length=500, compact=True, id="confirm-reason")
+                yield Input(
+                    self._reason,
+                    placeholder="no reason given",
+                    max_length=500,
+                    compact=True,
+                    id="confirm-reason",
+                )
             keys = f"y / Enter: {self._yes}    n / Escape: {self._no}"
             yield Static(Text(keys), id="confirm-keys")
 

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 KEY_NAMES = {
@@ -34,13 +34,28 @@ def key_label(key: str) -> str:
     return KEY_NAMES.get(key, key)
 
 
+def ours(bindings: Iterable[ActiveBinding]) -> list[ActiveBinding]:
+    """botui's bindings (each has an id) and the palette: the screen's first, the app's last."""
+    chosen = [
+        active
+        for active in bindings
+        if active.binding.description
+        and (active.binding.id is not None or active.binding.action == "command_palette")
+    ]
+
+    def rank(active: ActiveBinding) -> int:
+        if isinstance(active.node, Screen):
+            return 0
+        return 2 if isinstance(active.node, App) else 1
+
+    return sorted(chosen, key=rank)
+
+
 def help_rows(bindings: Iterable[ActiveBinding]) -> list[tuple[str, str]]:
     """(keys, description) for each action, its aliases joined: ("↓ j", "Next row")."""
     rows: dict[tuple[str, str], list[str]] = {}
-    for active in bindings:
+    for active in ours(bindings):
         binding: Binding = active.binding
-        if not binding.description or binding.system:
-            continue
         label = key_label(binding.key)
         keys = rows.setdefault((binding.description, binding.action), [])
         if label not in keys:

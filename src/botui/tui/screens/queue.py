@@ -31,6 +31,7 @@ def _key(keys: str, action: str, description: str, binding_id: str, show: bool =
 class QueueScreen(Screen[None]):
     """Triage from the keyboard; every change comes back through the event log and redraws."""
 
+    AUTO_FOCUS = "#queue"
     BINDINGS = [
         _key("enter", "open", "Open", "queue.open"),
         _key("c", "triage('confirm')", "Confirm", "queue.confirm"),
@@ -76,7 +77,6 @@ class QueueScreen(Screen[None]):
         return self.query_one(QueueTable)
 
     def on_mount(self) -> None:
-        self.table.focus()
         self._read_events(first=True)
         self.set_interval(POLL_SECONDS, self._poll)
 

@@ -30,7 +30,7 @@ def _binding(keys: str, action: str, description: str, binding_id: str, show: bo
     return Binding(keys, action, description, show=show, id=binding_id)
 
 
-class QueueTable(ScrollView, can_focus=True):
+class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     """Backorders in queue order; scrolling and jumps fetch the rows they reveal in a worker."""
 
     BINDINGS = [
@@ -107,7 +107,7 @@ class QueueTable(ScrollView, can_focus=True):
         self.window = Window(QueueSpec())
         self.cursor = 0
         self.marks: set[str] = set()
-        self.loading = True
+        self.fetching = True
         self._generation = 0
         self._wanted = QueueSpec()
         self._stale = True
@@ -221,7 +221,7 @@ class QueueTable(ScrollView, can_focus=True):
         changed = message.window != self.window
         self.window = message.window
         self._stale = False
-        self.loading = False
+        self.fetching = False
         if kept is not None:
             moved = self.window.index_of(kept)
             if moved is not None:

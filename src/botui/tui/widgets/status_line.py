@@ -23,7 +23,7 @@ def status_text(table: QueueTable) -> Text:
     spec = table.spec
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f" {VIEW_LABELS[spec.view]} ", style="reverse bold")
-    if table.loading or table.window.spec != spec:
+    if table.fetching or table.window.spec != spec:
         text.append("  loading…")
     elif table.total:
         text.append(f"  {table.cursor + 1:,} of {table.total:,}")
