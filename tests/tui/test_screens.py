@@ -471,7 +471,8 @@ async def test_receive_dialog_with_two_products_receives_one(
     app = Host(lambda: ReceiveDialog(service, [backorder, "BO-8"]))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert "2 products" in text(app.screen.query_one("#products-note", Static))
+        note = text(app.screen.query_one("#products-note", Static))
+        assert "1 marked backorder of another product left out (BO-8)" in note
         await type_into(pilot, "#quantity", "10")
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -96,8 +96,9 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
     wide.add_row(_label("Customer"), Text(f"{customer.name} ({customer.id}): {contact}"))
     wide.add_row(_label("Business"), Text(f"{ctx.business.name} ({ctx.business.id})"))
     wide.add_row(_label("Order"), Text(order))
-    metadata = "\n".join(f"{key} = {value!r}" for key, value in bo.metadata.items()) or "none"
-    wide.add_row(_label("Metadata"), Text(metadata))
+    entries = [f"{key} = {value!r}" for key, value in bo.metadata.items()] or ["none"]
+    for number, entry in enumerate(entries):
+        wide.add_row(_label("Metadata" if number == 0 else ""), Text(entry))
     return Group(grid, wide)
 
 

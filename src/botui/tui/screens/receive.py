@@ -85,11 +85,20 @@ class ReceiveDialog(ActionDialog):
         )
         if distinct:
             select.value = next(iter(distinct))
+        self._note()
+
+    @on(Select.Changed, "#product")
+    def _note(self) -> None:
+        """Name the marked backorders that this receipt leaves out (other products, or gone)."""
+        chosen = self.query_one("#product", Select).value
+        left_out = [i for i in self.ids if self._product(i) != chosen]
         note = ""
-        if len(distinct) > 1:
+        if left_out and len(self.ids) > 1:
+            shown = ", ".join(left_out[:5]) + (", ..." if len(left_out) > 5 else "")
             note = (
-                f"The marked backorders are for {len(distinct)} products. A receipt is for one "
-                "product: the others are left out; receive their stock separately."
+                f"A receipt is for one product: {len(left_out)} marked backorder"
+                f"{'' if len(left_out) == 1 else 's'} of another product left out ({shown}); "
+                "choose their product above to receive theirs."
             )
         self.query_one("#products-note", Static).update(note)
 
