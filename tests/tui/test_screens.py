@@ -480,3 +480,59 @@ async def test_receive_dialog_with_two_products_receives_one(
     assert first == Outcome(backorder, True, f"{backorder} got 5 units; 5 left free")
     assert not second.ok and "product PRD-2" in second.message
     assert service.get({"id": "BO-8"}).allocated_quantity == 0
+
+
+# -- through the real app ----------------------------------------------------------------
+
+
+async def wait_until(pilot: Any, check: Callable[[], bool], seconds: float = 5.0) -> None:
+    """Pause in small steps until `check()` holds (the screens poll the log each second)."""
+    for _ in range(int(seconds / 0.1)):
+        if check():
+            return
+        await pilot.pause(0.1)
+    assert check()
+
+
+@pilot
+async def test_detail_edit_and_dialog_inside_the_botui_app(
+    service: Service, backorder: str
+) -> None:
+    from botui.tui.app import BotuiApp
+
+    app = BotuiApp(service, delay_detection=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen) and detail.backorder_id == backorder
+        await pilot.press("c")
+        await wait_until(pilot, lambda: "confirmed" in text(detail.query_one("#timeline", Static)))
+        assert service.get({"id": backorder}).status == "confirmed"
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, EstimateDialog)
+        await type_into(pilot, "#estimatedShipDate", "2026-10-05")
+        await pilot.press("ctrl+s")
+        await wait_until(
+            pilot, lambda: "re-estimated" in text(detail.query_one("#timeline", Static))
+        )
+        assert app.screen is detail
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, BackorderForm)
+        await type_into(pilot, "#quantity", "6")
+        await pilot.press("ctrl+s")
+        await wait_until(
+            pilot, lambda: "quantity 5 -> 6" in text(detail.query_one("#timeline", Static))
+        )
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, DetailScreen)
+    saved = service.get({"id": backorder})
+    assert (saved.status, saved.quantity, saved.estimated_ship_date) == (
+        "confirmed",
+        6,
+        1_791_158_400,
+    )

@@ -65,8 +65,8 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
     CSS = DIALOG_CSS
     VERB = "Apply to"
     BINDINGS = [
-        Binding("escape", "leave", "Back", id="dialog_back", tooltip="Close without changes"),
-        Binding("ctrl+s", "apply", "Apply", id="dialog_apply", tooltip="Apply to every id"),
+        Binding("escape", "leave", "Back", id="dialog.back", tooltip="Close without changes"),
+        Binding("ctrl+s", "apply", "Apply", id="dialog.apply", tooltip="Apply to every id"),
     ]
 
     @dataclass

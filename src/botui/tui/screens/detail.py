@@ -28,7 +28,7 @@ from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.notify import NotifyDialog
 from botui.tui.screens.receive import ReceiveDialog
 
-POLL_SECONDS = 2.0
+POLL_SECONDS = 1.0
 DAY = 86_400
 
 
@@ -157,26 +157,35 @@ class DetailScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the queue"),
-        Binding("c", "triage('confirm')", "Confirm", id="confirm", tooltip="Confirm it"),
-        Binding("f", "triage('fulfill')", "Fulfil", id="fulfill", tooltip="Ship it"),
-        Binding("x", "triage('cancel')", "Cancel", id="cancel", tooltip="Cancel it (asks)"),
+        Binding("escape", "back", "Back", id="detail.back", tooltip="Back to the queue"),
+        Binding("c", "triage('confirm')", "Confirm", id="detail.confirm", tooltip="Confirm it"),
+        Binding("f", "triage('fulfill')", "Fulfil", id="detail.fulfill", tooltip="Ship it"),
+        Binding("x", "triage('cancel')", "Cancel", id="detail.cancel", tooltip="Cancel it (asks)"),
         Binding(
-            "d", "triage('delete')", "Delete", id="delete", tooltip="Delete it (asks)", show=False
+            "d",
+            "triage('delete')",
+            "Delete",
+            id="detail.delete",
+            tooltip="Delete it (asks)",
+            show=False,
         ),
-        Binding("e", "edit", "Edit", id="edit", tooltip="Edit its fields"),
-        Binding("t", "estimate", "Dates", id="estimate", tooltip="Change the estimated dates"),
-        Binding("m", "notify_customer", "Notify", id="notify", tooltip="Message the customer"),
+        Binding("e", "edit", "Edit", id="detail.edit", tooltip="Edit its fields"),
+        Binding(
+            "t", "estimate", "Dates", id="detail.estimate", tooltip="Change the estimated dates"
+        ),
+        Binding(
+            "m", "notify_customer", "Notify", id="detail.notify", tooltip="Message the customer"
+        ),
         Binding(
             "r",
             "receive",
             "Receive",
-            id="receive",
+            id="detail.receive",
             tooltip="Receive stock for its product",
             show=False,
         ),
-        Binding("j", "scroll('down')", "Down", id="scroll_down", show=False),
-        Binding("k", "scroll('up')", "Up", id="scroll_up", show=False),
+        Binding("j", "scroll('down')", "Down", id="detail.scroll_down", show=False),
+        Binding("k", "scroll('up')", "Up", id="detail.scroll_up", show=False),
     ]
 
     @dataclass

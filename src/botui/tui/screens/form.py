@@ -163,8 +163,8 @@ class DiscardDialog(ModalScreen[bool]):
     }
     """
     BINDINGS = [
-        Binding("y", "answer(True)", "Discard", id="discard_yes"),
-        Binding("n,escape", "answer(False)", "Keep editing", id="discard_no"),
+        Binding("y", "answer(True)", "Discard", id="form.discard"),
+        Binding("n,escape", "answer(False)", "Keep editing", id="form.keep"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -193,8 +193,8 @@ class BackorderForm(Screen[schemas.Backorder | None]):
     """
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save", tooltip="Save through the service"),
-        Binding("escape", "leave", "Leave", id="leave", tooltip="Leave (asks if you typed)"),
+        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save through the service"),
+        Binding("escape", "leave", "Leave", id="form.leave", tooltip="Leave (asks if you typed)"),
     ]
 
     @dataclass
