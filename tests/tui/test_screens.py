@@ -536,3 +536,14 @@ async def test_detail_edit_and_dialog_inside_the_botui_app(
         6,
         1_791_158_400,
     )
+
+
+@pilot
+async def test_edit_of_a_missing_backorder_says_so_and_leaves(service: Service, refs: dict) -> None:
+    app = Host(lambda: BackorderForm(service, "BO-404"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "there is no backorder BO-404" in error_text(app, "general")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.result is None

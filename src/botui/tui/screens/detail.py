@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -44,6 +44,41 @@ def _label(text: str) -> Text:
     return Text(text, style="bold")
 
 
+def _two_columns() -> Table:
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=14, no_wrap=True)
+    grid.add_column(ratio=1)
+    return grid
+
+
+class Facts:
+    """Pairs of labelled values: side by side when the width allows, else one per line."""
+
+    WIDE = 76
+
+    def __init__(self, pairs: list[tuple[str, str | Text, str, str]]) -> None:
+        self.pairs = [
+            (first, Text(a) if isinstance(a, str) else a, second, Text(b))
+            for first, a, second, b in pairs
+        ]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width >= self.WIDE:
+            grid = Table.grid(padding=(0, 1), expand=True)
+            grid.add_column(width=14, no_wrap=True)
+            grid.add_column(ratio=1)
+            grid.add_column(width=13, no_wrap=True)
+            grid.add_column(ratio=1)
+            for first, a, second, b in self.pairs:
+                grid.add_row(_label(first), a, _label(second), b)
+        else:
+            grid = _two_columns()
+            for first, a, second, b in self.pairs:
+                grid.add_row(_label(first), a)
+                grid.add_row(_label(second), b)
+        yield grid
+
+
 def _facts(ctx: lookup.Context, now: int) -> RenderableType:
     """The backorder's own fields and the records it points to, as two aligned grids."""
     bo = ctx.backorder
@@ -58,7 +93,7 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
         and bo.actual_ship_date is None
     ):
         when = relative(bo.estimated_ship_date, now)
-        ship_text.append(f" ({when})", style="bold red" if "late" in when else "")
+        ship_text.append(f" ({when})", style="bold underline" if "late" in when else "")
     pairs: list[tuple[str, str | Text, str, str]] = [
         ("Status", bo.status, "Priority", bo.priority_level),
         ("Quantity", f"{bo.quantity:,}", "Allocated", allocation),
@@ -73,23 +108,14 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
         ("Created", stamp(bo.created_at), "Updated", f"{stamp(bo.updated_at)} (v{bo.version})"),
         ("Supplier order", bo.supplier_order or "-", "Cancelled", stamp(bo.cancelled_at)),
     ]
-    grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(width=14, no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_column(width=13, no_wrap=True)
-    grid.add_column(ratio=1)
-    for first, first_value, second, second_value in pairs:
-        value = first_value if isinstance(first_value, Text) else Text(first_value)
-        grid.add_row(_label(first), value, _label(second), Text(second_value))
+    facts = Facts(pairs)
     customer = ctx.customer
     contact = ", ".join(part for part in (customer.email, customer.phone) if part) or "no contact"
     order = "none"
     if ctx.order is not None:
         number = f" number {ctx.order.number}" if ctx.order.number else ""
         order = f"{ctx.order.id}{number}, placed {stamp(ctx.order.placed_at)}"
-    wide = Table.grid(padding=(0, 1), expand=True)
-    wide.add_column(width=14, no_wrap=True)
-    wide.add_column(ratio=1)
+    wide = _two_columns()
     product = ctx.product
     wide.add_row(_label("Product"), Text(f"{product.name} ({product.id}, SKU {product.sku})"))
     wide.add_row(_label("Stock on hand"), Text(f"{product.stock_on_hand:,} free units"))
@@ -99,7 +125,7 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
     entries = [f"{key} = {value!r}" for key, value in bo.metadata.items()] or ["none"]
     for number, entry in enumerate(entries):
         wide.add_row(_label("Metadata" if number == 0 else ""), Text(entry))
-    return Group(grid, wide)
+    return Group(facts, wide)
 
 
 def _timeline(events: list[schemas.Event]) -> RenderableType:

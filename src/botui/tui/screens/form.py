@@ -489,7 +489,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
     # -- leaving --------------------------------------------------------------------------
 
     def action_leave(self) -> None:
-        if self._typed() == self.initial:
+        if (self.backorder_id and self.base is None) or self._typed() == self.initial:
             self.dismiss(None)
             return
 
