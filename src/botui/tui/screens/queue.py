@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -127,7 +128,21 @@ class QueueScreen(Screen[None]):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.add_class("-shown")
-        self.call_after_refresh(box.focus)
+        self.set_focus(box)
+
+    def on_key(self, event: Key) -> None:
+        """Open the filter as "/" passes, so keys typed right after it reach the box.
+
+        Bindings run only after a key has bubbled up to the app, by which time the keys
+        typed after "/" are already on their way to the table; this hands them over.
+        """
+        box = self.query_one("#filter", Input)
+        if event.key == "slash" and self.focused is not box:
+            event.stop()
+            self.action_filter()
+        elif self.focused is box and event.is_printable and event.character:
+            event.stop()
+            box.insert_text_at_cursor(event.character)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

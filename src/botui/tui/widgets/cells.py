@@ -36,9 +36,9 @@ def _span(seconds: int) -> str:
         return f"{seconds // HOUR}h"
     if seconds < 100 * DAY:
         return f"{seconds // DAY}d"
-    if seconds < 730 * DAY:
+    if seconds < 300 * DAY:
         return f"{seconds // (30 * DAY)}mo"
-    return f"{seconds // (365 * DAY)}y"
+    return f"{max(round(seconds / (365 * DAY)), 1)}y"
 
 
 def ship_relative(estimated: int | None, status: str, now: int) -> tuple[str, bool]:

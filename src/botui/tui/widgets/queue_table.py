@@ -113,7 +113,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._stale = True
         self._columns: list[cells.Column] = []
         self._columns_width = -1
-        self._reading: sqlite3.Connection | None = None
+        self._readers: dict[int, sqlite3.Connection] = {}
 
     # -- what the rest of the app reads ---------------------------------------------------
 
@@ -160,8 +160,8 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _request(self) -> None:
         self._generation += 1
-        if self._reading is not None:
-            self._reading.interrupt()
+        for connection in list(self._readers.values()):
+            connection.interrupt()  # its answer would be stale: stop it now
         self._load(
             self._generation,
             self._wanted,
@@ -193,14 +193,14 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         db = self.service.db
         try:
             with db.connection_context():
-                self._reading = db.connection()
+                self._readers[generation] = db.connection()
                 try:
                     if stale and previous.spec == spec:
                         window = queue.refresh(previous, now, top, height)
                     else:
                         window = queue.load(spec, now, top, height, previous)
                 finally:
-                    self._reading = None
+                    del self._readers[generation]
         except (peewee.OperationalError, sqlite3.OperationalError) as exc:
             if "interrupt" in str(exc) or worker.is_cancelled:
                 return
