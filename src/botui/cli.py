@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 from typing import Any
 
 from botui import __version__, config
 from botui.domain.errors import BotuiError, storage_error, validation
+from botui.store.db import sqlite_version
 
 
 def _reject_constant(name: str) -> Any:
@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version",
         action="version",
-        version=f"botui {__version__} (SQLite {sqlite3.sqlite_version})",
+        version=f"botui {__version__} (SQLite {sqlite_version()})",
     )
     commands = parser.add_subparsers(dest="command")
     # Subcommands' --db default to SUPPRESS so `botui --db X api ...` keeps the top-level X.
