@@ -220,3 +220,9 @@ def test_version_names_the_sqlite_library_in_use() -> None:
     done = subprocess.run([*BOTUI, "--version"], capture_output=True, text=True)
     assert done.returncode == 0
     assert f"SQLite {sqlite_version()}" in done.stdout
+
+
+def test_botui_runs_on_a_sqlite_with_the_wal_reset_fix() -> None:
+    """Where pysqlite3 installs, peewee and so botui use it: SQLite 3.51.3 or later."""
+    pytest.importorskip("pysqlite3")
+    assert sqlite3.sqlite_version_info >= (3, 51, 3)
