@@ -31,7 +31,7 @@ class ConfirmDialog(ModalScreen[str | None]):
     ConfirmDialog #confirm-keys { margin: 1 0 0 0; color: $text-muted; }
     """
 
-    AUTO_FOCUS = None  # y and n answer until Tab moves into the reason field
+    AUTO_FOCUS = ""  # nothing focused: y and n answer until Tab moves into the reason field
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", show=True),
         Binding("enter", "answer(True)", "Yes", id="confirm.yes-enter", show=False),

@@ -1,0 +1,90 @@
+"""A small fixed shop for the queue tests, and helpers to drive the real app under Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from botui.domain.service import Service
+from botui.tui.app import BotuiApp
+
+DAY = 86_400
+NOW = 1_790_000_000
+
+
+def pilot_test(test: Callable[..., Any]) -> Callable[..., None]:
+    """Run an async Pilot test in its own event loop (the suite has no async plugin)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+async def settle(pilot: Any, rounds: int = 3) -> None:
+    """Let every worker finish and every message it posted land, a few times over."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def at(service: Service, when: int) -> Service:
+    """The same database acting at another moment, so rows get distinct ages."""
+    return Service(service.db, clock=lambda: when)
+
+
+def create(service: Service, when: int, **fields: Any) -> str:
+    """Create one backorder at `when` from camelCase fields; its id."""
+    payload = {"business": "BIZ-1", "customer": "CUS-1", "price": 1000, "quantity": 1}
+    payload.update(fields)
+    return at(service, when).create(payload).id
+
+
+@pytest.fixture
+def shop(service: Service, refs: dict[str, str]) -> Service:
+    """Five backorders, one of each situation the queue must show.
+
+    BO-1 rush, pending, fully allocated from stock, 2 days late.
+    BO-2 expedited, confirmed, 3 units of a product with no stock, due in 3 days.
+    BO-3 standard, pending, oldest standard one.
+    BO-4 standard, confirmed, fully allocated: ready to ship.
+    BO-5 standard, cancelled (closed).
+    """
+    service.create_product({"id": "PRD-2", "sku": "LAMP-1", "name": "Desk lamp", "stockOnHand": 3})
+    create(
+        service,
+        NOW - 5 * DAY,
+        id="BO-1",
+        product="PRD-2",
+        quantity=2,
+        priorityLevel="rush",
+        estimatedShipDate=NOW - 2 * DAY,
+    )
+    create(
+        service,
+        NOW - 4 * DAY,
+        id="BO-2",
+        product="PRD-1",
+        quantity=3,
+        price=2500,
+        priorityLevel="expedited",
+        estimatedShipDate=NOW + 3 * DAY,
+    )
+    create(service, NOW - 3 * DAY, id="BO-3", product="PRD-1")
+    create(service, NOW - 2 * DAY, id="BO-4", product="PRD-2")
+    create(service, NOW - 1 * DAY, id="BO-5", product="PRD-1")
+    service.confirm({"id": "BO-2"})
+    service.confirm({"id": "BO-4"})
+    service.cancel({"id": "BO-5"})
+    return service
+
+
+@pytest.fixture
+def app(shop: Service) -> BotuiApp:
+    """The real app on the shop, without the minute timer of delay detection."""
+    return BotuiApp(shop, delay_detection=False)

@@ -1,0 +1,353 @@
+"""Pilot tests of the queue screen: keys pressed in the real app, results read from the database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from botui.domain.errors import BotuiError, busy
+from botui.domain.service import Service
+from botui.store.db import open_database
+from botui.tui.app import BotuiApp
+from botui.tui.screens.confirm import ConfirmDialog
+from botui.tui.screens.help import HelpScreen
+from botui.tui.screens.queue import QueueScreen
+from botui.tui.widgets.event_log import EventLog
+from botui.tui.widgets.queue_table import QueueTable
+from tests.tui.conftest import pilot_test, settle
+
+
+def table(app: BotuiApp) -> QueueTable:
+    return app.query_one(QueueTable)
+
+
+def shown_ids(app: BotuiApp) -> list[str]:
+    window = table(app).window
+    return [row.id for row in window.rows]
+
+
+def toasts(app: BotuiApp) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def cursor_on(pilot, backorder_id: str) -> None:
+    """Move the cursor down to a backorder of the current view."""
+    await settle(pilot)
+    for _ in range(20):
+        if table(pilot.app).current.id == backorder_id:
+            return
+        await pilot.press("j")
+    raise AssertionError(f"{backorder_id} is not in the view")
+
+
+def status(service: Service, backorder_id: str) -> str:
+    return service.get({"id": backorder_id}).status
+
+
+@pilot_test
+async def test_queue_lists_open_backorders_in_triage_order(app: BotuiApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert shown_ids(app) == ["BO-1", "BO-2", "BO-3", "BO-4"]
+        status_line = str(app.query_one("#status").render())
+        assert "1 of 4" in status_line and "open" in status_line
+
+
+@pilot_test
+async def test_confirm_acts_at_once_and_says_so(app: BotuiApp, shop: Service) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-3")
+        await pilot.press("c")
+        await settle(pilot)
+        assert status(shop, "BO-3") == "confirmed"
+        assert "BO-3 confirmed" in toasts(app)
+
+
+@pilot_test
+async def test_fulfil_refused_when_stock_is_short_changes_nothing(
+    app: BotuiApp, shop: Service
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-2")
+        await pilot.press("f")
+        await settle(pilot)
+        assert status(shop, "BO-2") == "confirmed"
+        assert "needs 3 more units" in toasts(app)
+
+
+@pilot_test
+async def test_fulfil_ships_an_allocated_backorder(app: BotuiApp, shop: Service) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-4")
+        await pilot.press("f")
+        await settle(pilot)
+        assert status(shop, "BO-4") == "fulfilled"
+        assert "BO-4" not in shown_ids(app)  # it left the open view
+
+
+@pilot_test
+async def test_cancel_asks_then_declined_then_accepted_with_reason(
+    app: BotuiApp, shop: Service
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-2")
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Refund: $75.00" in str(app.screen.query_one("#confirm-body").render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert status(shop, "BO-2") == "confirmed"
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("tab", *"no stock", "enter")
+        await settle(pilot)
+        assert status(shop, "BO-2") == "cancelled"
+        events = shop.events({"backorder": "BO-2"}).data
+        cancelled = [e for e in events if e.type == "cancelled"][-1]
+        assert cancelled.data["reason"] == "no stock" and cancelled.data["refund"] == 7500
+
+
+@pilot_test
+async def test_escape_declines_a_cancel(app: BotuiApp, shop: Service) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-1")
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert status(shop, "BO-1") == "pending"
+        assert isinstance(app.screen, QueueScreen)
+
+
+@pilot_test
+async def test_delete_asks_and_removes(app: BotuiApp, shop: Service) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-3")
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        with pytest.raises(BotuiError) as refused:
+            shop.get({"id": "BO-3"})
+        assert refused.value.code == "not_found"
+        assert shown_ids(app) == ["BO-1", "BO-2", "BO-4"]
+
+
+@pilot_test
+async def test_busy_keeps_the_typed_reason(
+    app: BotuiApp, shop: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked(payload: dict) -> None:
+        raise busy("the database is busy")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-2")
+        monkeypatch.setattr(shop, "cancel", locked)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("tab", *"late", "enter")
+        await settle(pilot)
+        assert "busy, try again" in toasts(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen.query_one("#confirm-reason", Input).value == "late"
+
+
+@pilot_test
+async def test_filter_narrows_incrementally_and_escape_clears(app: BotuiApp, shop: Service) -> None:
+    shop.create_customer({"id": "CUS-2", "name": "Grace Hopper"})
+    shop.create({"id": "BO-9", "product": "PRD-1", "business": "BIZ-1", "customer": "CUS-2",
+                 "quantity": 1, "price": 100})  # fmt: skip
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"hopp")
+        await settle(pilot)
+        assert shown_ids(app) == ["BO-9"]
+        assert "filter: 'hopp'" in str(app.query_one("#status").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(shown_ids(app)) == 5
+        assert app.focused is table(app)
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("2", ["BO-1", "BO-3"]),
+        ("3", ["BO-1"]),
+        ("4", ["BO-1", "BO-4"]),
+        ("5", ["BO-5"]),
+        ("0", ["BO-1", "BO-2", "BO-3", "BO-4", "BO-5"]),
+    ],
+)
+@pilot_test
+async def test_number_keys_switch_views(app: BotuiApp, key: str, expected: list[str]) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert shown_ids(app) == expected
+
+
+@pilot_test
+async def test_sort_keys_reorder(app: BotuiApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")  # ship date, rows without one first
+        await settle(pilot)
+        assert shown_ids(app) == ["BO-3", "BO-4", "BO-1", "BO-2"]
+        await pilot.press("S")
+        await settle(pilot)
+        assert shown_ids(app) == ["BO-2", "BO-1", "BO-4", "BO-3"]
+
+
+@pilot_test
+async def test_marks_then_bulk_confirm_asks_and_reports_each(app: BotuiApp, shop: Service) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space", "space")  # BO-1, BO-2 (confirmed already), BO-3
+        assert table(app).marks == {"BO-1", "BO-2", "BO-3"}
+        assert "3 marked" in str(app.query_one("#status").render())
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "3 marked" in str(app.screen.query_one("#confirm-title").render())
+        await pilot.press("y")
+        await settle(pilot)
+        assert status(shop, "BO-1") == status(shop, "BO-3") == "confirmed"
+        report = toasts(app)
+        assert "confirm: 2 of 3 done" in report
+        assert "BO-2: BO-2 is confirmed; only a pending backorder can be confirmed" in report
+        assert table(app).marks == {"BO-2"}  # the refused one stays marked
+
+
+@pilot_test
+async def test_navigation_keys(app: BotuiApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("G")
+        assert table(app).current.id == "BO-4"
+        await pilot.press("k", "up")
+        assert table(app).current.id == "BO-2"
+        await pilot.press("home")
+        assert table(app).current.id == "BO-1"
+        await pilot.press("end", "g")
+        assert table(app).current.id == "BO-1"
+        await pilot.press("pagedown")
+        assert table(app).current.id == "BO-4"
+
+
+@pilot_test
+async def test_live_log_shows_an_event_from_another_process(app: BotuiApp, db_path: Path) -> None:
+    env = dict(os.environ, BOTUI_ACTOR="someone-else")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        log = app.query_one(EventLog)
+        assert any("tester cancelled BO-5" in line.text for line in log.lines)
+        subprocess.run(
+            [sys.executable, "-m", "botui", "api", "confirm", "--db", str(db_path),
+             '{"id": "BO-3"}'],
+            env=env, check=True, capture_output=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            await pilot.pause(0.1)
+            if any("someone-else confirmed BO-3" in line.text for line in log.lines):
+                break
+        else:
+            raise AssertionError("the other process's event did not appear within 3 seconds")
+        await settle(pilot)
+        assert table(app).window.row(2).status == "confirmed"  # the row redrawn in place
+
+
+@pilot_test
+async def test_log_key_hides_and_shows_the_log(app: BotuiApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        log = app.query_one(EventLog)
+        assert log.display and log.size.height == 3  # 3 lines (under a rule) below 30 rows
+        await pilot.press("l")
+        assert not log.display
+        await pilot.press("l")
+        assert log.display
+
+
+@pilot_test
+async def test_help_lists_the_live_bindings(app: BotuiApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        rows = dict((d, k) for k, d in app.screen._rows)
+        assert rows["Confirm"] == "c" and rows["Next row"] == "↓ j" and rows["Quit"] == "q"
+        await pilot.press("escape")
+        assert isinstance(app.screen, QueueScreen)
+
+
+@pilot_test
+async def test_q_quits_with_status_zero(app: BotuiApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+@pilot_test
+async def test_read_only_database_shows_a_banner_and_refuses_changes(
+    shop: Service, db_path: Path
+) -> None:
+    db = open_database(db_path, readonly=True)
+    app = BotuiApp(Service(db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "READ-ONLY" in str(app.query_one("#readonly-banner").render())
+        await pilot.press("c")
+        await settle(pilot)
+        assert "read-only" in toasts(app)
+    assert status(shop, "BO-1") == "pending"
+
+
+@pilot_test
+async def test_delay_detection_runs_at_start(shop: Service) -> None:
+    app = BotuiApp(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    noticed = [e for e in shop.events({"backorder": "BO-1"}).data if e.type == "delayNoticed"]
+    assert len(noticed) == 1
+
+
+@pilot_test
+async def test_small_terminal_then_growing(app: BotuiApp) -> None:
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        header = table(app).render_line(0).text
+        assert "STATUS" in header and "SHIP" in header and "CUSTOMER" not in header
+        await pilot.resize_terminal(100, 40)
+        await settle(pilot)
+        header = table(app).render_line(0).text
+        assert "CUSTOMER" in header and "AGE" in header
+        assert app.query_one(EventLog).size.height > 3
+
+
+@pilot_test
+async def test_markup_in_stored_names_is_shown_literally(shop: Service) -> None:
+    shop.create_customer({"id": "CUS-9", "name": "[bold red]Eve[/] [/]"})
+    shop.create({"id": "BO-9", "product": "PRD-1", "business": "BIZ-1", "customer": "CUS-9",
+                 "quantity": 1, "price": 100, "priorityLevel": "rush"})  # fmt: skip
+    app = BotuiApp(shop, delay_detection=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert table(app).window.rows[1].id == "BO-9"
+        assert "[bold red]Eve[/] [/]" in table(app).render_line(2).text
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
