@@ -547,3 +547,27 @@ async def test_edit_of_a_missing_backorder_says_so_and_leaves(service: Service, 
         await pilot.press("escape")
         await settle(pilot)
         assert app.result is None
+
+
+@pilot
+async def test_notify_dialog_starts_on_the_channel_the_customer_has(
+    service: Service, refs: dict
+) -> None:
+    service.create_customer({"id": "CUS-3", "name": "Phone Only", "phone": "+1 555 0100"})
+    service.create(
+        {
+            "id": "BO-3",
+            "product": "PRD-1",
+            "business": "BIZ-1",
+            "customer": "CUS-3",
+            "quantity": 1,
+            "price": 100,
+        }
+    )
+    app = Host(lambda: NotifyDialog(service, ["BO-3"]))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#channel", Select).value == "sms"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert [(e.channel, e.to) for e in service.outbox({}).data] == [("sms", "+1 555 0100")]

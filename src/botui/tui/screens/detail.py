@@ -36,7 +36,7 @@ def relative(seconds: int, now: int) -> str:
     """How far a date is from now in whole days, in words ("in 3d", "2d late", "today")."""
     days = (seconds - now) // DAY if seconds >= now else -((now - seconds) // DAY)
     if seconds < now:
-        return f"{max(-days, 1)}d late"
+        return f"{-days}d late" if days else "late today"
     return "today" if days == 0 else f"in {days}d"
 
 

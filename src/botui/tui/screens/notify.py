@@ -76,7 +76,9 @@ class NotifyDialog(ActionDialog):
 
     @on(Subject)
     def _on_subject(self, message: Subject) -> None:
-        self.context = message.context
+        self.context = ctx = message.context
+        if not ctx.customer.email and ctx.customer.phone:
+            self.query_one("#channel", Select).value = "sms"
         self._preview()
 
     @on(Select.Changed)
