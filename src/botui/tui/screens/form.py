@@ -137,7 +137,7 @@ def display(spec: Spec, backorder: schemas.Backorder) -> str:
 def parse(spec: Spec, raw: str) -> Any:
     """A typed value as the service's input value (None: empty)."""
     if spec.kind in ("whole", "money") and not raw.strip():
-        what = "units" if spec.kind == "whole" else "an amount such as 129.99"
+        what = "a number of units" if spec.kind == "whole" else "an amount such as 129.99"
         raise InputErrors([FieldError(spec.name, f"{spec.name} is required: give {what}")])
     if spec.kind == "whole":
         return parse_whole(raw, spec.name)
@@ -348,17 +348,20 @@ class BackorderForm(Screen[schemas.Backorder | None]):
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
         self.base, self.seen = message.backorder, message.seen
-        bo = message.backorder
+        self._title(message.backorder)
+        self._fill(message.backorder)
+        self.initial = self._typed()
+        self._set_enabled(True)
+        self.query_one(f"#{self.specs[0].name}").focus()
+
+    def _title(self, bo: schemas.Backorder) -> None:
+        """Name the copy being edited: its version, status and the fields the form cannot change."""
         self.query_one("#form-title", Static).update(
             Text(
                 f"Edit {bo.id} (version {bo.version}, {bo.status}): "
                 f"{bo.product} for {bo.customer}, unit price {money(bo.price)} fixed"
             )
         )
-        self._fill(message.backorder)
-        self.initial = self._typed()
-        self._set_enabled(True)
-        self.query_one(f"#{self.specs[0].name}").focus()
 
     @on(Input.Changed)
     def _on_input_changed(self, event: Input.Changed) -> None:
@@ -469,6 +472,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
                 if spec.kind == "status":
                     self._status_options(theirs, typed)
         self.base, self.seen = new, message.seen
+        self._title(new)
         self.initial = {spec.name: display(spec, new) for spec in self.specs}
         text = (
             f"Conflict: {old.id} was changed by {', '.join(who)} while you edited it "
