@@ -267,7 +267,7 @@ def load(
     if same and previous.rows and previous.start <= low and high <= previous.end:
         return previous
     if same and previous.rows and previous.start <= high and low <= previous.end:
-        return _extend(previous, now, low, high, margin)
+        return _extend(previous, now, low, high)
     if low == 0:
         return Window(spec, total, 0, tuple(page(spec, now, high)))
     if high == total:
@@ -284,18 +284,17 @@ def _last(spec: QueueSpec, now: int, limit: int) -> list[QueueRow]:
     return _named(rows)
 
 
-def _extend(window: Window, now: int, low: int, high: int, margin: int) -> Window:
-    """Grow a window by keyset pages at either edge, then drop rows far outside `low..high`."""
+def _extend(window: Window, now: int, low: int, high: int) -> Window:
+    """Grow a window by keyset pages at either edge, then drop the rows outside `low..high`."""
     spec, rows, start = window.spec, list(window.rows), window.start
     if high > window.end:
-        rows += page(spec, now, high - window.end + margin, after=rows[-1].key(spec.sort))
+        rows += page(spec, now, high - window.end, after=rows[-1].key(spec.sort))
     if low < start:
-        earlier = page(spec, now, start - low + margin, before=rows[0].key(spec.sort))
+        earlier = page(spec, now, start - low, before=rows[0].key(spec.sort))
         rows = earlier + rows
         start = max(start - len(earlier), 0)
-    keep_from = max(low - margin - start, 0)
-    keep_to = high + margin - start
-    return Window(spec, window.total, start + keep_from, tuple(rows[keep_from:keep_to]))
+    keep_from = max(low - start, 0)
+    return Window(spec, window.total, start + keep_from, tuple(rows[keep_from : high - start]))
 
 
 def refresh(window: Window, now: int, top: int, height: int, *, margin: int = MARGIN) -> Window:

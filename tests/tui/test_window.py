@@ -1,0 +1,195 @@
+"""The queue window: keyset pages across edges, jumps, every sort, and rows changing under it."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from botui.domain import queue
+from botui.domain.queue import QueueSpec, Window
+from botui.domain.service import Service
+from botui.store.db import open_database
+from botui.tui.app import BotuiApp
+from botui.tui.widgets.queue_table import QueueTable
+from tests.tui.conftest import DAY, NOW, at, pilot_test, settle
+
+COUNT = 150
+PRIORITIES = ("rush", "expedited", "standard")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """150 open backorders, written once per module: shuffled priorities, ages with ties,
+    some without a ship date."""
+    path = tmp_path_factory.mktemp("window") / "template.db"
+    db = open_database(path)
+    service = Service(db, clock=lambda: NOW, actor=lambda: "tester")
+    service.create_business({"id": "BIZ-1", "name": "Shop"})
+    service.create_customer({"id": "CUS-1", "name": "Ada Lovelace"})
+    service.create_product({"id": "PRD-1", "sku": "TENT-2P", "name": "Two-person tent"})
+    rnd = random.Random(3)
+    with db.atomic():
+        for number in range(1, COUNT + 1):
+            ship = None if number % 7 == 0 else NOW + rnd.randrange(-20, 40) * DAY
+            payload = {
+                "id": f"W-{number:03d}",
+                "product": "PRD-1",
+                "business": "BIZ-1",
+                "customer": "CUS-1",
+                "quantity": 1,
+                "price": 100,
+                "priorityLevel": rnd.choice(PRIORITIES),
+                "estimatedShipDate": ship,
+            }
+            at(service, NOW - rnd.randrange(0, 40) * DAY).create(payload)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def many(template: Path, tmp_path: Path) -> Service:
+    """A fresh copy of the template for each test."""
+    path = tmp_path / "window.db"
+    shutil.copy(template, path)
+    db = open_database(path)
+    yield Service(db)
+    db.close()
+
+
+def expected_order(service: Service, spec: QueueSpec) -> list[str]:
+    """Every matching id, sorted in Python the way the queue promises to sort."""
+    rows = queue.page(QueueSpec(spec.view, "triage", False, spec.text), NOW, 10_000)
+    rank = {"rush": 0, "expedited": 1, "standard": 2}
+
+    def key(row: queue.QueueRow) -> tuple:
+        if spec.sort == "ship":
+            ship = row.estimated_ship_date
+            return (ship is not None, ship or 0, row.id)
+        if spec.sort == "created":
+            return (row.created_at, row.id)
+        return (rank[row.priority_level], row.created_at, row.id)
+
+    ordered = sorted(rows, key=key, reverse=spec.descending)
+    return [row.id for row in ordered]
+
+
+def visible(window: Window, top: int, height: int) -> list[str]:
+    rows = [window.row(i) for i in range(top, min(top + height, window.total))]
+    assert None not in rows, (
+        f"rows {top}..{top + height} not loaded in {window.start}..{window.end}"
+    )
+    return [row.id for row in rows]
+
+
+@pytest.mark.parametrize("sort", queue.SORTS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_scrolling_across_page_edges_matches_the_full_order(
+    many: Service, sort: str, descending: bool
+) -> None:
+    spec = QueueSpec("open", sort, descending)
+    full = expected_order(many, spec)
+    window, height = None, 9
+    for top in [*range(0, COUNT, 7), *range(COUNT - height, -1, -11)]:
+        window = queue.load(spec, NOW, top, height, window, margin=5)
+        assert window.total == COUNT
+        assert visible(window, top, height) == full[top : top + height]
+        assert len(window.rows) <= height + 2 * 5  # a window, never the whole queue
+
+
+def test_jumps_to_the_end_and_middle_read_from_the_nearer_end(many: Service) -> None:
+    spec = QueueSpec()
+    full = expected_order(many, spec)
+    last = queue.load(spec, NOW, COUNT - 10, 10, margin=3)
+    assert visible(last, COUNT - 10, 10) == full[-10:]
+    middle = queue.load(spec, NOW, 70, 10, last, margin=3)
+    assert visible(middle, 70, 10) == full[70:80]
+    first = queue.load(spec, NOW, 0, 10, middle, margin=3)
+    assert visible(first, 0, 10) == full[:10]
+
+
+def test_a_row_changing_status_on_screen_is_redrawn_in_place(many: Service) -> None:
+    spec = QueueSpec()
+    window = queue.load(spec, NOW, 40, 10, margin=5)
+    target = window.row(44)
+    many.confirm({"id": target.id})
+    fresh = queue.refresh(window, NOW, 40, 10, margin=5)
+    assert fresh.row(44).id == target.id
+    assert fresh.row(44).status == "confirmed" and target.status == "pending"
+    assert visible(fresh, 40, 10) == visible(window, 40, 10)
+
+
+def test_a_row_leaving_the_view_lets_the_next_one_in(many: Service) -> None:
+    spec = QueueSpec()
+    window = queue.load(spec, NOW, 40, 10, margin=5)
+    before = visible(window, 40, 11)
+    many.cancel({"id": before[3]})
+    fresh = queue.refresh(window, NOW, 40, 10, margin=5)
+    assert fresh.total == COUNT - 1
+    assert visible(fresh, 40, 10) == before[:3] + before[4:]
+    assert visible(fresh, 40, 10) == expected_order(many, spec)[40:50]
+
+
+def test_a_new_row_at_the_top_shifts_a_window_at_the_start(many: Service) -> None:
+    spec = QueueSpec()
+    window = queue.load(spec, NOW, 0, 10, margin=5)
+    at(many, NOW - 400 * DAY).create(
+        {"id": "W-NEW", "product": "PRD-1", "business": "BIZ-1", "customer": "CUS-1",
+         "quantity": 1, "price": 1, "priorityLevel": "rush"}
+    )  # fmt: skip
+    fresh = queue.refresh(window, NOW, 0, 10, margin=5)
+    assert visible(fresh, 0, 2)[0] == "W-NEW"
+    assert fresh.total == COUNT + 1
+
+
+@pytest.mark.parametrize(
+    "spec", [QueueSpec(text="no such thing"), QueueSpec("closed"), QueueSpec("late", text="zz")]
+)
+def test_an_empty_result_is_an_empty_window(many: Service, spec: QueueSpec) -> None:
+    window = queue.load(spec, NOW, 0, 20)
+    assert window.total == 0 and window.rows == ()
+    assert window.covers(0, 20)
+    assert queue.refresh(window, NOW, 0, 20).total == 0
+
+
+def test_filter_text_matches_through_the_search_index(many: Service) -> None:
+    window = queue.load(QueueSpec(text="W-12"), NOW, 0, 50)
+    assert sorted(row.id for row in window.rows) == [f"W-{n}" for n in range(120, 130)]
+
+
+def test_views_split_the_rows(many: Service) -> None:
+    many.confirm({"id": "W-001"})
+    many.cancel({"id": "W-002"})
+    counts = {view: queue.count(QueueSpec(view), NOW) for view in queue.VIEWS}
+    assert counts["open"] == COUNT - 1 and counts["closed"] == 1 and counts["all"] == COUNT
+    assert counts["pending"] == COUNT - 2
+    late = [r for r in queue.page(QueueSpec(), NOW, 1000) if (r.estimated_ship_date or NOW) < NOW]
+    assert counts["late"] == len(late) > 0
+    assert counts["ready"] == 0  # no stock anywhere
+
+
+@pilot_test
+async def test_paging_the_widget_through_the_whole_queue(many: Service) -> None:
+    full = expected_order(many, QueueSpec())
+    app = BotuiApp(many, delay_detection=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.query_one(QueueTable)
+        seen = []
+        for _ in range(COUNT):
+            await settle(pilot, rounds=1)
+            seen.append(table.current.id)
+            if table.cursor == COUNT - 1:
+                break
+            await pilot.press("j" if len(seen) % 3 else "pagedown")
+        assert seen == [full[i] for i in sorted({full.index(s) for s in seen})]
+        assert seen[-1] == full[-1]
+        assert len(table.window.rows) <= table.size.height + 2 * queue.MARGIN < COUNT
+        await pilot.press("g")
+        await settle(pilot)
+        assert table.current.id == full[0]
+        await pilot.press("G")
+        await settle(pilot)
+        assert table.current.id == full[-1]
