@@ -210,8 +210,15 @@ class DetailScreen(Screen[None]):
             tooltip="Receive stock for its product",
             show=False,
         ),
-        Binding("j", "scroll('down')", "Down", id="detail.scroll_down", show=False),
-        Binding("k", "scroll('up')", "Up", id="detail.scroll_up", show=False),
+        Binding(
+            "j",
+            "scroll('down')",
+            "Down",
+            id="detail.scroll_down",
+            show=False,
+            tooltip="Scroll down",
+        ),
+        Binding("k", "scroll('up')", "Up", id="detail.scroll_up", show=False, tooltip="Scroll up"),
     ]
 
     @dataclass

@@ -163,8 +163,8 @@ class DiscardDialog(ModalScreen[bool]):
     }
     """
     BINDINGS = [
-        Binding("y", "answer(True)", "Discard", id="form.discard"),
-        Binding("n,escape", "answer(False)", "Keep editing", id="form.keep"),
+        Binding("y", "answer(True)", "Discard", id="form.discard", tooltip="Lose the typing"),
+        Binding("n,escape", "answer(False)", "Keep editing", id="form.keep", tooltip="Go back"),
     ]
 
     def compose(self) -> ComposeResult:
