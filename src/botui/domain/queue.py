@@ -309,6 +309,12 @@ def refresh(window: Window, now: int, top: int, height: int, *, margin: int = MA
     return load(window.spec, now, top, height, replace(fresh, start=start, rows=tuple(rows)))
 
 
+def rows_by_id(ids: list[str]) -> dict[str, QueueRow]:
+    """The queue rows of the given backorders (those that still exist), by id."""
+    found = Backorder.select(*_ROW_COLUMNS).where(Backorder.id.in_(ids))
+    return {row.id: row for row in _named(list(found))}
+
+
 def latest_event_id() -> int:
     """The id of the newest event, 0 when the log is empty."""
     return Event.select(fn.MAX(Event.id)).scalar() or 0

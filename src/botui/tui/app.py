@@ -12,13 +12,14 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from botui.domain import schemas
+from botui.domain import queue, schemas
 from botui.domain.errors import BotuiError
+from botui.domain.queue import QueueRow
 from botui.domain.service import Service
 from botui.tui.commands import BindingCommands
 from botui.tui.outcome import Outcome, summary
 from botui.tui.screens._fields import attempt
-from botui.tui.screens.confirm import ConfirmDialog
+from botui.tui.screens.confirm import ConfirmDialog, question_body
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.screens.estimate import EstimateDialog
 from botui.tui.screens.form import BackorderForm
@@ -51,35 +52,6 @@ def _done(action: str, answer: schemas.Backorder) -> str:
     return f"{answer.id} {'confirmed' if action == 'confirm' else 'deleted'}"
 
 
-def _ask_text(action: str, found: list[schemas.Backorder], missing: list[str]) -> Text:
-    """The body of the question before cancel or delete: what it refunds and releases."""
-    body = Text()
-    open_ones = [b for b in found if b.status not in ("fulfilled", "cancelled")]
-    if action == "cancel":
-        refund = sum(b.price * b.quantity for b in open_ones)
-        if len(found) == 1 and open_ones:
-            bo = open_ones[0]
-            body.append(f"{bo.id} is {bo.status}: {bo.quantity:,} × {money(bo.price)}\n")
-        body.append("Refund: ", style="bold")
-        body.append(money(refund) if refund else "none (price is 0)")
-        if len(found) > 1:
-            body.append(f" in total for {len(open_ones):,} open backorders")
-        held = sum(b.allocated_quantity for b in open_ones)
-        if held:
-            units = "unit goes" if held == 1 else "units go"
-            body.append(f"\n{held:,} allocated {units} back to stock for the next in line.")
-    else:
-        for bo in found[:1]:
-            body.append(f"{bo.id} is {bo.status}, {bo.quantity:,} units; ")
-        body.append("its history stays in the event log.")
-    closed = len(found) - len(open_ones)
-    if action == "cancel" and closed:
-        body.append(f"\n{closed:,} already closed will be refused.")
-    if missing:
-        body.append(f"\n{len(missing):,} no longer exist: {', '.join(missing[:3])}")
-    return body
-
-
 class BotuiApp(App[int]):
     """Keyboard triage of backorders over one service; everything slow runs in workers."""
 
@@ -98,7 +70,7 @@ class BotuiApp(App[int]):
 
         action: str
         ids: list[str]
-        found: list[schemas.Backorder]
+        found: list[QueueRow]
         missing: list[str]
 
     @dataclass
@@ -195,18 +167,13 @@ class BotuiApp(App[int]):
 
     @work(thread=True, group="triage-read")
     def _read_for_question(self, action: str, ids: list[str]) -> None:
-        found, missing = [], []
-        for backorder_id in ids:
-            payload = {"id": backorder_id}
-            answer, error = attempt(self.service, lambda p=payload: self.service.get(p))
-            if answer is not None:
-                found.append(answer)
-            elif error is not None and error.code == "not_found":
-                missing.append(backorder_id)
-            else:
-                self.post_message(self.Finished(action, ids, self._refused(ids, error), None))
-                return
-        self.post_message(self.Asked(action, ids, found, missing))
+        """Read what the question shows (names, refund, units held) off the event loop."""
+        found, error = attempt(self.service, lambda: queue.rows_by_id(ids))
+        if found is None:
+            self.post_message(self.Finished(action, ids, self._refused(ids, error), None))
+            return
+        rows = [found[i] for i in ids if i in found]
+        self.post_message(self.Asked(action, ids, rows, [i for i in ids if i not in found]))
 
     @staticmethod
     def _refused(ids: list[str], error: BotuiError | None) -> list[Outcome]:
@@ -219,7 +186,7 @@ class BotuiApp(App[int]):
         what = ids[0] if len(ids) == 1 else f"{len(ids):,} marked backorders"
         question = ConfirmDialog(
             f"{VERBS[action]} {what}?",
-            _ask_text(action, message.found, message.missing),
+            question_body(action, message.found, message.missing),
             yes=f"{action} {'it' if len(ids) == 1 else 'them'}",
             no="keep " + ("it" if len(ids) == 1 else "them"),
             reason=self._kept_reasons.get(tuple(ids), "") if action == "cancel" else None,

@@ -10,6 +10,43 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from botui.domain.queue import QueueRow
+from botui.domain.text import safe_for_terminal
+from botui.tui.widgets.cells import money
+
+
+def _units(count: int) -> str:
+    return f"{count:,} unit" + ("" if count == 1 else "s")
+
+
+def question_body(action: str, rows: list[QueueRow], missing: list[str]) -> Text:
+    """What a cancel or delete will do, in words: whose, the refund, the units released."""
+    body = Text()
+    open_rows = [r for r in rows if r.status not in ("fulfilled", "cancelled")]
+    if len(rows) == 1:
+        row = rows[0]
+        body.append(f"{row.id} ({row.status}) for ")
+        body.append(safe_for_terminal(row.customer), style="bold")
+        body.append(f": {_units(row.quantity)} of {safe_for_terminal(row.product)}")
+        body.append(f" at {money(row.price)}\n")
+    if action == "cancel":
+        refund = sum(r.price * r.quantity for r in open_rows)
+        body.append("Refund: ", style="bold")
+        body.append(money(refund) if refund else "none (the price is 0)")
+        if len(rows) > 1:
+            body.append(f" in total for {len(open_rows):,} open backorders")
+        closed = len(rows) - len(open_rows)
+        if closed:
+            body.append(f"\n{closed:,} already closed will be refused.")
+    else:
+        body.append("The event log keeps its history.")
+    held = sum(r.allocated for r in open_rows)
+    if held:
+        body.append(f"\n{_units(held)} held go back to stock for the next in line.")
+    if missing:
+        body.append(f"\n{len(missing):,} no longer exist: {', '.join(missing[:3])}")
+    return body
+
 
 class ConfirmDialog(ModalScreen[str | None]):
     """Dismisses with the reason typed ("" when none) on yes, or None on no.

@@ -323,6 +323,11 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"queue-table--{name}")
 
+    def _accent(self, name: str) -> Style:
+        """A component's colour and weight only, so the cursor row keeps its background."""
+        style = self._style(name)
+        return Style(color=style.color, bold=style.bold, underline=style.underline)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if width != self._columns_width:
@@ -368,11 +373,11 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             "age": cells.age(row.created_at, now),
         }
         accents = {
-            "ship": self._style("late") if late else None,
-            "priority": self._style("rush") if row.priority_level == "rush" else None,
+            "ship": self._accent("late") if late else None,
+            "priority": self._accent("rush") if row.priority_level == "rush" else None,
         }
         marked = row.id in self.marks
-        segments = [Segment("*" if marked else " ", style + self._style("mark"))]
+        segments = [Segment("*" if marked else " ", style + self._accent("mark"))]
         for position, column in enumerate(self._columns):
             if position:
                 segments.append(Segment(" ", style))

@@ -1,0 +1,127 @@
+"""SVG snapshots of the queue screen, its cancel question and help, on frozen time and data."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from botui.domain.service import Service
+from botui.tui.app import BotuiApp
+
+DAY = 86_400
+NOW = 1_790_000_000
+SIZE = (80, 24)
+CUSTOMERS = (
+    ("CUS-1", "Ada Lovelace"),
+    ("CUS-2", "Grace Hopper"),
+    ("CUS-3", "Katherine Johnson"),
+    ("CUS-4", "Alan Turing"),
+)
+# (id, customer, product, quantity, price, priority, created days ago, ship in days, action)
+ROWS = (
+    ("BO-1", "CUS-1", "PRD-2", 2, 4999, "rush", 6, -2, None),
+    ("BO-2", "CUS-2", "PRD-1", 3, 12900, "rush", 3, 4, "confirm"),
+    ("BO-3", "CUS-3", "PRD-1", 1, 12900, "expedited", 9, -1, "confirm"),
+    ("BO-4", "CUS-4", "PRD-2", 1, 4999, "expedited", 2, None, None),
+    ("BO-5", "CUS-1", "PRD-3", 4, 2450, "standard", 12, 10, "confirm"),
+    ("BO-6", "CUS-2", "PRD-3", 1, 2450, "standard", 8, 20, None),
+    ("BO-7", "CUS-3", "PRD-1", 2, 12900, "standard", 5, 30, "cancel"),
+    ("BO-8", "CUS-4", "PRD-2", 1, 4999, "standard", 1, 2, "fulfill"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Event times print in UTC whatever the machine's zone."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+@pytest.fixture
+def shop(service: Service) -> Service:
+    """A small queue with every status, priority and lateness the screen distinguishes."""
+    service.create_business({"id": "BIZ-1", "name": "Northwind Outfitters"})
+    for customer_id, name in CUSTOMERS:
+        service.create_customer({"id": customer_id, "name": name, "email": "c@example.com"})
+    service.create_product({"id": "PRD-1", "sku": "TENT-2P", "name": "Two-person tent"})
+    service.create_product({"id": "PRD-2", "sku": "LAMP-1", "name": "Desk lamp", "stockOnHand": 4})
+    service.create_product({"id": "PRD-3", "sku": "MUG-1", "name": "Enamel mug"})
+    for bo_id, customer, product, quantity, price, priority, age, ship, action in ROWS:
+        at = Service(service.db, clock=lambda age=age: NOW - age * DAY)
+        at.create(
+            {
+                "id": bo_id,
+                "product": product,
+                "business": "BIZ-1",
+                "customer": customer,
+                "quantity": quantity,
+                "price": price,
+                "priorityLevel": priority,
+                "estimatedShipDate": None if ship is None else NOW + ship * DAY,
+            }
+        )
+        if action == "fulfill":
+            service.confirm({"id": bo_id})
+        if action is not None:
+            getattr(service, action)({"id": bo_id})
+    return service
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for the reads, then stop every cursor blinking so the picture is stable."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+
+
+def test_queue(snap_compare: Any, shop: Service) -> None:
+    app = BotuiApp(shop, delay_detection=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+def test_queue_with_marks_and_cursor_moved(snap_compare: Any, shop: Service) -> None:
+    app = BotuiApp(shop, delay_detection=False)
+    assert snap_compare(app, press=["space", "j", "space"], terminal_size=SIZE, run_before=settle)
+
+
+def test_cancel_dialog(snap_compare: Any, shop: Service) -> None:
+    async def open_question(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("j", "x")
+        await settle(pilot)
+
+    app = BotuiApp(shop, delay_detection=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_question)
+
+
+def test_help(snap_compare: Any, shop: Service) -> None:
+    async def open_help(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    app = BotuiApp(shop, delay_detection=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_help)
+
+
+def test_queue_with_markup_in_a_customer_name(snap_compare: Any, shop: Service) -> None:
+    shop.create_customer({"id": "CUS-9", "name": "[bold red]Eve[/] [/]"})
+    shop.create(
+        {
+            "id": "BO-9",
+            "product": "PRD-1",
+            "business": "BIZ-1",
+            "customer": "CUS-9",
+            "quantity": 1,
+            "price": 100,
+            "priorityLevel": "rush",
+        }
+    )
+    app = BotuiApp(shop, delay_detection=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
