@@ -24,7 +24,7 @@ MAX_PAGES_ENV = "BOTUI_MAX_PAGES"
 FILE_MODE = 0o660
 # The SQLite library peewee really uses: pysqlite3 (a current SQLite) when installed.
 SQLITE = peewee.sqlite3
-SQLITE_ERRORS = (peewee.PeeweeException, sqlite3.Error, SQLITE.Error)
+SQLITE_ERRORS = (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error, SQLITE.Error)
 
 
 def sqlite_version() -> str:
