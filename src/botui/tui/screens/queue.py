@@ -14,7 +14,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from botui.domain import queue, schemas
-from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.queue_table import QueueTable
@@ -78,42 +77,40 @@ class QueueScreen(Screen[None]):
         return self.query_one(QueueTable)
 
     def on_mount(self) -> None:
-        self._read_events(first=True)
+        self._poll()
         self.set_interval(POLL_SECONDS, self._poll)
 
     # -- the live log ---------------------------------------------------------------------
 
     def _poll(self) -> None:
+        """Ask for new events unless the last question is still out."""
         if not self._polling:
-            self._read_events(first=False)
+            self._polling = True
+            self._read_events(self.query_one(EventLog).last_id or None)
 
-    @work(thread=True, exclusive=True, group="event-log")
-    def _read_events(self, first: bool) -> None:
-        """Read events after the last one shown (the last 200 at start) off the event loop."""
-        self._polling = True
-        log = self.query_one(EventLog)
+    @work(thread=True, group="event-log")
+    def _read_events(self, since: int | None) -> None:
+        """Read the events after `since` (None: the last 200) off the event loop."""
+        events: list[schemas.Event] = []
         try:
             with self.service.db.connection_context():
-                since = log.last_id
-                if first:
+                if since is None:
                     since = max(queue.latest_event_id() - HISTORY, 0)
                 events = self.service.events({"since": since, "limit": PAGE}).data
-        except BotuiError:
-            return
-        finally:
-            self._polling = False
-        if events:
-            self.post_message(self.EventsArrived(events))
+        except Exception:  # a failed read is retried at the next tick
+            events = []
+        self.post_message(self.EventsArrived(events))
 
     @on(EventsArrived)
     def _show_events(self, message: EventsArrived) -> None:
+        self._polling = False
         log = self.query_one(EventLog)
         was = log.last_id
         log.add(message.events)
-        if was:
+        if was and message.events:
             self.table.reload()
         if len(message.events) == PAGE:
-            self._read_events(first=False)
+            self._poll()
 
     # -- status line and filter -----------------------------------------------------------
 

@@ -209,6 +209,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         except BotuiError as error:
             self.post_message(self.LoadFailed(error.message))
             return
+        except Exception as exc:  # the event loop must never see a traceback
+            self.post_message(self.LoadFailed(f"could not read the queue: {exc}"))
+            return
         if not worker.is_cancelled:
             self.post_message(self.WindowLoaded(window, generation))
 
