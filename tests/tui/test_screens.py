@@ -571,3 +571,25 @@ async def test_notify_dialog_starts_on_the_channel_the_customer_has(
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert [(e.channel, e.to) for e in service.outbox({}).data] == [("sms", "+1 555 0100")]
+
+
+@pilot
+async def test_edit_of_a_fulfilled_backorder_offers_only_what_can_change(
+    service: Service, backorder: str
+) -> None:
+    service.receive_inventory({"product": "PRD-1", "quantity": 5})
+    service.confirm({"id": backorder})
+    service.fulfill({"id": backorder})
+    app = Host(lambda: BackorderForm(service, backorder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        enabled = {w.id for w in screen.query("Input, Select, TextArea") if not w.disabled}
+        assert enabled == {"actualDeliveryDate", "metadata"}
+        assert screen.focused is not None and screen.focused.id == "actualDeliveryDate"
+        await type_into(pilot, "#actualDeliveryDate", "2026-09-25")
+        await type_into(pilot, "#metadata", '{"rating": 5}')
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    saved = service.get({"id": backorder})
+    assert saved.actual_delivery_date == 1_790_294_400 and saved.metadata == {"rating": 5}

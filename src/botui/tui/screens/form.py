@@ -275,8 +275,18 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             self.query_one(f"#{self.specs[0].name}").focus()
 
     def _set_enabled(self, enabled: bool) -> None:
+        """Enable the fields the backorder's status lets `update` change (all, for a new one)."""
+        editable = {spec.name for spec in self.specs}
+        if enabled and self.base is not None:
+            status = self.base.status
+            if status in statuses.CLOSED_STATUSES:
+                editable = {"metadata"} | (
+                    {"actualDeliveryDate"} if status == "fulfilled" else set()
+                )
+            else:
+                editable.discard("actualDeliveryDate")
         for spec in self.specs:
-            self.query_one(f"#{spec.name}").disabled = not enabled
+            self.query_one(f"#{spec.name}").disabled = not (enabled and spec.name in editable)
 
     # -- values ---------------------------------------------------------------------------
 
@@ -352,7 +362,11 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         self._fill(message.backorder)
         self.initial = self._typed()
         self._set_enabled(True)
-        self.query_one(f"#{self.specs[0].name}").focus()
+        for spec in self.specs:
+            widget = self.query_one(f"#{spec.name}")
+            if not widget.disabled:
+                widget.focus()
+                break
 
     def _title(self, bo: schemas.Backorder) -> None:
         """Name the copy being edited: its version, status and the fields the form cannot change."""
@@ -360,6 +374,11 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             Text(
                 f"Edit {bo.id} (version {bo.version}, {bo.status}): "
                 f"{bo.product} for {bo.customer}, unit price {money(bo.price)} fixed"
+                + (
+                    "; closed: only what it allows can change"
+                    if not statuses.is_open(bo.status)
+                    else ""
+                )
             )
         )
 
@@ -473,6 +492,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
                     self._status_options(theirs, typed)
         self.base, self.seen = new, message.seen
         self._title(new)
+        self._set_enabled(True)
         self.initial = {spec.name: display(spec, new) for spec in self.specs}
         text = (
             f"Conflict: {old.id} was changed by {', '.join(who)} while you edited it "
