@@ -6,6 +6,7 @@ Time, data and the time zone are frozen, so the pictures change only when the sc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
@@ -29,6 +30,7 @@ SHOTS = {
 
 async def _shoot(service: object, name: str, keys: list[str]) -> str:
     from textual.widgets import Input, TextArea
+    from textual.worker import WorkerCancelled
 
     from botui.tui.app import BotuiApp
 
@@ -38,7 +40,8 @@ async def _shoot(service: object, name: str, keys: list[str]) -> str:
             if step is not None:
                 await pilot.press(step)
             for _ in range(3):
-                await app.workers.wait_for_complete()
+                with contextlib.suppress(WorkerCancelled):  # a newer read replaced it
+                    await app.workers.wait_for_complete()
                 await pilot.pause()
         for box in app.screen.query("Input, TextArea"):
             if isinstance(box, Input | TextArea):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
@@ -74,7 +76,8 @@ def shop(service: Service) -> Service:
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait for the reads, then stop every cursor blinking so the picture is stable."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # a newer read replaced an older one
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False
