@@ -593,3 +593,27 @@ async def test_edit_of_a_fulfilled_backorder_offers_only_what_can_change(
         await settle(pilot)
     saved = service.get({"id": backorder})
     assert saved.actual_delivery_date == 1_790_294_400 and saved.metadata == {"rating": 5}
+
+
+@pilot
+async def test_detail_of_a_reused_id_shows_only_its_own_history(
+    service: Service, backorder: str
+) -> None:
+    service.cancel({"id": backorder, "reason": "first life"})
+    service.delete({"id": backorder})
+    service.create(
+        {
+            "id": backorder,
+            "product": "PRD-1",
+            "business": "BIZ-1",
+            "customer": "CUS-1",
+            "quantity": 2,
+            "price": 0,
+        }
+    )
+    app = Host(lambda: DetailScreen(service, backorder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        timeline = text(app.screen.query_one("#timeline", Static))
+    assert "created: 2 units" in timeline
+    assert "created: 5 units" not in timeline and "first life" not in timeline

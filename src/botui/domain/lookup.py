@@ -21,6 +21,7 @@ from botui.store.models import (
 )
 
 TIMELINE_LIMIT = 200
+LIST_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -42,20 +43,29 @@ def context(service: Service, backorder_id: str) -> Context:
     """Everything the detail screen shows about one backorder (raises not_found if it is gone)."""
     seen = last_event_id(service)  # read first: any later change has a higher event id
     backorder = service.get({"id": backorder_id})
+    # An id can be reused after a delete: show only what happened to this backorder.
+    earlier = deletion(service, backorder_id)
+    after_event, since = (earlier.id, earlier.at) if earlier else (0, 0)
     with translate_errors(service.path):
         order = Order.get_or_none(Order.id == backorder.order) if backorder.order else None
         events = (
             Event.select()
-            .where(Event.backorder == backorder_id)
+            .where((Event.backorder == backorder_id) & (Event.id > after_event))
             .order_by(Event.id.desc())
             .limit(TIMELINE_LIMIT)
         )
         notifications = (
             Notification.select()
-            .where(Notification.backorder == backorder_id)
-            .order_by(Notification.id)
+            .where((Notification.backorder == backorder_id) & (Notification.created_at >= since))
+            .order_by(Notification.id.desc())
+            .limit(LIST_LIMIT)
         )
-        refunds = Refund.select().where(Refund.backorder == backorder_id).order_by(Refund.id)
+        refunds = (
+            Refund.select()
+            .where((Refund.backorder == backorder_id) & (Refund.at >= since))
+            .order_by(Refund.id.desc())
+            .limit(LIST_LIMIT)
+        )
         return Context(
             backorder=backorder,
             product=convert.product(Product.get(Product.id == backorder.product)),
@@ -63,8 +73,8 @@ def context(service: Service, backorder_id: str) -> Context:
             customer=convert.customer(Customer.get(Customer.id == backorder.customer)),
             order=convert.order(order) if order else None,
             events=[convert.event(row) for row in reversed(list(events))],
-            notifications=[convert.outbox(row) for row in notifications],
-            refunds=[convert.refund(row) for row in refunds],
+            notifications=[convert.outbox(row) for row in reversed(list(notifications))],
+            refunds=[convert.refund(row) for row in reversed(list(refunds))],
             last_event_id=seen,
         )
 
