@@ -351,3 +351,30 @@ async def test_markup_in_stored_names_is_shown_literally(shop: Service) -> None:
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
+
+
+@pilot_test
+async def test_command_palette_runs_a_queue_action(app: BotuiApp, shop: Service) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-3")
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Confirm")
+        await pilot.pause(0.5)  # the palette searches its providers in the background
+        await pilot.press("enter")
+        await settle(pilot)
+        assert status(shop, "BO-3") == "confirmed"
+
+
+@pilot_test
+async def test_no_color_keeps_the_cursor_and_lateness_readable(
+    shop: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = BotuiApp(shop, delay_detection=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.no_color
+        cursor_line = table(app).render_line(1)
+        assert all(segment.style.reverse for segment in cursor_line if segment.text.strip())
+        assert "2d late" in cursor_line.text and "pending" in cursor_line.text

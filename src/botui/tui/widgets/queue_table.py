@@ -10,6 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import on, work
 from textual.binding import Binding
+from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -311,6 +312,11 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(self.scrollable_content_region.width, self.total + HEADER_LINES)
         self._keep_cursor_visible()
         self._ensure_rows()
+
+    def on_click(self, event: Click) -> None:
+        """A click puts the cursor on the row under the pointer."""
+        if event.y >= HEADER_LINES:
+            self.move_to(int(self.scroll_offset.y) + event.y - HEADER_LINES)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
