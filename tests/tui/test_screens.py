@@ -27,6 +27,7 @@ from botui.tui.screens.receive import ReceiveDialog
 UNSET = object()
 DAY = 86_400
 NOW = 1_790_000_000
+END_OF_DAY = 86_399
 
 
 def pilot(test: Callable[..., Any]) -> Callable[..., None]:
@@ -235,7 +236,7 @@ async def test_edit_shows_errors_under_fields_then_saves_the_fix(
         await settle(pilot)
     saved = service.get({"id": backorder})
     assert app.result == saved
-    assert saved.quantity == 8 and saved.estimated_ship_date == 1_790_812_800
+    assert saved.quantity == 8 and saved.estimated_ship_date == 1_790_812_800 + END_OF_DAY
     assert saved.supplier_order is None and saved.version == 2
 
 
@@ -375,7 +376,7 @@ async def test_estimate_dialog_on_marked_rows_reports_each(
         await settle(pilot)
     first, second = app.result
     assert first.ok and not second.ok and "closed" in second.message
-    assert service.get({"id": backorder}).estimated_ship_date == 1_793_577_600
+    assert service.get({"id": backorder}).estimated_ship_date == 1_793_577_600 + END_OF_DAY
 
 
 @pilot
@@ -534,7 +535,7 @@ async def test_detail_edit_and_dialog_inside_the_botui_app(
     assert (saved.status, saved.quantity, saved.estimated_ship_date) == (
         "confirmed",
         6,
-        1_791_158_400,
+        1_791_158_400 + END_OF_DAY,
     )
 
 
@@ -592,7 +593,9 @@ async def test_edit_of_a_fulfilled_backorder_offers_only_what_can_change(
         await pilot.press("ctrl+s")
         await settle(pilot)
     saved = service.get({"id": backorder})
-    assert saved.actual_delivery_date == 1_790_294_400 and saved.metadata == {"rating": 5}
+    assert saved.actual_delivery_date == 1_790_294_400 + END_OF_DAY and saved.metadata == {
+        "rating": 5
+    }
 
 
 @pilot
@@ -617,3 +620,19 @@ async def test_detail_of_a_reused_id_shows_only_its_own_history(
         timeline = text(app.screen.query_one("#timeline", Static))
     assert "created: 2 units" in timeline
     assert "created: 5 units" not in timeline and "first life" not in timeline
+
+
+@pilot
+async def test_delivered_on_the_day_it_shipped_is_accepted(
+    service: Service, backorder: str
+) -> None:
+    service.receive_inventory({"product": "PRD-1", "quantity": 5})
+    service.confirm({"id": backorder})
+    service.fulfill({"id": backorder})  # shipped at NOW, 2026-09-21 14:13 UTC
+    app = Host(lambda: BackorderForm(service, backorder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#actualDeliveryDate", "2026-09-21")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert service.get({"id": backorder}).actual_delivery_date == NOW - NOW % DAY + END_OF_DAY

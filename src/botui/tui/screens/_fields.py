@@ -22,6 +22,7 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONEY = re.compile(r"(\d{1,9})(?:\.(\d{1,2}))?")
 MAX_PRICE_CENTS = 1_000_000_000
 GENERAL = "general"
+END_OF_DAY = 86_399
 
 
 class InputErrors(Exception):
@@ -52,7 +53,11 @@ def money(cents: int) -> str:
 
 
 def parse_day(text: str, field: str) -> int | None:
-    """A typed YYYY-MM-DD (UTC) as Unix seconds at midnight, None when empty."""
+    """A typed YYYY-MM-DD (UTC) as its last second, None when empty.
+
+    A day typed in a form means "by the end of that day": a ship date is late only once the
+    day has passed, and a delivery on the day of shipping is not "before" the shipment.
+    """
     text = text.strip()
     if not text:
         return None
@@ -64,7 +69,7 @@ def parse_day(text: str, field: str) -> int | None:
         raise InputErrors(
             [FieldError(field, f"{field} must be a date as YYYY-MM-DD (UTC), or empty")]
         ) from None
-    return int(parsed.timestamp())
+    return int(parsed.timestamp()) + END_OF_DAY
 
 
 def parse_whole(text: str, field: str) -> int:

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 from botui.domain import schemas
+from botui.domain.service import Service
 from botui.tui.screens._dialog import ActionDialog
 from botui.tui.screens._fields import attempt, day, field_row, gather, parse_day
 
@@ -25,6 +26,10 @@ class EstimateDialog(ActionDialog):
         """The single backorder's dates as they are now, to start from."""
 
         backorder: schemas.Backorder
+
+    def __init__(self, service: Service, ids: list[str]) -> None:
+        super().__init__(service, ids)
+        self.prefilled: dict[str, str] = {}
 
     def fields(self) -> ComposeResult:
         yield field_row(
@@ -62,13 +67,16 @@ class EstimateDialog(ActionDialog):
         ):
             widget = self.query_one(f"#{name}", Input)
             if not widget.value:
-                widget.value = day(value)
+                widget.value = self.prefilled[name] = day(value)
 
     def payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {}
 
         def date(name: str) -> None:
-            value = parse_day(self.query_one(f"#{name}", Input).value, name)
+            typed = self.query_one(f"#{name}", Input).value
+            if typed.strip() == self.prefilled.get(name):
+                return  # untouched: resending the day would move the exact time to its end
+            value = parse_day(typed, name)
             if value is not None:
                 payload[name] = value
 
