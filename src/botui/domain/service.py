@@ -99,7 +99,12 @@ class Service:
             raise validation(f"the actor name (BOTUI_ACTOR) {exc}") from None
         if not actor:
             raise validation("the actor name (BOTUI_ACTOR) must not be empty")
-        return actor, self._clock()
+        try:
+            return actor, self._clock()
+        except ValueError:
+            raise validation(
+                "BOTUI_NOW must be a whole number of Unix seconds; fix it or unset it"
+            ) from None
 
     @contextmanager
     def _write(self) -> Iterator[None]:
