@@ -97,13 +97,6 @@ def deletion(service: Service, backorder_id: str) -> schemas.Event | None:
         return convert.event(row) if row else None
 
 
-def product(service: Service, product_id: str) -> schemas.Product | None:
-    """One product with its free stock, or None."""
-    with translate_errors(service.path):
-        row = Product.get_or_none(Product.id == product_id)
-        return convert.product(row) if row else None
-
-
 def describe(service: Service, kind: str, record_id: str) -> str | None:
     """A one-line description of a business, customer, product or order, or None if unknown."""
     with translate_errors(service.path):

@@ -15,7 +15,6 @@ from textual.widgets import Label, Static
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
 from botui.domain.validation import FIELD_RULES
-from botui.tui.outcome import Outcome
 
 T = TypeVar("T")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -120,13 +119,6 @@ def attempt(service: Service, call: Callable[[], T]) -> tuple[T | None, BotuiErr
         return None, error
     except Exception as exc:  # the event loop must never see a traceback from a worker
         return None, BotuiError("storage_error", f"the action failed unexpectedly: {exc}")
-
-
-def outcome(backorder_id: str, error: BotuiError | None, done: str) -> Outcome:
-    """One backorder's result: `done` when it worked, else the service's reason."""
-    if error is None:
-        return Outcome(backorder_id, True, done)
-    return Outcome(backorder_id, False, error.message)
 
 
 class ErrorLine(Static):
