@@ -56,7 +56,7 @@ class NotifyDialog(ActionDialog):
         )
         yield field_row(
             "Subject",
-            Input(placeholder="empty: the template's subject", id="subject", compact=True),
+            Input(placeholder="empty: the usual subject", id="subject", compact=True),
             "subject",
         )
         message = field_row("Message", TextArea(id="message", compact=True), "message")
