@@ -85,17 +85,24 @@ def test_writers_with_constant_checkpoints_keep_the_file_sound(tmp_path: Path) -
     assert result["integrity"] == "ok"
 
 
+def _demo(path: Path, count: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*BOTUI, "demo", "--db", str(path), "--count", str(count)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def test_demo_killed_midway_leaves_a_valid_database(tmp_path: Path) -> None:
-    rnd = random.Random(3)
-    outcomes = []
-    for round_ in range(6):
+    """Kills spread over a whole demo run (timed first), so some land during the commit."""
+    count, rnd, outcomes = 50_000, random.Random(3), []
+    started = time.monotonic()
+    assert _demo(tmp_path / "timed.db", count).wait() == 0
+    duration = time.monotonic() - started
+    for round_, share in enumerate((0.05, 0.3, 0.6, 0.8, 0.9, 0.95, 1.0, 1.05, 1.3)):
         path = tmp_path / f"demo-{round_}.db"
-        demo = subprocess.Popen(
-            [*BOTUI, "demo", "--db", str(path), "--count", "100000"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(rnd.uniform(0.3, 6.0))
+        demo = _demo(path, count)
+        time.sleep((share + rnd.uniform(-0.03, 0.03)) * duration)
         demo.send_signal(signal.SIGKILL)
         demo.wait()
         if not path.exists():
@@ -103,14 +110,14 @@ def test_demo_killed_midway_leaves_a_valid_database(tmp_path: Path) -> None:
             continue
         with sqlite3.connect(path) as con:
             assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            count = con.execute("SELECT count(*) FROM backorder").fetchone()[0]
-        assert count in (0, 100_000)
-        outcomes.append("empty schema" if count == 0 else "complete")
+            rows = con.execute("SELECT count(*) FROM backorder").fetchone()[0]
+        assert rows in (0, count)
+        outcomes.append("empty schema" if rows == 0 else "complete")
         refill = subprocess.run(
             [*BOTUI, "demo", "--db", str(path), "--count", "50"], capture_output=True, text=True
         )
-        assert refill.returncode == (0 if count == 0 else 2), refill.stderr
-    print(f"\ndemo: killed {len(outcomes)} times mid-way: {outcomes}")
+        assert refill.returncode == (0 if rows == 0 else 2), refill.stderr
+    print(f"\ndemo: a full run takes {duration:.1f} s; killed {len(outcomes)} times: {outcomes}")
 
 
 def test_a_writer_waits_ten_seconds_then_answers_busy(tmp_path: Path) -> None:
