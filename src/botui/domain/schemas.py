@@ -56,7 +56,9 @@ Message = _text(2000, multiline=True)
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
 Price = Annotated[StrictInt, Field(ge=0, le=MAX_PRICE)]
 Date = Annotated[StrictInt, Field(ge=0, le=MAX_DATE)]
-Version = Annotated[StrictInt, Field(ge=1)]
+# SQLite integers are 64-bit: a larger id or version would overflow instead of being refused.
+MAX_INT64 = 2**63 - 1
+Version = Annotated[StrictInt, Field(ge=1, le=MAX_INT64)]
 Limit = Annotated[StrictInt, Field(ge=1, le=1000)]
 Stock = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
 MetaValue = StrictStr | StrictBool | StrictInt | StrictFloat | None
@@ -219,7 +221,7 @@ class DetectDelays(Input):
 
 
 class ListEvents(Input):
-    since: Annotated[StrictInt, Field(ge=0)] = 0
+    since: Annotated[StrictInt, Field(ge=0, le=MAX_INT64)] = 0
     backorder: RecordId | None = None
     limit: Limit = 100
 
@@ -230,7 +232,7 @@ class ListOutbox(Input):
 
 
 class MarkSent(Input):
-    id: Annotated[StrictInt, Field(ge=1)]
+    id: Annotated[StrictInt, Field(ge=1, le=MAX_INT64)]
 
 
 class CreateBusiness(Input):
