@@ -30,6 +30,16 @@ FIELD_RULES = {
     "template": "one of status, delay, arrival or cancellation",
     "metadata": "an object of at most 50 keys with text, number, true/false or null values",
 }
+# Rules that hold for one action's field only (its meaning differs elsewhere).
+ACTION_FIELD_RULES = {
+    ("outbox.markSent", "id"): "the whole number id of an outbox entry (1 or more)",
+}
+# Why a field that other actions know is refused here.
+REFUSED_FIELD_HINTS = {
+    ("update", "price"): "price is locked in when the backorder is created and never changes",
+    ("create", "status"): "a new backorder always starts as pending (confirm, fulfill and "
+    "cancel move it on)",
+}
 _TYPE_ERRORS = {
     "int_type",
     "int_parsing",
@@ -64,7 +74,13 @@ def _message(error: dict[str, Any], field: str | None, action: str) -> str:
         rule = FIELD_RULES.get(field or "")
         return f"{label} is required" + (f": give {rule}" if rule else "")
     if kind == "extra_forbidden":
+        hint = REFUSED_FIELD_HINTS.get((action, label))
+        if hint:
+            return f"{hint}; remove {label} from the input of {action}"
         return f"{label} is not a field of {action}; remove it (names are case-sensitive)"
+    rule = ACTION_FIELD_RULES.get((action, field or ""))
+    if rule and kind in _TYPE_ERRORS:
+        return f"{field} must be {rule}"
     if kind == "model_type" or kind == "model_attributes_type":
         return f"the input of {action} must be a JSON object"
     if field and field in FIELD_RULES and kind in _TYPE_ERRORS:
