@@ -169,6 +169,18 @@ class Service:
         if first is not None and second is not None and second < first:
             raise validation(f"{field} must not be before {names}", field)
 
+    @classmethod
+    def _check_estimates(cls, ship: int | None, delivery: int | None, delivery_sent: bool) -> None:
+        """Delivery not before ship, blaming the date the caller sent (delivery if both)."""
+        if delivery_sent:
+            cls._check_dates(ship, delivery, "estimatedDeliveryDate", "estimatedShipDate")
+        elif ship is not None and delivery is not None and delivery < ship:
+            raise validation(
+                "estimatedShipDate must not be after estimatedDeliveryDate; "
+                "send a later estimatedDeliveryDate with it",
+                "estimatedShipDate",
+            )
+
     def _save(self, row: Backorder, actor: str, now: int, **columns: Any) -> None:
         """Write a version-raising change, compare-and-set on the version read."""
         columns.update(version=row.version + 1, updated_at=now, updated_by=actor)
@@ -349,7 +361,7 @@ class Service:
             self._check_update_allowed(row, changes)
             ship = changes.get("estimated_ship_date", (row.estimated_ship_date,) * 2)[1]
             delivery = changes.get("estimated_delivery_date", (row.estimated_delivery_date,) * 2)[1]
-            self._check_dates(ship, delivery, "estimatedDeliveryDate", "estimatedShipDate")
+            self._check_estimates(ship, delivery, "estimated_delivery_date" in changes)
             if "actual_delivery_date" in changes:
                 self._check_dates(
                     row.actual_ship_date,
@@ -458,11 +470,10 @@ class Service:
                 if value != getattr(row, name):
                     columns[name] = value
                     changes[_camel(name)] = [getattr(row, name), value]
-            self._check_dates(
+            self._check_estimates(
                 columns.get("estimated_ship_date", row.estimated_ship_date),
                 columns.get("estimated_delivery_date", row.estimated_delivery_date),
-                "estimatedDeliveryDate",
-                "estimatedShipDate",
+                "estimated_delivery_date" in columns,
             )
             old_ship = row.estimated_ship_date
             self._save(row, actor, now, **columns)
@@ -622,7 +633,7 @@ class Service:
                     columns[name] = value
             ship = columns.get("estimated_ship_date", row.estimated_ship_date)
             delivery = columns.get("estimated_delivery_date", row.estimated_delivery_date)
-            self._check_dates(ship, delivery, "estimatedDeliveryDate", "estimatedShipDate")
+            self._check_estimates(ship, delivery, "estimated_delivery_date" in columns)
             if not columns:
                 return convert.backorder(row)
             changes = {_camel(k): [getattr(row, k), v] for k, v in columns.items()}
