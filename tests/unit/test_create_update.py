@@ -297,3 +297,25 @@ def test_get_refusals(service: Service, refs: dict) -> None:
     assert_refused(service, "get", {"id": "NOPE"}, "not_found", "id")
     assert_refused(service, "get", {}, "validation_error", "id")
     assert_refused(service, "get", {"id": 5}, "validation_error", "id")
+
+
+def test_the_date_sent_is_the_one_blamed(service: Service, refs: dict) -> None:
+    bo = new_backorder(service, refs, estimatedShipDate=NOW, estimatedDeliveryDate=NOW + 10)
+    later_ship = {"id": bo["id"], "estimatedShipDate": NOW + 11}
+    for action in ("update", "updateEstimate", "confirm"):
+        assert_refused(service, action, later_ship, "validation_error", "estimatedShipDate")
+        # Repeating the delivery date already there does not make it the one at fault.
+        assert_refused(
+            service,
+            action,
+            later_ship | {"estimatedDeliveryDate": NOW + 10},
+            "validation_error",
+            "estimatedShipDate",
+        )
+        assert_refused(
+            service,
+            action,
+            {"id": bo["id"], "estimatedDeliveryDate": NOW - 1},
+            "validation_error",
+            "estimatedDeliveryDate",
+        )

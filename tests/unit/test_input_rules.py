@@ -301,3 +301,27 @@ def test_reference_refusals(service: Service, refs: dict) -> None:
 def test_a_product_created_with_stock_keeps_it(service: Service) -> None:
     product = call(service, "product.create", {"sku": "S", "name": "N", "stockOnHand": 7})
     assert product["stockOnHand"] == 7
+
+
+@pytest.mark.parametrize(
+    ("action", "payload", "field"),
+    [
+        ("events", {"since": 2**63}, "since"),
+        ("outbox.markSent", {"id": 2**63}, "id"),
+        ("update", {"id": "X", "version": 2**63}, "version"),
+        ("outbox.markSent", {"id": "1"}, "id"),
+    ],
+)
+def test_integers_beyond_64_bits_are_refused(
+    service: Service, action: str, payload: dict, field: str
+) -> None:
+    error = assert_refused(service, action, payload, "validation_error", field)
+    assert "whole number" in error.message
+
+
+def test_refused_fields_say_why(service: Service, refs: dict) -> None:
+    bo = new_backorder(service, refs)
+    price = assert_refused(service, "update", {"id": bo["id"], "price": 1}, "validation_error")
+    assert "locked" in price.message
+    status = assert_refused(service, "create", base(refs, status="confirmed"), "validation_error")
+    assert "pending" in status.message
