@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,10 @@ import pytest
 from .runner import NOW, api, botui
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """A database with a business, a customer, a product and an order, made by the command."""
-    path = tmp_path / "shop.db"
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A business, a customer, a product and an order, made once by the command."""
+    path = tmp_path_factory.mktemp("template") / "shop.db"
     for action, payload in [
         ("business.create", {"id": "BIZ-1", "name": "Northwind"}),
         ("customer.create", {"id": "CUS-1", "name": "Ada", "email": "ada@example.com"}),
@@ -22,6 +23,15 @@ def db(tmp_path: Path) -> Path:
                           "business": "BIZ-1"}),
     ]:  # fmt: skip
         assert api(path, action, payload).status == 0
+    return path
+
+
+@pytest.fixture
+def db(template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the template (the command leaves no -wal file behind)."""
+    assert not Path(f"{template}-wal").exists()
+    path = tmp_path / "shop.db"
+    shutil.copyfile(template, path)
     return path
 
 
