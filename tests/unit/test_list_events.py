@@ -189,3 +189,24 @@ def test_events_cannot_be_changed_or_removed(service: Service, refs: dict) -> No
         service.db.execute_sql("UPDATE event SET actor = 'mallory'")
     with pytest.raises(peewee.IntegrityError):
         service.db.execute_sql("DELETE FROM event")
+
+
+@pytest.mark.parametrize(
+    "query", ["ångström", "ÅNGSTRÖM", "zoË", "Ë", "öm", "ngstr", "ZOË ÅNG", "BJÖRN"]
+)
+def test_query_ignores_case_in_every_script(service: Service, refs: dict, query: str) -> None:
+    call(service, "customer.create", {"id": "CUS-Z", "name": "Zoë Ångström"})
+    call(service, "customer.create", {"id": "CUS-B", "name": "Björn"})
+    new_backorder(service, refs, id="ZOE", customer="CUS-Z")
+    new_backorder(service, refs, id="BJORN", customer="CUS-B")
+    new_backorder(service, refs, id="OTHER")
+    expected = ["BJORN"] if query == "BJÖRN" else ["ZOE"]
+    assert ids(call(service, "list", {"query": query})) == expected
+
+
+def test_non_ascii_query_needs_the_letters_in_order(service: Service, refs: dict) -> None:
+    call(service, "customer.create", {"id": "CUS-Z", "name": "ÅBC BCD"})
+    new_backorder(service, refs, id="ZOE", customer="CUS-Z")
+    # Every trigram of "ÅBCD" ("ÅBC", "BCD") is there, but not the text itself.
+    assert ids(call(service, "list", {"query": "åbcd"})) == []
+    assert ids(call(service, "list", {"query": 'Å"B'})) == []
