@@ -212,7 +212,7 @@ def storage_failure(path: Path, exc: Exception) -> BotuiError:
             f"{path} is read-only: nothing was saved; ask for write access to the file "
             "and its folder"
         )
-    if "full" in text:
+    if "disk is full" in text:
         return storage_error(
             f"{path}: the disk is full, nothing was saved; free some space and try again"
         )
