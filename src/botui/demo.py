@@ -11,7 +11,14 @@ per late estimate (so the UI's first detection has nothing to do), and counters 
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import os
 import random
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +26,9 @@ import peewee
 
 from botui import config
 from botui.domain import schemas
-from botui.domain.errors import validation
+from botui.domain.errors import BotuiError, storage_error, validation
 from botui.domain.templates import render
+from botui.store.db import SQLITE, translate_errors
 
 DAY = 86_400
 
@@ -30,6 +38,8 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
+# Page cache while loading (KiB): a million backorders fit, so nothing spills mid-way.
+BULK_CACHE_KIB = 2_000_000
 DEFAULT_COUNT = 2000
 DEFAULT_SEED = 7
 STAFF = ("maria.k", "jonas", "priya.s", "sam.okafor", "lee")
@@ -134,40 +144,40 @@ BACKORDER_COLUMNS = _words(
 ) = range(len(BACKORDER_COLUMNS))
 
 
-def _references(rnd: random.Random, demo: Demo, count: int) -> None:
+def _references(dice: _Dice, demo: Demo, count: int) -> None:
     """Businesses, customers (some with only an email or only a phone) and products."""
     demo.businesses = [(f"BIZ-{i}", name) for i, name in enumerate(BUSINESSES, 1)]
     for i in range(1, max(40, count // 4) + 1):
-        first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
-        email = f"{first.lower()}.{last.lower()}{i}@{rnd.choice(MAIL_DOMAINS)}"
-        phone = f"+1 555 {rnd.randrange(100, 1000)} {rnd.randrange(1000, 10000)}"
-        kind = rnd.random()
+        first, last = dice.pick(FIRST_NAMES), dice.pick(LAST_NAMES)
+        email = f"{first.lower()}.{last.lower()}{i}@{dice.pick(MAIL_DOMAINS)}"
+        phone = f"+1 555 {dice.between(100, 1000)} {dice.between(1000, 10000)}"
+        kind = dice.random()
         if kind < 0.15:
             email = None
         elif kind < 0.35:
             phone = None
         demo.customers.append((f"CUS-{i}", f"{first} {last}", email, phone))
     for i in range(1, max(30, min(count // 100, 20_000)) + 1):
-        prefix, nouns, variants = rnd.choice(CATALOGUE)
-        variant = rnd.choice(variants)
-        name = rnd.choice(nouns) + (f", {variant}" if variant else "")
+        prefix, nouns, variants = dice.pick(CATALOGUE)
+        variant = dice.pick(variants)
+        name = dice.pick(nouns) + (f", {variant}" if variant else "")
         demo.products.append([f"PRD-{i}", f"{prefix}-{i:05d}", name, 0])
 
 
-def _backorders(rnd: random.Random, demo: Demo, count: int) -> None:
+def _backorders(dice: _Dice, demo: Demo, count: int) -> None:
     """Backorders in creation order (BO-1 is the oldest), their statuses, dates and orders."""
     now = demo.now
     span = (120 if count <= 10_000 else 730) * DAY
     step = span / max(count, 1)
     start = now - span
-    prices = [rnd.randrange(5, 500) * 100 - 1 for _ in demo.products]
+    prices = [dice.between(5, 500) * 100 - 1 for _ in demo.products]
     n_products, n_customers = len(demo.products), len(demo.customers)
     n_businesses = len(demo.businesses)
     customers = demo.customers
     orders = demo.orders
     last_order: tuple[Any, ...] | None = None
-    random_ = rnd.random
-    randrange = rnd.randrange
+    random_ = dice.random
+    below, between = dice.below, dice.between
     for i in range(1, count + 1):
         created = int(start + i * step)
         age = now - created
@@ -187,38 +197,38 @@ def _backorders(rnd: random.Random, demo: Demo, count: int) -> None:
             status = "cancelled" if random_() < 0.15 else "fulfilled"
         r = random_()
         priority = "rush" if r < 0.1 else "expedited" if r < 0.3 else "standard"
-        product = randrange(n_products)
+        product = below(n_products)
         r = random_()
-        quantity = 1 if r < 0.55 else 2 if r < 0.8 else randrange(3, 13) if r < 0.98 else 50
+        quantity = 1 if r < 0.55 else 2 if r < 0.8 else between(3, 13) if r < 0.98 else 50
         r = random_()
         if r < 0.75 or (r < 0.85 and last_order is None):
-            customer = customers[randrange(n_customers)][0]
-            business = f"BIZ-{randrange(n_businesses) + 1}"
+            customer = customers[below(n_customers)][0]
+            business = f"BIZ-{below(n_businesses) + 1}"
             number = len(orders) + 1
             last_order = (
                 f"ORD-{number}",
                 f"SO-{100_000 + number}",
                 customer,
                 business,
-                created - randrange(60, 3600),
+                created - between(60, 3600),
             )
             orders.append(last_order)
             order = last_order[0]
         elif r < 0.85:
             order, _, customer, business, _ = last_order
         else:
-            customer = customers[randrange(n_customers)][0]
-            business = f"BIZ-{randrange(n_businesses) + 1}"
+            customer = customers[below(n_customers)][0]
+            business = f"BIZ-{below(n_businesses) + 1}"
             order = None
         price = 0 if random_() < 0.01 else prices[product]
         est_ship = est_delivery = None
         if status != "pending" or random_() < 0.7:
-            est_ship = created + randrange(7, 46) * DAY
-            est_delivery = est_ship + randrange(2, 8) * DAY
-        supplier = f"PO-{created // 100_000}-{randrange(1000, 10000)}"
+            est_ship = created + between(7, 46) * DAY
+            est_delivery = est_ship + between(2, 8) * DAY
+        supplier = f"PO-{created // 100_000}-{between(1000, 10000)}"
         if status == "pending" or random_() < 0.2:
             supplier = None
-        metadata = METADATA[randrange(len(METADATA))] if random_() < 0.2 else "{}"
+        metadata = METADATA[below(len(METADATA))] if random_() < 0.2 else "{}"
         demo.backorders.append(
             [
                 f"BO-{i}",
@@ -240,7 +250,7 @@ def _backorders(rnd: random.Random, demo: Demo, count: int) -> None:
                 created,
                 None,
                 created,
-                STAFF[randrange(len(STAFF))],
+                STAFF[below(len(STAFF))],
                 metadata,
                 0,
                 1,
@@ -249,7 +259,7 @@ def _backorders(rnd: random.Random, demo: Demo, count: int) -> None:
         )
 
 
-def _allocate(rnd: random.Random, demo: Demo) -> list[list[int]]:
+def _allocate(dice: _Dice, demo: Demo) -> list[list[int]]:
     """Allocations per product: fulfilled rows hold their units, open ones a priority prefix.
 
     Returns, per product, the indexes of the backorders holding units (oldest first), which
@@ -272,7 +282,7 @@ def _allocate(rnd: random.Random, demo: Demo) -> list[list[int]]:
                 open_rows.append(index)
         open_rows.sort(key=lambda k: (rows[k][B_RANK], rows[k][B_CREATED], rows[k][B_ID]))
         demand = sum(rows[k][B_QUANTITY] for k in open_rows)
-        free = int(demand * rnd.random() * 1.3) if demand else rnd.randrange(0, 40)
+        free = int(demand * dice.random() * 1.3) if demand else dice.between(0, 40)
         for index in open_rows:
             if free == 0:
                 break
@@ -286,27 +296,36 @@ def _allocate(rnd: random.Random, demo: Demo) -> list[list[int]]:
     return holders
 
 
-class _Log:
-    """Collects events as (at, type, backorder, actor, data) rows, sorted by time at the end."""
+class _Dice:
+    """Uniform draws from one seeded generator, several times faster than `randrange`."""
 
-    def __init__(self, rnd: random.Random) -> None:
-        self.rows: list[tuple[Any, ...]] = []
-        self.rnd = rnd
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed).random
+
+    def below(self, high: int) -> int:
+        return int(self.random() * high)
+
+    def between(self, low: int, high: int) -> int:
+        return low + int(self.random() * (high - low))
+
+    def pick(self, items: tuple[Any, ...] | list[Any]) -> Any:
+        return items[int(self.random() * len(items))]
 
     def staff(self) -> str:
-        return STAFF[self.rnd.randrange(len(STAFF))]
+        return STAFF[int(self.random() * len(STAFF))]
 
 
-def _receipts(rnd: random.Random, demo: Demo, holders: list[list[int]], log: _Log) -> None:
+def _receipts(
+    dice: _Dice, demo: Demo, holders: list[list[int]], events: list[tuple[Any, ...]]
+) -> None:
     """Receipts covering every held unit (and the free stock), each with its arrivals."""
     rows = demo.backorders
     now = demo.now
-    events = log.rows
     number = 0
     for product, held in zip(demo.products, holders, strict=True):
         group: list[int] = []
         units = 0
-        target = rnd.randrange(10, 120)
+        target = dice.between(10, 120)
         for position, index in enumerate(held):
             group.append(index)
             units += rows[index][B_ALLOCATED]
@@ -318,9 +337,9 @@ def _receipts(rnd: random.Random, demo: Demo, holders: list[list[int]], log: _Lo
             number += 1
             receipt = f"RCV-{number:06d}"
             newest = max(rows[k][B_CREATED] for k in group)
-            at = min(newest + rnd.randrange(3600, 3 * DAY), now - 60)
+            at = min(newest + dice.between(3600, 3 * DAY), now - 60)
             quantity = units + (product[3] if last else 0)
-            actor = log.staff()
+            actor = dice.staff()
             demo.receipts.append((receipt, product[0], quantity, None, at, actor))
             for k in group:
                 row = rows[k]
@@ -335,19 +354,18 @@ def _receipts(rnd: random.Random, demo: Demo, holders: list[list[int]], log: _Lo
                 )
                 if row[B_STATUS] == "fulfilled":
                     row[B_SHIP] = max(at + 3600, row[B_SHIP] or 0)
-            group, units, target = [], 0, rnd.randrange(10, 120)
+            group, units, target = [], 0, dice.between(10, 120)
         if not held and product[3]:
             number += 1
-            at = now - rnd.randrange(DAY, 30 * DAY)
+            at = now - dice.between(DAY, 30 * DAY)
             demo.receipts.append((f"RCV-{number:06d}", product[0], product[3], None, at, "lee"))
 
 
-def _life(rnd: random.Random, demo: Demo, log: _Log) -> None:
+def _life(dice: _Dice, demo: Demo, events: list[tuple[Any, ...]]) -> None:
     """The events each backorder's status implies, with its version, dates and refunds."""
     now = demo.now
-    events = log.rows
-    randrange = rnd.randrange
-    staff = log.staff
+    below, between = dice.below, dice.between
+    staff = dice.staff
     for row in demo.backorders:
         bid, created, status = row[B_ID], row[B_CREATED], row[B_STATUS]
         actor = row[B_UPDATED_BY]
@@ -365,8 +383,8 @@ def _life(rnd: random.Random, demo: Demo, log: _Log) -> None:
         )
         version, last_at, last_actor = 1, created, actor
         if status == "cancelled":
-            at = created + randrange(room // 2) + 1
-            reason = CANCEL_REASONS[randrange(len(CANCEL_REASONS))]
+            at = created + below(room // 2) + 1
+            reason = CANCEL_REASONS[below(len(CANCEL_REASONS))]
             refund = row[B_PRICE] * quantity
             actor = staff()
             reason_json = "null" if reason is None else f'"{reason}"'
@@ -385,14 +403,14 @@ def _life(rnd: random.Random, demo: Demo, log: _Log) -> None:
             row[B_UPDATED], row[B_UPDATED_BY], row[B_VERSION] = at, actor, 2
             continue
         if status != "pending":
-            at = created + randrange(1, min(room // 4, 3 * DAY) + 2)
+            at = created + between(1, min(room // 4, 3 * DAY) + 2)
             actor = staff()
             supplier = row[B_SUPPLIER]
             changes = "{}" if supplier is None else f'{{"supplierOrder":[null,"{supplier}"]}}'
             events.append((at, "confirmed", bid, actor, f'{{"changes":{changes}}}'))
             version, last_at, last_actor = 2, at, actor
             if status in ("in-production", "in-transit"):
-                at = last_at + randrange(1, max((now - last_at) // 2, 2))
+                at = last_at + between(1, max((now - last_at) // 2, 2))
                 actor = staff()
                 events.append(
                     (
@@ -405,7 +423,7 @@ def _life(rnd: random.Random, demo: Demo, log: _Log) -> None:
                 )
                 version, last_at, last_actor = 3, at, actor
         if status == "fulfilled":
-            planned = row[B_EST_SHIP] + randrange(-2 * DAY, 4 * DAY)
+            planned = row[B_EST_SHIP] + between(-2 * DAY, 4 * DAY)
             ship = min(max(planned, row[B_SHIP] or 0, last_at + 3600), now - 60)
             actor = staff()
             row[B_SHIP] = ship
@@ -420,9 +438,9 @@ def _life(rnd: random.Random, demo: Demo, log: _Log) -> None:
                 )
             )
             version, last_at, last_actor = version + 1, ship, actor
-            delivered = ship + randrange(DAY, 7 * DAY)
-            if delivered < now - 60 and randrange(10) < 7:
-                at = delivered + randrange(600, DAY)
+            delivered = ship + between(DAY, 7 * DAY)
+            if delivered < now - 60 and below(10) < 3:
+                at = delivered + between(600, DAY)
                 at = min(at, now - 30)
                 actor = staff()
                 row[B_DELIVERY] = delivered
@@ -438,7 +456,7 @@ def _life(rnd: random.Random, demo: Demo, log: _Log) -> None:
                 version, last_at, last_actor = version + 1, at, actor
         elif row[B_EST_SHIP] is not None and row[B_EST_SHIP] < now:
             noticed = row[B_EST_SHIP]
-            at = min(noticed + randrange(60, DAY), now - 30)
+            at = min(noticed + between(60, DAY), now - 30)
             events.append((at, "delayNoticed", bid, staff(), f'{{"estimatedShipDate":{noticed}}}'))
             row[B_NOTICED] = noticed
         row[B_UPDATED], row[B_UPDATED_BY], row[B_VERSION] = last_at, last_actor, version
@@ -469,7 +487,7 @@ def _as_backorder(row: list[Any], product_id: str) -> schemas.Backorder:
     )
 
 
-def _notifications(rnd: random.Random, demo: Demo, log: _Log, first_id: int) -> None:
+def _notifications(dice: _Dice, demo: Demo, events: list[tuple[Any, ...]], first_id: int) -> None:
     """A few delay notices queued for late backorders and status notices already sent."""
     customers = {c[0]: c for c in demo.customers}
     late = [r for r in demo.backorders if r[B_NOTICED] is not None]
@@ -487,9 +505,9 @@ def _notifications(rnd: random.Random, demo: Demo, log: _Log, first_id: int) -> 
         )
         if channel == "sms":
             subject = None
-        at = demo.now - rnd.randrange(600, 2 * DAY)
-        sent = at + rnd.randrange(60, 3600) if template == "status" else None
-        actor = log.staff()
+        at = demo.now - dice.between(600, 2 * DAY)
+        sent = at + dice.between(60, 3600) if template == "status" else None
+        actor = dice.staff()
         entry = first_id + position
         to = email or phone
         demo.notifications.append(
@@ -507,7 +525,7 @@ def _notifications(rnd: random.Random, demo: Demo, log: _Log, first_id: int) -> 
             )
         )
         subject_json = "null" if subject is None else f'"{subject}"'
-        log.rows.append(
+        events.append(
             (
                 at,
                 "customerNotified",
@@ -521,17 +539,16 @@ def _notifications(rnd: random.Random, demo: Demo, log: _Log, first_id: int) -> 
 
 def generate(count: int, seed: int, now: int, first_notification_id: int = 1) -> Demo:
     """The whole demo history for `count` backorders, the same for the same seed and clock."""
-    rnd = random.Random(seed)
+    dice = _Dice(seed)
     demo = Demo(now=now)
-    _references(rnd, demo, count)
-    _backorders(rnd, demo, count)
-    holders = _allocate(rnd, demo)
-    log = _Log(rnd)
-    _receipts(rnd, demo, holders, log)
-    _life(rnd, demo, log)
-    _notifications(rnd, demo, log, first_notification_id)
-    log.rows.sort(key=_event_time)
-    demo.events = log.rows
+    _references(dice, demo, count)
+    _backorders(dice, demo, count)
+    holders = _allocate(dice, demo)
+    events: list[tuple[Any, ...]] = []
+    _receipts(dice, demo, holders, events)
+    _life(dice, demo, events)
+    _notifications(dice, demo, events, first_notification_id)
+    demo.events = events
     for row in demo.backorders:
         row[B_PRODUCT] = demo.products[row[B_PRODUCT]][0]
     return demo
@@ -550,65 +567,147 @@ def _has_records(cursor: Any) -> bool:
     )
 
 
-def _search_trigger(cursor: Any) -> str | None:
-    row = cursor.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'backorder_search_insert'"
-    ).fetchone()
-    return row[0] if row else None
+@contextmanager
+def _loading(cursor: Any, table: str) -> Iterator[None]:
+    """Set a table's indexes and insert triggers aside during a bulk load, then restore them.
+
+    An index built once after the load is a sort, far cheaper than a million B-tree walks,
+    and a per-row trigger costs more than the row. The caller writes what an insert trigger
+    would have written (the search index); the others only refuse replacing rows, which a
+    load into empty tables never does.
+    """
+    kept = cursor.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL"
+        " AND (type = 'index' OR (type = 'trigger' AND sql LIKE '% INSERT ON %'))",
+        (table,),
+    ).fetchall()
+    for kind, name, _ in kept:
+        cursor.execute(f'DROP {kind.upper()} "{name}"')
+    yield
+    for _, _, sql in kept:
+        cursor.execute(sql)
 
 
-def _write(cursor: Any, demo: Demo) -> None:
-    """Insert every generated row; the search index is filled once after the backorders."""
-    cursor.executemany("INSERT INTO business (id, name) VALUES (?, ?)", demo.businesses)
+def _bulk(cursor: Any, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:
+    """Insert many rows into a table with its indexes and insert triggers set aside."""
+    with _loading(cursor, table):
+        _insert(cursor, table, columns, rows)
+
+
+def _insert(cursor: Any, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:
     cursor.executemany(
-        "INSERT INTO customer (id, name, email, phone) VALUES (?, ?, ?, ?)", demo.customers
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        rows,
     )
-    cursor.executemany(
-        "INSERT INTO product (id, sku, name, stock_on_hand) VALUES (?, ?, ?, ?)", demo.products
-    )
-    cursor.executemany(
-        "INSERT INTO orders (id, number, customer_id, business_id, placed_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        demo.orders,
-    )
-    trigger = _search_trigger(cursor)
-    if trigger is not None:
-        cursor.execute("DROP TRIGGER backorder_search_insert")
+
+
+def _search_rows(demo: Demo, first_seq: int) -> list[tuple[int, str]]:
+    """The search index's text per backorder, exactly as the insert trigger composes it."""
+    customers = {c[0]: c[1] for c in demo.customers}
+    products = {p[0]: f"{p[2]}\n{p[1]}" for p in demo.products}
+    numbers = {o[0]: o[1] for o in demo.orders}
+    return [
+        (
+            first_seq + position,
+            f"{row[B_ID]}\n{customers[row[B_CUSTOMER]]}\n{products[row[B_PRODUCT]]}\n"
+            f"{numbers.get(row[B_ORDER]) or ''}\n{row[B_SUPPLIER] or ''}",
+        )
+        for position, row in enumerate(demo.backorders, 1)
+    ]
+
+
+# Tables the helper process writes to the spool file, with their columns.
+SPOOLED = (
+    ("orders", ("id", "number", "customer_id", "business_id", "placed_at")),
+    ("receipt", ("receipt", "product_id", "quantity", "supplier_order", "at", "actor")),
+    ("event", ("at", "type", "backorder_id", "actor", "data")),
+)
+SPOOL_CHUNK = 200_000
+
+
+def _spooled_rows(demo: Demo) -> dict[str, list[tuple[Any, ...]]]:
+    return {"orders": demo.orders, "receipt": demo.receipts, "event": demo.events}
+
+
+def _create_spool(path: str) -> None:
+    """An empty spool file with its tables, made before the main connection attaches it."""
+    con = SQLITE.connect(path, isolation_level=None)
+    try:
+        for table, columns in SPOOLED:
+            con.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
+    finally:
+        con.close()
+
+
+def _fill_spool(path: str, demo: Demo, stop: Callable[[], bool]) -> bool:
+    """Write the spooled tables into the spool file; False if `stop` said to give up."""
+    con = SQLITE.connect(path, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute("BEGIN")
+        rows = _spooled_rows(demo)
+        for table, columns in SPOOLED:
+            for start in range(0, len(rows[table]), SPOOL_CHUNK):
+                if stop():
+                    return False
+                _insert(con, table, columns, rows[table][start : start + SPOOL_CHUNK])
+        con.execute("COMMIT")
+        return True
+    finally:
+        con.close()
+
+
+def _spool_helper(demo: Demo, path: str, pipe: Any, parents_end: Any) -> None:
+    """The helper process: put the events in time order and spool the spooled tables.
+
+    It stops when the main process goes away (its end of the pipe closes) and always removes
+    the spool folder before it exits, so a killed `botui demo` leaves nothing behind.
+    """
+    parents_end.close()
+    try:
+        demo.events.sort(key=_event_time)
+        if _fill_spool(path, demo, pipe.poll):
+            pipe.send("spooled")
+            pipe.poll(None)
+    except (OSError, EOFError):
+        pass
+    finally:
+        shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+
+
+def _copy_spool(cursor: Any) -> None:
+    """Move the spooled rows into the main tables, in spool order (events by time)."""
+    for table, columns in SPOOLED:
+        names = ", ".join(columns)
+        with _loading(cursor, table):
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM spool.{table} ORDER BY rowid"
+            )
+
+
+def _write_main(cursor: Any, demo: Demo) -> None:
+    """Insert the tables the main process writes itself, with the search index."""
+    _bulk(cursor, "business", ("id", "name"), demo.businesses)
+    _bulk(cursor, "customer", ("id", "name", "email", "phone"), demo.customers)
+    _bulk(cursor, "product", ("id", "sku", "name", "stock_on_hand"), demo.products)
     first_seq = cursor.execute(
         "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'backorder'"
     ).fetchone()[0]
-    cursor.executemany(
-        f"INSERT INTO backorder ({', '.join(BACKORDER_COLUMNS)})"
-        f" VALUES ({', '.join('?' * len(BACKORDER_COLUMNS))})",
-        demo.backorders,
-    )
-    if trigger is not None:
-        body = trigger.split("VALUES (new.seq, ", 1)[1].rsplit("); END", 1)[0]
-        cursor.execute(
-            "INSERT INTO backorder_search (rowid, body) SELECT seq, "
-            + body.replace("new.", "backorder.")
-            + " FROM backorder WHERE seq > ?",
-            (first_seq,),
-        )
-        cursor.execute(trigger)
-    cursor.executemany(
-        "INSERT INTO receipt (receipt, product_id, quantity, supplier_order, at, actor)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        demo.receipts,
-    )
-    cursor.executemany(
-        "INSERT INTO refund (backorder_id, amount, reason, at, actor) VALUES (?, ?, ?, ?, ?)",
-        demo.refunds,
-    )
-    cursor.executemany(
-        "INSERT INTO notification (id, backorder_id, channel, recipient, subject, body, status,"
-        " created_at, sent_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    with _loading(cursor, "backorder"):
+        _insert(cursor, "backorder", BACKORDER_COLUMNS, demo.backorders)
+        _insert(cursor, "backorder_search", ("rowid", "body"), _search_rows(demo, first_seq))
+    _bulk(cursor, "refund", ("backorder_id", "amount", "reason", "at", "actor"), demo.refunds)
+    _bulk(
+        cursor,
+        "notification",
+        _words("id backorder_id channel recipient subject body status created_at sent_at actor"),
         demo.notifications,
     )
-    cursor.executemany(
-        "INSERT INTO event (at, type, backorder_id, actor, data) VALUES (?, ?, ?, ?, ?)",
-        demo.events,
-    )
+
+
+def _advance_counters(cursor: Any, demo: Demo) -> None:
+    """Generated ids continue after the demo's: BO-{count + 1} is the next backorder."""
     counters = {
         "business": len(demo.businesses),
         "customer": len(demo.customers),
@@ -624,23 +723,84 @@ def _write(cursor: Any, demo: Demo) -> None:
         )
 
 
+def _first_notification_id(cursor: Any) -> int:
+    return cursor.execute(
+        "SELECT coalesce(max(seq), 0) + 1 FROM sqlite_sequence WHERE name = 'notification'"
+    ).fetchone()[0]
+
+
+def _refuse_filled(cursor: Any, db: peewee.SqliteDatabase) -> None:
+    if _has_records(cursor):
+        raise validation(
+            f"{_path(db)} already holds records; demo data goes into an empty database only:"
+            " give a new --db path"
+        )
+
+
+def _path(db: peewee.SqliteDatabase) -> str:
+    return str(getattr(db, "botui_path", db.database))
+
+
+@contextmanager
+def _bulk_settings(cursor: Any) -> Iterator[None]:
+    """A page cache that holds the whole load, and sorter threads for the index builds."""
+    cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
+    threads = cursor.execute("PRAGMA threads").fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+    cursor.execute(f"PRAGMA threads = {max(threads, os.cpu_count() or 1)}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        cursor.execute(f"PRAGMA threads = {int(threads)}")
+
+
+@contextmanager
+def _transaction(cursor: Any) -> Iterator[None]:
+    """One write transaction holding the write lock from its first statement.
+
+    A deferred BEGIN (not IMMEDIATE) so that the attached spool file stays unlocked while the
+    helper writes it; the no-op UPDATE takes the main file's write lock at once all the same.
+    Foreign keys are checked at COMMIT, as orders arrive after the backorders naming them.
+    """
+    cursor.execute("BEGIN")
+    try:
+        cursor.execute("UPDATE counter SET value = value WHERE 0")
+        cursor.execute("PRAGMA defer_foreign_keys = ON")
+        yield
+        cursor.execute("COMMIT")
+    except BaseException:
+        cursor.execute("ROLLBACK")
+        raise
+
+
+def _helper_failed() -> BotuiError:
+    return storage_error("the demo's helper process stopped before it finished; nothing was saved")
+
+
 def fill_demo(
     db: peewee.SqliteDatabase, count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED
 ) -> str:
-    """Write `count` demo backorders with their history into an empty database; a summary line."""
+    """Write `count` demo backorders with their history into an empty database; a summary line.
+
+    Two processes share the work on two cores: both generate the same history from the seed
+    (with the garbage collector paused: it would rescan millions of fresh tuples again and
+    again); a helper writes orders, receipts and events into a spool file while this one
+    writes the rest, then copies the spool in. All of it is one transaction, so a killed run
+    leaves the database as it was.
+    """
     now = config.now()
-    with db.connection_context(), db.atomic():
-        cursor = db.cursor()
-        if _has_records(cursor):
-            raise validation(
-                f"{getattr(db, 'botui_path', db.database)} already holds records; demo data goes"
-                " into an empty database only: give a new --db path"
-            )
-        first_id = cursor.execute(
-            "SELECT coalesce(max(seq), 0) + 1 FROM sqlite_sequence WHERE name = 'notification'"
-        ).fetchone()[0]
-        demo = generate(count, seed, now, first_id)
-        _write(cursor, demo)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with db.connection_context(), translate_errors(_path(db)):
+            cursor = db.cursor()
+            _refuse_filled(cursor, db)
+            first_id = _first_notification_id(cursor)
+            demo = _load(db, cursor, count, seed, now, first_id)
+    finally:
+        if collecting:
+            gc.enable()
     late = sum(1 for row in demo.backorders if row[B_NOTICED] is not None)
     still_open = sum(row[B_OPEN] for row in demo.backorders)
     return (
@@ -648,6 +808,46 @@ def fill_demo(
         f"{len(demo.customers):,} customers, {len(demo.products):,} products, "
         f"{len(demo.orders):,} orders, {len(demo.events):,} events (seed {seed})"
     )
+
+
+def _load(
+    db: peewee.SqliteDatabase, cursor: Any, count: int, seed: int, now: int, first_id: int
+) -> Demo:
+    """Generate and write the demo with the helper process; returns what was written."""
+    context = multiprocessing.get_context("fork")
+    with tempfile.TemporaryDirectory(prefix="botui-demo-", ignore_cleanup_errors=True) as folder:
+        spool = os.path.join(folder, "spool.db")
+        _create_spool(spool)
+        demo = generate(count, seed, now, first_id)
+        ours, theirs = context.Pipe()
+        helper = context.Process(
+            target=_spool_helper,
+            args=(demo, spool, theirs, ours),
+            daemon=True,
+        )
+        helper.start()
+        theirs.close()
+        cursor.execute("ATTACH DATABASE ? AS spool", (spool,))
+        try:
+            with _bulk_settings(cursor), _transaction(cursor):
+                _refuse_filled(cursor, db)
+                if _first_notification_id(cursor) != first_id:
+                    raise validation(
+                        f"{_path(db)} changed while the demo was generated; run it again"
+                    )
+                _write_main(cursor, demo)
+                try:
+                    if ours.recv() != "spooled":
+                        raise _helper_failed()
+                except EOFError:
+                    raise _helper_failed() from None
+                _copy_spool(cursor)
+                _advance_counters(cursor, demo)
+        finally:
+            cursor.execute("DETACH DATABASE spool")
+            ours.close()
+            helper.join(timeout=30)
+    return demo
 
 
 def ensure_demo(db: peewee.SqliteDatabase) -> None:
