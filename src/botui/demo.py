@@ -31,6 +31,9 @@ from botui.domain.templates import render
 from botui.store.db import SQLITE, translate_errors
 
 DAY = 86_400
+HOUR = 3600
+# The generated history ends this many seconds before now; the notifications fill the gap.
+QUIET = 600
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -169,7 +172,7 @@ def _backorders(dice: _Dice, demo: Demo, count: int) -> None:
     now = demo.now
     span = (120 if count <= 10_000 else 730) * DAY
     step = span / max(count, 1)
-    start = now - span
+    start = now - span - HOUR
     prices = [dice.between(5, 500) * 100 - 1 for _ in demo.products]
     n_products, n_customers = len(demo.products), len(demo.customers)
     n_businesses = len(demo.businesses)
@@ -337,7 +340,7 @@ def _receipts(
             number += 1
             receipt = f"RCV-{number:06d}"
             newest = max(rows[k][B_CREATED] for k in group)
-            at = min(newest + dice.between(3600, 3 * DAY), now - 60)
+            at = min(newest + dice.between(HOUR, 3 * DAY), now - QUIET)
             quantity = units + (product[3] if last else 0)
             actor = dice.staff()
             demo.receipts.append((receipt, product[0], quantity, None, at, actor))
@@ -424,7 +427,7 @@ def _life(dice: _Dice, demo: Demo, events: list[tuple[Any, ...]]) -> None:
                 version, last_at, last_actor = 3, at, actor
         if status == "fulfilled":
             planned = row[B_EST_SHIP] + between(-2 * DAY, 4 * DAY)
-            ship = min(max(planned, row[B_SHIP] or 0, last_at + 3600), now - 60)
+            ship = min(max(planned, row[B_SHIP] or 0, last_at + HOUR), now - QUIET)
             actor = staff()
             row[B_SHIP] = ship
             events.append(
@@ -439,9 +442,9 @@ def _life(dice: _Dice, demo: Demo, events: list[tuple[Any, ...]]) -> None:
             )
             version, last_at, last_actor = version + 1, ship, actor
             delivered = ship + between(DAY, 7 * DAY)
-            if delivered < now - 60 and below(10) < 3:
+            if delivered < now - QUIET and below(10) < 3:
                 at = delivered + between(600, DAY)
-                at = min(at, now - 30)
+                at = min(at, now - QUIET)
                 actor = staff()
                 row[B_DELIVERY] = delivered
                 events.append(
@@ -456,7 +459,7 @@ def _life(dice: _Dice, demo: Demo, events: list[tuple[Any, ...]]) -> None:
                 version, last_at, last_actor = version + 1, at, actor
         elif row[B_EST_SHIP] is not None and row[B_EST_SHIP] < now:
             noticed = row[B_EST_SHIP]
-            at = min(noticed + between(60, DAY), now - 30)
+            at = min(noticed + between(60, DAY), now - QUIET)
             events.append((at, "delayNoticed", bid, staff(), f'{{"estimatedShipDate":{noticed}}}'))
             row[B_NOTICED] = noticed
         row[B_UPDATED], row[B_UPDATED_BY], row[B_VERSION] = last_at, last_actor, version
@@ -505,8 +508,8 @@ def _notifications(dice: _Dice, demo: Demo, events: list[tuple[Any, ...]], first
         )
         if channel == "sms":
             subject = None
-        at = demo.now - dice.between(600, 2 * DAY)
-        sent = at + dice.between(60, 3600) if template == "status" else None
+        at = demo.now - dice.between(QUIET // 2, QUIET)
+        sent = at + dice.between(30, QUIET // 2) if template == "status" else None
         actor = dice.staff()
         entry = first_id + position
         to = email or phone
