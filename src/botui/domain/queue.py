@@ -203,6 +203,13 @@ def page(
     return _named(rows)
 
 
+def first_rows(spec: QueueSpec, now: int, height: int, *, margin: int = MARGIN) -> Window:
+    """The top of the queue before it is counted: `total` is exact only if `counted` says so."""
+    limit = height + margin
+    rows = page(spec, now, limit)
+    return Window(spec, len(rows), 0, tuple(rows), counted=len(rows) < limit)
+
+
 def rows_at(spec: QueueSpec, now: int, offset: int, limit: int, total: int) -> list[QueueRow]:
     """Rows `offset` to `offset + limit`, skipping from whichever end of the order is nearer."""
     if offset <= total - offset - limit:
@@ -223,6 +230,7 @@ class Window:
     total: int = 0
     start: int = 0
     rows: tuple[QueueRow, ...] = field(default=())
+    counted: bool = True
 
     @property
     def end(self) -> int:
@@ -257,7 +265,7 @@ def load(
     margin: int = MARGIN,
 ) -> Window:
     """The window for rows `top` to `top + height` plus a margin, reusing `previous` if it can."""
-    same = previous is not None and previous.spec == spec
+    same = previous is not None and previous.spec == spec and previous.counted
     total = previous.total if same else count(spec, now)
     if top >= total - height:
         top = max(total - height, 0)

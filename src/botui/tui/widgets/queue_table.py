@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import peewee
 from rich.segment import Segment
@@ -25,6 +25,9 @@ from botui.domain.service import Service
 from botui.tui.widgets import cells
 
 HEADER_LINES = 1
+# Each read opens its own short-lived connection, so a big page cache would only raise the
+# peak memory (a count over a million rows fills it) and be thrown away at the end.
+READ_CACHE_KIB = 2_000
 
 
 def _binding(keys: str, action: str, description: str, binding_id: str, show: bool = False):
@@ -194,10 +197,17 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         db = self.service.db
         try:
             with db.connection_context():
+                db.execute_sql(f"PRAGMA cache_size = -{READ_CACHE_KIB}")
                 self._readers[generation] = db.connection()
                 try:
                     if stale and previous.spec == spec:
                         window = queue.refresh(previous, now, top, height)
+                    elif previous.spec != spec and top == 0:
+                        # Show the first rows at once; the count follows.
+                        window = queue.first_rows(spec, now, height)
+                        if not window.counted:
+                            self.post_message(self.WindowLoaded(window, generation))
+                            window = replace(window, total=queue.count(spec, now), counted=True)
                     else:
                         window = queue.load(spec, now, top, height, previous)
                 finally:

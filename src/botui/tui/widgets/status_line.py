@@ -25,6 +25,8 @@ def status_text(table: QueueTable) -> Text:
     text.append(f" {VIEW_LABELS[spec.view]} ", style="reverse bold")
     if table.fetching or table.window.spec != spec:
         text.append("  loading…")
+    elif not table.window.counted:
+        text.append(f"  {table.cursor + 1:,} of {table.total:,}+ (counting…)")
     elif table.total:
         text.append(f"  {table.cursor + 1:,} of {table.total:,}")
     else:
