@@ -227,6 +227,12 @@ class Service:
     def create(self, payload: Any) -> schemas.Backorder:
         data = parse(schemas.CreateBackorder, payload, "create")
         actor, now = self._who()
+        if schemas.SPLIT_FROM_KEY in data.metadata:
+            # Only a split sets it (and only then is it kept out of the 50 keys and locked).
+            raise validation(
+                "metadata.splitFrom is set by botui when a backorder is split; leave it out",
+                "metadata",
+            )
         self._check_dates(
             data.estimated_ship_date,
             data.estimated_delivery_date,
