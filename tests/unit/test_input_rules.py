@@ -325,3 +325,15 @@ def test_refused_fields_say_why(service: Service, refs: dict) -> None:
     assert "locked" in price.message
     status = assert_refused(service, "create", base(refs, status="confirmed"), "validation_error")
     assert "pending" in status.message
+
+
+def test_create_leaves_split_from_to_botui(service: Service, refs: dict) -> None:
+    fifty = {f"k{i}": i for i in range(50)}
+    error = assert_refused(
+        service,
+        "create",
+        base(refs, metadata=fifty | {"splitFrom": "BO-1"}),
+        "validation_error",
+        "metadata",
+    )
+    assert "splitFrom" in error.message
