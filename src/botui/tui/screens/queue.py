@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Static
 
 from botui.domain import queue, schemas
 from botui.domain.service import Service
+from botui.domain.text import safe_for_terminal
 from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.queue_table import QueueTable
 from botui.tui.widgets.status_line import StatusLine
@@ -63,7 +64,10 @@ class QueueScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         if self.service.readonly:
             yield Static(
-                Text(f"READ-ONLY: {self.service.path} can't be changed; actions are refused"),
+                Text(
+                    f"READ-ONLY: {safe_for_terminal(self.service.path)} can't be changed;"
+                    " actions are refused"
+                ),
                 id="readonly-banner",
             )
         yield QueueTable(self.service, id="queue")

@@ -10,8 +10,12 @@ from textual.widgets import RichLog
 from botui.domain import schemas
 from botui.domain.text import safe_for_terminal
 from botui.tui.screens._summary import summary
+from botui.tui.widgets.cells import fit
 
 MAX_LINES = 1000
+ACTOR_WIDTH = 10
+TYPE_WIDTH = 16  # "customerNotified", "inventoryArrived"
+ID_WIDTH = 10
 TYPE_STYLES = {
     "cancelled": "bold red",
     "deleted": "bold red",
@@ -28,11 +32,11 @@ def event_line(event: schemas.Event) -> Text:
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(clock, style="dim")
     line.append(" ")
-    line.append(safe_for_terminal(event.actor), style="bold")
+    line.append(fit(event.actor, ACTOR_WIDTH), style="bold")
     line.append(" ")
-    line.append(event.type, style=TYPE_STYLES.get(event.type, ""))
+    line.append(fit(event.type, TYPE_WIDTH), style=TYPE_STYLES.get(event.type, ""))
     line.append(" ")
-    line.append(safe_for_terminal(event.backorder))
+    line.append(fit(event.backorder, ID_WIDTH))
     line.append(" ")
     line.append(safe_for_terminal(summary(event)), style="dim")
     return line
@@ -56,7 +60,9 @@ class EventLog(RichLog, can_focus=False):
 
     def add(self, events: list[schemas.Event]) -> None:
         """Append events not seen yet, oldest first."""
+        # The pane's own width: measuring would cap a line at the console's width instead.
+        width = self.scrollable_content_region.width or None
         for event in events:
             if event.id > self.last_id:
-                self.write(event_line(event), shrink=False)
+                self.write(event_line(event), width=width)
                 self.last_id = event.id
