@@ -22,7 +22,7 @@ from botui.tui.widgets.status_line import StatusLine
 
 POLL_SECONDS = 1.0
 HISTORY = 200
-PAGE = 1000
+PAGE = 200  # lines drawn per message: about 25 ms of the event loop
 
 
 def _key(keys: str, action: str, description: str, binding_id: str, show: bool = True) -> Binding:
