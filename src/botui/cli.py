@@ -66,7 +66,16 @@ def _open_service(db_arg: str | None):
     from botui.domain.service import Service
     from botui.store.db import open_database
 
-    return Service(open_database(config.resolve_db_path(db_arg)))
+    path = config.resolve_db_path(db_arg)
+    if path == config.default_db_path():
+        # The user's data folder is ours to make on first use; a path the user gave is not.
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(
+                f"cannot create the data folder {path.parent}: {exc.strerror}"
+            ) from None
+    return Service(open_database(path))
 
 
 def run_api(db_arg: str | None, action: str | None, text: str | None) -> int:
