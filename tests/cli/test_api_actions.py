@@ -161,3 +161,14 @@ def test_text_is_answered_as_utf8_json(db: Path) -> None:
     name = "Zoë [bold]漢字[/] 🙂"
     answer = api(db, "customer.create", {"name": name})
     assert ok(answer)["name"] == name
+
+
+def test_the_default_database_is_made_in_the_data_folder(tmp_path: Path) -> None:
+    data = tmp_path / "xdg"
+    data.mkdir()
+    answer = botui("api", "business.create", '{"name": "Home"}', XDG_DATA_HOME=str(data))
+    assert ok(answer)["id"] == "BIZ-1"
+    assert (data / "botui" / "botui.db").is_file()
+    assert (data / "botui").stat().st_mode & 0o077 == 0
+    again = botui("api", "list", XDG_DATA_HOME=str(data))
+    assert ok(again)["data"] == []
