@@ -118,6 +118,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._columns: list[cells.Column] = []
         self._columns_width = -1
         self._readers: dict[int, sqlite3.Connection] = {}
+        self._asked_top: int | None = None  # the top row of the read in flight
 
     # -- what the rest of the app reads ---------------------------------------------------
 
@@ -164,6 +165,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _request(self) -> None:
         self._generation += 1
+        self._asked_top = int(self.scroll_offset.y)
         for connection in list(self._readers.values()):
             connection.interrupt()  # its answer would be stale: stop it now
         self._load(
@@ -182,6 +184,8 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         if window.spec != self._wanted or not window.covers(top, height):
             self._request()
             return
+        if self._asked_top is not None and abs(top - self._asked_top) < queue.MARGIN // 2:
+            return  # the rows on screen are here and the read in flight brings the margin
         near_start = window.start > 0 and top - window.start < queue.MARGIN // 2
         near_end = window.end < window.total and window.end - top - height < queue.MARGIN // 2
         if near_start or near_end:
@@ -231,6 +235,8 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         message.stop()
         if message.generation != self._generation:
             return
+        if message.window.counted:
+            self._asked_top = None
         kept = self.current.id if self.current else None
         changed = message.window != self.window
         self.window = message.window
@@ -247,6 +253,10 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.Changed(self))
         if changed:
             self._ensure_rows()
+
+    @on(LoadFailed)
+    def _load_failed(self) -> None:
+        self._asked_top = None  # nothing is in flight any more; the screen tells the user
 
     # -- moving ---------------------------------------------------------------------------
 
