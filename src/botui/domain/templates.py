@@ -33,6 +33,18 @@ def money(cents: int) -> str:
     return f"{cents // 100:,}.{cents % 100:02d}"
 
 
+def _new_dates(backorder: schemas.Backorder) -> str:
+    """The delay template's sentence about the dates now expected (only those known)."""
+    ship, delivery = backorder.estimated_ship_date, backorder.estimated_delivery_date
+    if ship is not None and delivery is not None:
+        return f"We now expect to ship it on {day(ship)} and deliver it by {day(delivery)}."
+    if ship is not None:
+        return f"We now expect to ship it on {day(ship)}."
+    if delivery is not None:
+        return f"We now expect to deliver it by {day(delivery)}."
+    return "We will tell you the new date as soon as our supplier confirms it."
+
+
 def render(
     template: str,
     backorder: schemas.Backorder,
@@ -44,17 +56,17 @@ def render(
     greeting = f"Hello {customer.name},\n\n"
     closing = "\n\nThank you for your patience."
     if template == "status":
+        if backorder.actual_ship_date is not None:
+            when = f"It left our warehouse on {day(backorder.actual_ship_date)}."
+        elif backorder.status == "cancelled":
+            when = ""
+        else:
+            when = f"Expected ship date: {day(backorder.estimated_ship_date)}."
         body = (
-            f"Your backorder {backorder.id} for {item} is "
-            f"{STATUS_WORDS[backorder.status]}. "
-            f"Expected ship date: {day(backorder.estimated_ship_date)}."
-        )
+            f"Your backorder {backorder.id} for {item} is {STATUS_WORDS[backorder.status]}. {when}"
+        ).rstrip()
     elif template == "delay":
-        body = (
-            f"Your backorder {backorder.id} for {item} is delayed. "
-            f"We now expect to ship it on {day(backorder.estimated_ship_date)}"
-            f" and deliver it by {day(backorder.estimated_delivery_date)}."
-        )
+        body = f"Your backorder {backorder.id} for {item} is delayed. " + _new_dates(backorder)
     elif template == "arrival":
         body = (
             f"Stock has arrived for your backorder {backorder.id}: "
