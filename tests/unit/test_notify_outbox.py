@@ -146,3 +146,23 @@ def test_notifying_a_closed_backorder_is_allowed(service: Service, refs: dict) -
         service, "notifyCustomer", {"id": bo["id"], "channel": "email", "template": "cancellation"}
     )
     assert "cancelled" in outbox(service)[0]["body"]
+
+
+def test_delay_template_names_only_the_dates_known(service: Service, refs: dict) -> None:
+    bo = new_backorder(service, refs)
+    call(service, "notifyCustomer", {"id": bo["id"], "channel": "email", "template": "delay"})
+    body = outbox(service)[0]["body"]
+    assert "not yet known" not in body
+    assert "as soon as" in body
+
+
+def test_status_template_of_a_shipped_backorder(service: Service, refs: dict) -> None:
+    receive(service, refs["product"], 1)
+    bo = new_backorder(service, refs)
+    call(service, "confirm", {"id": bo["id"]})
+    call(service, "fulfill", {"id": bo["id"], "actualShipDate": NOW - 86_400})
+    call(service, "notifyCustomer", {"id": bo["id"], "channel": "sms", "template": "status"})
+    body = outbox(service)[0]["body"]
+    assert "shipped to you" in body
+    assert "2026-09-20" in body
+    assert "Expected ship date" not in body
