@@ -11,7 +11,7 @@ from rich.style import Style
 from textual import on, work
 from textual.binding import Binding
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -119,6 +119,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._columns_width = -1
         self._readers: dict[int, sqlite3.Connection] = {}
         self._asked_top: int | None = None  # the top row of the read in flight
+        self._styles: dict[str, Style] | None = None
 
     # -- what the rest of the app reads ---------------------------------------------------
 
@@ -349,33 +350,40 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- drawing --------------------------------------------------------------------------
 
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"queue-table--{name}")
+    def _paint_styles(self) -> dict[str, Style]:
+        """The styles of one paint, looked up once rather than for every row."""
+        base = self.rich_style
+        styles = {"base": base}
+        for name in ("header", "cursor", "placeholder"):
+            styles[name] = base + self.get_component_rich_style(f"queue-table--{name}")
+        if self.app.no_color:
+            styles["cursor"] += Style(reverse=True)
+        for name in ("late", "rush", "mark"):
+            # Colour and weight only, so the cursor row keeps its background.
+            full = self.get_component_rich_style(f"queue-table--{name}")
+            styles[name] = Style(color=full.color, bold=full.bold, underline=full.underline)
+        return styles
 
-    def _accent(self, name: str) -> Style:
-        """A component's colour and weight only, so the cursor row keeps its background."""
-        style = self._style(name)
-        return Style(color=style.color, bold=style.bold, underline=style.underline)
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = self._paint_styles()
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if width != self._columns_width:
             self._columns, self._columns_width = cells.layout(width), width
-        base = self.rich_style
+        styles = self._styles or self._paint_styles()
         if y < HEADER_LINES:
-            return self._header(width, base + self._style("header"))
+            return self._header(width, styles["header"])
         index = int(self.scroll_offset.y) + y - HEADER_LINES
         if index >= self.total:
-            return Strip.blank(width, base)
-        style = base
-        if index == self.cursor:
-            style = base + self._style("cursor")
-            if self.app.no_color:
-                style += Style(reverse=True)
+            return Strip.blank(width, styles["base"])
+        style = styles["cursor"] if index == self.cursor else styles["base"]
         row = self.window.row(index)
         if row is None:
-            return Strip([Segment(cells.fit("  …", width), style + self._style("placeholder"))])
-        return self._row(row, width, style)
+            placeholder = style + styles["placeholder"]
+            return Strip([Segment(cells.fit("  …", width), placeholder)])
+        return self._row(row, width, style, styles)
 
     def _header(self, width: int, style: Style) -> Strip:
         sort_column = {"triage": "priority", "ship": "ship", "created": "age"}[self._wanted.sort]
@@ -387,7 +395,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         text = parts[0] + " ".join(parts[1:])
         return Strip([Segment(cells.fit(text, width), style)])
 
-    def _row(self, row: QueueRow, width: int, style: Style) -> Strip:
+    def _row(self, row: QueueRow, width: int, style: Style, styles: dict[str, Style]) -> Strip:
         now = config.now()
         ship, late = cells.ship_relative(row.estimated_ship_date, row.status, now)
         values = {
@@ -402,11 +410,11 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             "age": cells.age(row.created_at, now),
         }
         accents = {
-            "ship": self._accent("late") if late else None,
-            "priority": self._accent("rush") if row.priority_level == "rush" else None,
+            "ship": styles["late"] if late else None,
+            "priority": styles["rush"] if row.priority_level == "rush" else None,
         }
         marked = row.id in self.marks
-        segments = [Segment("*" if marked else " ", style + self._accent("mark"))]
+        segments = [Segment("*" if marked else " ", style + styles["mark"])]
         for position, column in enumerate(self._columns):
             if position:
                 segments.append(Segment(" ", style))
