@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from botui import __version__, config
 from botui.domain.errors import BotuiError, storage_error, validation
@@ -97,8 +97,19 @@ def run_api(db_arg: str | None, action: str | None, text: str | None) -> int:
         return _fail(
             storage_error(f"botui failed unexpectedly ({type(exc).__name__}); nothing was saved")
         )
-    sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+    _write_utf8(sys.stdout, json.dumps(answer, ensure_ascii=False) + "\n")
     return 0
+
+
+def _write_utf8(stream: TextIO, text: str) -> None:
+    """The answer is UTF-8 JSON whatever the locale says (PYTHONIOENCODING=ascii included)."""
+    binary = getattr(stream, "buffer", None)
+    if binary is None:
+        stream.write(text)
+        return
+    stream.flush()
+    binary.write(text.encode("utf-8"))
+    binary.flush()
 
 
 def run_demo(db_arg: str | None, count: int, seed: int) -> int:
