@@ -172,3 +172,8 @@ def test_the_default_database_is_made_in_the_data_folder(tmp_path: Path) -> None
     assert (data / "botui").stat().st_mode & 0o077 == 0
     again = botui("api", "list", XDG_DATA_HOME=str(data))
     assert ok(again)["data"] == []
+
+
+def test_the_answer_is_utf8_whatever_the_locale(db: Path) -> None:
+    answer = api(db, "customer.create", {"name": "Zoë"}, PYTHONIOENCODING="ascii", LC_ALL="C")
+    assert ok(answer)["name"] == "Zoë"
