@@ -1,0 +1,153 @@
+"""Measure the real app on one database: first row, filter, `G`, memory and event-loop stalls.
+
+Run by bench.py in a fresh process per database (so sizes do not share memory):
+`python bench/measure_app.py DB QUERY` prints one JSON object of figures in seconds and bytes.
+A row counts as "on screen" when the compositor asks the queue table for a line and gets a
+drawn backorder (not the placeholder of a row still on its way).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import psutil
+
+from botui.domain.service import Service
+from botui.store.db import open_database
+from botui.tui.app import BotuiApp
+from botui.tui.widgets.queue_table import HEADER_LINES, QueueTable
+
+SIZE = (120, 40)
+TICK = 0.002
+TIMEOUT = 60.0
+
+
+class Painted:
+    """Records when the queue table last drew a real row, and which one."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[float, int, str, str]] = []
+        original = QueueTable.render_line
+
+        def render_line(table: QueueTable, y: int) -> Any:
+            strip = original(table, y)
+            if y >= HEADER_LINES:
+                index = int(table.scroll_offset.y) + y - HEADER_LINES
+                row = table.window.row(index)
+                if row is not None:
+                    self.rows.append((time.perf_counter(), index, row.id, table.window.spec.text))
+            return strip
+
+        QueueTable.render_line = render_line  # type: ignore[method-assign]
+
+    def first(self, since: float, test: Callable[[int, str, str], bool]) -> float | None:
+        """The first time after `since` a drawn row passed `test(index, id, filter)`."""
+        for at, index, backorder, text in self.rows:
+            if at >= since and test(index, backorder, text):
+                return at
+        return None
+
+
+class Ticker:
+    """The longest gap between event-loop turns while it runs (a stall a keystroke would feel)."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(TICK)
+            now = time.perf_counter()
+            self.longest = max(self.longest, now - last - TICK)
+            last = now
+
+    def start(self) -> None:
+        """Start (or resume) watching; the longest gap is kept across runs."""
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+
+async def wait_for(pilot: Any, found: Callable[[], float | None]) -> float:
+    """Let the app run until `found()` gives a time; that time."""
+    deadline = time.perf_counter() + TIMEOUT
+    while time.perf_counter() < deadline:
+        at = found()
+        if at is not None:
+            return at
+        await pilot.pause(0.001)
+    raise TimeoutError("the app did not show the expected rows in time")
+
+
+async def scroll(pilot: Any, keys: tuple[str, ...]) -> None:
+    """Press scrolling keys a little apart, as a person would, letting each page load."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause(0.02)
+
+
+async def measure(path: str, query: str) -> dict[str, float]:
+    """Every figure of the benchmark for one database."""
+    painted = Painted()
+    started = time.perf_counter()
+    service = Service(open_database(path))
+    app = BotuiApp(service)
+    figures: dict[str, float] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        first = await wait_for(pilot, lambda: painted.first(started, lambda i, b, t: True))
+        figures["first_row"] = first - started
+        figures["rss"] = psutil.Process().memory_info().rss
+        table = app.screen.query_one(QueueTable)
+        await wait_for(pilot, lambda: 0.0 if table.window.counted else None)
+        figures["rows"] = table.total
+
+        ticker = Ticker()
+        ticker.start()
+        pressed = time.perf_counter()
+        await pilot.press("G")
+        last = table.total - 1
+        shown = await wait_for(pilot, lambda: painted.first(pressed, lambda i, b, t: i == last))
+        figures["last_row"] = shown - pressed
+        await scroll(pilot, ("g", "pagedown", "pagedown", "j", "j", "j", "pagedown", "k", "pageup"))
+
+        await pilot.press("slash", *query[:-1])
+        pressed = time.perf_counter()
+        await pilot.press(query[-1])
+        filtered = await wait_for(
+            pilot, lambda: painted.first(pressed, lambda i, b, t: t == query and i == 0)
+        )
+        figures["filter"] = filtered - pressed
+        figures["filtered_rows"] = table.total
+        ticker.stop()
+        figures["stall"] = ticker.longest
+
+        submit = Ticker()
+        submit.start()
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        submit.stop()
+        figures["stall_submit"] = submit.longest
+
+        ticker.start()
+        await scroll(pilot, ("pagedown", "j", "G", "g"))
+        ticker.stop()
+        figures["stall"] = ticker.longest
+    return figures
+
+
+def main() -> None:
+    path, query = sys.argv[1], sys.argv[2]
+    print(json.dumps(asyncio.run(measure(path, query))))
+
+
+if __name__ == "__main__":
+    main()
