@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import peewee
 from peewee import SQL
 
 TRIGRAM = 3
-
-
-def contains(text: str | None, query: str) -> bool:
-    """Whether `query` is part of `text`, without regard to case in any script."""
-    return text is not None and query.casefold() in text.casefold()
-
-
-def install(db: peewee.SqliteDatabase) -> None:
-    """Register `botui_contains` on every connection of `db` (the search's exact check)."""
-    db.register_function(contains, "botui_contains", 2, deterministic=True)
 
 
 def _trigrams(query: str) -> str:
@@ -30,8 +19,9 @@ def match_rowids(query: str) -> SQL:
     An ASCII query is a LIKE on the index (trigram tokenizer: indexed from three characters),
     checked again with instr() when it holds the wildcards `%` or `_`. SQLite's LIKE folds
     ASCII case only, so a query with other letters ("ÅNGSTRÖM" for "Ångström") asks the index,
-    which folds every script, for rows holding all its trigrams, and `botui_contains` keeps
-    those holding the query itself. Such a query under three characters checks every row.
+    which folds every script, for rows holding all its trigrams, and `botui_contains`
+    (registered on every connection by store.db) keeps those holding the query itself.
+    Such a query under three characters checks every row.
     """
     if query.isascii():
         pattern = f"%{query}%"

@@ -14,7 +14,7 @@ import peewee
 from peewee import Tuple
 
 from botui import config
-from botui.domain import convert, schemas, search, statuses
+from botui.domain import convert, schemas, statuses
 from botui.domain.allocation import Grant, allocate, release
 from botui.domain.errors import (
     conflict,
@@ -78,7 +78,6 @@ class Service:
         actor: Callable[[], str] = config.actor,
     ) -> None:
         self.db = db
-        search.install(db)
         self._clock = clock
         self._actor = actor
 

@@ -117,6 +117,11 @@ def _target(path: Path, readonly: bool) -> str:
     return f"file:{quote(str(path.absolute()))}?mode=ro"
 
 
+def casefold_contains(text: str | None, query: str) -> bool:
+    """SQL `botui_contains(text, query)`: `query` is part of `text`, ignoring case in any script."""
+    return text is not None and query.casefold() in text.casefold()
+
+
 def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.SqliteDatabase:
     """Open (creating and migrating as needed) the database at `path` and bind the models."""
     path = Path(path)
@@ -135,6 +140,7 @@ def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.S
     )
     db.botui_path = path
     db.botui_readonly = readonly
+    db.register_function(casefold_contains, "botui_contains", 2, deterministic=True)
     try:
         with translate_errors(path):
             db.connect()
