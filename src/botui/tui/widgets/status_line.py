@@ -50,4 +50,4 @@ class StatusLine(Static):
 
     def show(self, table: QueueTable) -> None:
         """Draw the status of `table`."""
-        self.update(status_text(table))
+        self.update(status_text(table), layout=False)  # one line, whatever it says
