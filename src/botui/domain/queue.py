@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from peewee import SQL, Expression, Tuple, fn
+from peewee import SQL, Database, Expression, Tuple, fn
 
 from botui.domain.search import match_rowids
 from botui.store.models import Backorder, Customer, Event, Product
@@ -14,6 +14,9 @@ VIEWS = ("open", "pending", "late", "ready", "closed", "all")
 SORTS = ("triage", "ship", "created")
 SORT_LABELS = {"triage": "triage", "ship": "ship date", "created": "created"}
 MARGIN = 40
+# The UI's workers each open a short-lived connection: a big page cache would only raise the
+# peak memory (a count over a million rows fills it) and be thrown away at the end.
+SMALL_CACHE_KIB = 2_000
 
 
 @dataclass(frozen=True)
@@ -321,6 +324,11 @@ def rows_by_id(ids: list[str]) -> dict[str, QueueRow]:
     """The queue rows of the given backorders (those that still exist), by id."""
     found = Backorder.select(*_ROW_COLUMNS).where(Backorder.id.in_(ids))
     return {row.id: row for row in _named(list(found))}
+
+
+def use_small_cache(db: Database) -> None:
+    """Give this thread's connection a small page cache (see SMALL_CACHE_KIB)."""
+    db.execute_sql(f"PRAGMA cache_size = -{SMALL_CACHE_KIB}")
 
 
 def latest_event_id() -> int:

@@ -103,7 +103,12 @@ class BotuiApp(App[int]):
     @work(thread=True, exclusive=True, group="delays")
     def _detect_delays(self) -> None:
         """Record newly late backorders; a busy database just waits for the next minute."""
-        attempt(self.service, self.service.detect_delays)
+
+        def detect() -> schemas.DelayResult:
+            queue.use_small_cache(self.service.db)
+            return self.service.detect_delays()
+
+        attempt(self.service, detect)
 
     # -- screens --------------------------------------------------------------------------
 

@@ -98,6 +98,7 @@ class QueueScreen(Screen[None]):
         events: list[schemas.Event] = []
         try:
             with self.service.db.connection_context():
+                queue.use_small_cache(self.service.db)
                 if since is None:
                     since = max(queue.latest_event_id() - HISTORY, 0)
                 events = self.service.events({"since": since, "limit": PAGE}).data

@@ -25,9 +25,6 @@ from botui.domain.service import Service
 from botui.tui.widgets import cells
 
 HEADER_LINES = 1
-# Each read opens its own short-lived connection, so a big page cache would only raise the
-# peak memory (a count over a million rows fills it) and be thrown away at the end.
-READ_CACHE_KIB = 2_000
 
 
 def _binding(keys: str, action: str, description: str, binding_id: str, show: bool = False):
@@ -202,7 +199,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         db = self.service.db
         try:
             with db.connection_context():
-                db.execute_sql(f"PRAGMA cache_size = -{READ_CACHE_KIB}")
+                queue.use_small_cache(db)
                 self._readers[generation] = db.connection()
                 try:
                     if stale and previous.spec == spec:
