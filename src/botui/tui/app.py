@@ -60,7 +60,6 @@ class BotuiApp(App[int]):
     TITLE = "botui"
     COMMANDS = App.COMMANDS | {BindingCommands}
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help", show=True),
     ]
