@@ -383,3 +383,8 @@ async def test_no_color_keeps_the_cursor_and_lateness_readable(
         cursor_line = table(app).render_line(1)
         assert all(segment.style.reverse for segment in cursor_line if segment.text.strip())
         assert "2d late" in cursor_line.text and "pending" in cursor_line.text
+        plain = [s for s in cursor_line if "pending" in s.text][0].style
+        late = [s for s in cursor_line if "late" in s.text][0].style
+        rush = [s for s in cursor_line if "rush" in s.text][0].style
+        assert late.color == rush.color == plain.color  # weight, not a greyed colour
+        assert late.bold and late.underline and rush.bold

@@ -359,6 +359,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             # Colour and weight only, so the cursor row keeps its background.
             full = self.get_component_rich_style(f"queue-table--{name}")
             styles[name] = Style(color=full.color, bold=full.bold, underline=full.underline)
+            if self.app.no_color:
+                # Greyed colours could fade a word into the background: weight alone.
+                styles[name] = Style(bold=True, underline=name == "late")
         return styles
 
     def render_lines(self, crop: Region) -> list[Strip]:
