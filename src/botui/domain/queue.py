@@ -7,6 +7,7 @@ from typing import Any
 
 from peewee import SQL, Database, Expression, Tuple, fn
 
+from botui.domain import search
 from botui.domain.search import match_rowids
 from botui.store.models import Backorder, Customer, Event, Product
 
@@ -87,13 +88,19 @@ def _view_condition(view: str, now: int, sort: str = "ship") -> Expression | Non
     return None
 
 
-def _filtered(spec: QueueSpec, now: int, columns: list[Any], sort: str = "ship") -> Any:
+def _filtered(
+    spec: QueueSpec, now: int, columns: list[Any], sort: str = "ship", walk: bool = False
+) -> Any:
+    """The spec's rows; `walk`: a short ordered read, which tests a common text row by row."""
     query = Backorder.select(*columns)
     condition = _view_condition(spec.view, now, sort)
     if condition is not None:
         query = query.where(condition)
     if spec.text:
-        query = query.where(Backorder.seq.in_(match_rowids(spec.text)))
+        if walk and search.is_common(Backorder._meta.database, spec.text):
+            query = query.where(search.row_matches(Backorder.seq, spec.text))
+        else:
+            query = query.where(Backorder.seq.in_(match_rowids(spec.text)))
     return query
 
 
@@ -138,11 +145,11 @@ _ROW_COLUMNS = [
 ]
 
 
-def _ordered(spec: QueueSpec, now: int, forward: bool) -> Any:
+def _ordered(spec: QueueSpec, now: int, forward: bool, walk: bool = False) -> Any:
     ascending = forward != spec.descending
     columns = _key_columns(spec.sort)
     order = [c.asc() if ascending else c.desc() for c in columns]
-    query = _filtered(spec, now, _ROW_COLUMNS, spec.sort).order_by(*order)
+    query = _filtered(spec, now, _ROW_COLUMNS, spec.sort, walk).order_by(*order)
     return query, columns, ascending
 
 
@@ -194,7 +201,7 @@ def page(
 ) -> list[QueueRow]:
     """Up to `limit` rows in queue order after `after`, or the `limit` rows just before `before`."""
     forward = before is None
-    query, columns, ascending = _ordered(spec, now, forward)
+    query, columns, ascending = _ordered(spec, now, forward, walk=True)
     rows: list[Backorder] = []
     for condition in _beyond(columns, after if forward else before, ascending, inclusive):
         if len(rows) >= limit:
@@ -289,7 +296,7 @@ def load(
 
 def _last(spec: QueueSpec, now: int, limit: int) -> list[QueueRow]:
     """The last `limit` rows: the order reversed, read from its start, then turned around."""
-    query, _, _ = _ordered(spec, now, False)
+    query, _, _ = _ordered(spec, now, False, walk=True)
     rows = list(query.limit(limit))
     rows.reverse()
     return _named(rows)

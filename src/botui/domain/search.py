@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import peewee
 from peewee import SQL
 
 TRIGRAM = 3
+# A query matching at least this many backorders is "common": a page of it is found sooner by
+# walking the queue's own index and testing each row than by listing every match first.
+COMMON = 1000
 
 
 def _trigrams(query: str) -> str:
@@ -38,4 +42,36 @@ def match_rowids(query: str) -> SQL:
         "(SELECT rowid FROM backorder_search WHERE backorder_search MATCH ?"
         " AND botui_contains(body, ?))",
         [_trigrams(query), query],
+    )
+
+
+def is_common(db: peewee.Database, query: str) -> bool:
+    """Whether an ASCII query without wildcards matches at least COMMON backorders.
+
+    Asks the index for at most COMMON matches, so the answer costs little either way. A query
+    shorter than a trigram counts as common: no index can list its matches.
+    """
+    if not query.isascii() or "%" in query or "_" in query:
+        return False
+    if len(query) < TRIGRAM:
+        return True  # the index cannot answer it: every row would be read either way
+    found = db.execute_sql(
+        "SELECT count(*) FROM (SELECT rowid FROM backorder_search WHERE body LIKE ? LIMIT ?)",
+        (f"%{query}%", COMMON),
+    ).fetchone()[0]
+    return found >= COMMON
+
+
+def row_matches(seq: peewee.Node, query: str) -> peewee.Node:
+    """A per-row test that the backorder `seq` contains a common ASCII query (see is_common).
+
+    It reads the indexed text from the index's content table by rowid, so a queue page walks
+    its ordered index and stops once the page is full, whatever the number of matches.
+    """
+    return peewee.NodeList(
+        (
+            SQL("(SELECT c0 FROM backorder_search_content WHERE id ="),
+            seq,
+            SQL(") LIKE ?", [f"%{query}%"]),
+        )
     )

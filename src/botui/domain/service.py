@@ -24,7 +24,7 @@ from botui.domain.errors import (
     storage_error,
     validation,
 )
-from botui.domain.search import match_rowids
+from botui.domain.search import is_common, match_rowids, row_matches
 from botui.domain.templates import render
 from botui.domain.text import check_text
 from botui.domain.validation import parse
@@ -805,7 +805,10 @@ class Service:
                 rank = statuses.PRIORITY_RANK[data.priority_level]
                 query = query.where(Backorder.priority_rank == rank)
             if data.query:
-                query = query.where(Backorder.seq.in_(match_rowids(data.query)))
+                if is_common(self.db, data.query):  # a page is found sooner row by row
+                    query = query.where(row_matches(Backorder.seq, data.query))
+                else:
+                    query = query.where(Backorder.seq.in_(match_rowids(data.query)))
             if data.after is not None:
                 rank, created, last_id = _decode_cursor(data.after)
                 query = query.where(

@@ -1,0 +1,77 @@
+"""A common filter text walks the queue's index row by row: it must show the same rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from botui.demo import fill_demo
+from botui.domain import queue, search
+from botui.domain import service as service_module
+from botui.domain.service import Service
+from botui.store.db import open_database
+from tests.conftest import NOW
+
+QUERIES = ("Garcia", "an", "TENT", "BO-1", "so-10", "nobody-has-this", "e", "50%")
+
+
+def _pages(spec: queue.QueueSpec) -> list[list[str]]:
+    """Every page of the spec by keyset, plus the last rows, as the window reads them."""
+    pages, after = [], None
+    while True:
+        rows = queue.page(spec, NOW, 7, after=after)
+        pages.append([r.id for r in rows])
+        if len(rows) < 7:
+            break
+        after = rows[-1].key(spec.sort)
+    pages.append([r.id for r in queue._last(spec, NOW, 5)])
+    return pages
+
+
+@pytest.fixture(autouse=True)
+def _every_match_is_common(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "COMMON", 1)
+
+
+@pytest.mark.parametrize("view", ["open", "late", "closed", "all"])
+def test_walking_finds_the_same_rows_as_listing_every_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, view: str
+) -> None:
+    db = open_database(tmp_path / "d.db")
+    fill_demo(db, count=400, seed=2)
+    with db.connection_context():
+        for text in QUERIES:
+            for sort in queue.SORTS:
+                spec = queue.QueueSpec(view, sort, sort == "ship", text)
+                with monkeypatch.context() as listing:
+                    listing.setattr(search, "is_common", lambda db, text: False)
+                    listed = _pages(spec)
+                walked = _pages(spec)
+                assert walked == listed, (view, sort, text)
+        assert search.is_common(db, "BO-1")
+        assert search.is_common(db, "an")  # too short for the index: walked
+        assert not any(search.is_common(db, text) for text in ("50%", "nobody-has-this"))
+
+
+def test_the_api_list_walks_to_the_same_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = open_database(tmp_path / "d.db")
+    fill_demo(db, count=300, seed=4)
+    api = Service(db)
+
+    def every_page(payload: dict[str, object]) -> list[list[str]]:
+        pages, after = [], None
+        while True:
+            answer = api.list({**payload, "limit": 9, **({"after": after} if after else {})})
+            pages.append([b.id for b in answer.data])
+            if answer.next is None:
+                return pages
+            after = answer.next
+
+    for payload in ({"query": "Garcia"}, {"query": "bo-2", "status": "pending"}, {"query": "x"}):
+        walked = every_page(payload)
+        with monkeypatch.context() as listing:
+            listing.setattr(service_module, "is_common", lambda db, text: False)
+            assert every_page(payload) == walked, payload
