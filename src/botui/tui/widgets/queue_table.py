@@ -323,10 +323,10 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- Textual hooks --------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        self._request()
-
     def on_resize(self) -> None:
+        if self._generation == 0:
+            self._request()  # the first read waits for the real height: one read, not two
+            return
         self.virtual_size = Size(self.scrollable_content_region.width, self.total + HEADER_LINES)
         self._keep_cursor_visible()
         self._ensure_rows()
