@@ -106,3 +106,26 @@ def test_notify_dialog_shows_markup_literally_80x24(snap_compare: Any, shop: Ser
 def test_receive_dialog_for_two_products_60x20(snap_compare: Any, shop: Service) -> None:
     app = Host(lambda: ReceiveDialog(shop, ["BO-7", "BO-8"]))
     assert snap_compare(app, terminal_size=(60, 20), run_before=settle)
+
+
+def test_edit_form_with_two_errors_60x20(snap_compare: Any, shop: Service) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one("#quantity", Input).value = "0"
+        pilot.app.screen.query_one("#estimatedShipDate", Input).value = "2027-13-45"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    app = Host(lambda: BackorderForm(shop, "BO-7"))
+    assert snap_compare(app, terminal_size=(60, 20), run_before=run_before)
+
+
+def test_new_form_suggesting_customers_60x20(snap_compare: Any, shop: Service) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one("#customer", Input).focus()
+        await pilot.press(*"e")
+        await settle(pilot)
+
+    app = Host(lambda: BackorderForm(shop, None))
+    assert snap_compare(app, terminal_size=(60, 20), run_before=run_before)

@@ -223,7 +223,7 @@ async def test_edit_shows_errors_under_fields_then_saves_the_fix(
         await type_into(pilot, "#quantity", "0")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "quantity must be a whole number from 1 to 1,000,000" in error_text(app, "quantity")
+        assert "Quantity must be a whole number from 1 to 1,000,000" in error_text(app, "quantity")
         assert service.get({"id": backorder}).version == 1
         await type_into(pilot, "#quantity", "8")
         await type_into(pilot, "#estimatedShipDate", "2026-13-40")
@@ -281,7 +281,7 @@ async def test_new_backorder_through_the_form(service: Service, refs: dict) -> N
         await type_into(pilot, "#product", "PRD-9")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "customer is required" in error_text(app, "customer")
+        assert "Customer is required" in error_text(app, "customer")
         assert "no product with this id" in text(app.screen.query_one("#hint-product", Static))
         await type_into(pilot, "#product", "PRD-1")
         await type_into(pilot, "#business", "BIZ-1")
@@ -347,7 +347,7 @@ async def test_estimate_dialog_refuses_inline_then_applies(
         await type_into(pilot, "#estimatedDeliveryDate", "2026-09-20")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "must not be before estimatedShipDate" in error_text(app, "estimatedDeliveryDate")
+        assert "must not be before the ship estimate" in error_text(app, "estimatedDeliveryDate")
         await type_into(pilot, "#estimatedDeliveryDate", "2026-09-30")
         await type_into(pilot, "#reason", "supplier is late")
         await pilot.press("enter")
@@ -544,7 +544,7 @@ async def test_edit_of_a_missing_backorder_says_so_and_leaves(service: Service, 
     app = Host(lambda: BackorderForm(service, "BO-404"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert "there is no backorder BO-404" in error_text(app, "general")
+        assert "BO-404 no longer exists" in error_text(app, "general")
         await pilot.press("escape")
         await settle(pilot)
         assert app.result is None

@@ -1,10 +1,10 @@
-"""Read-only look-ups the screens need beyond the contract's actions: a backorder's records."""
+"""Read-only look-ups the screens need beyond the contract's actions: records, queues, matches."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import Tuple, fn
 
 from botui.domain import convert, schemas
 from botui.domain.service import Service
@@ -22,6 +22,7 @@ from botui.store.models import (
 
 TIMELINE_LIMIT = 200
 LIST_LIMIT = 100
+SUGGESTIONS = 8
 
 
 @dataclass(frozen=True)
@@ -125,3 +126,101 @@ def products_of(service: Service, backorder_ids: list[str]) -> dict[str, schemas
             .where(Backorder.id.in_(backorder_ids))
         )
         return {row.id: convert.product(row.product) for row in rows}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one backorder stands in its product's allocation queue."""
+
+    backorder: str
+    is_open: bool
+    lacks: int
+    ahead: int
+    short_in_all: int
+
+
+def place_in_queue(service: Service, backorder_id: str) -> Place | None:
+    """Units lacked by the open backorders before this one in allocation order, and in all."""
+    short = Backorder.quantity - Backorder.allocated_quantity
+    with translate_errors(service.path):
+        row = Backorder.get_or_none(Backorder.id == backorder_id)
+        if row is None:
+            return None
+        product_open = (Backorder.product == row.product_id) & (Backorder.is_open == 1)
+        lacking = product_open & (Backorder.allocated_quantity < Backorder.quantity)
+        total = Backorder.select(fn.COALESCE(fn.SUM(short), 0)).where(lacking)
+        before = Tuple(Backorder.priority_rank, Backorder.created_at, Backorder.id) < Tuple(
+            row.priority_rank, row.created_at, row.id
+        )
+        return Place(
+            backorder=row.id,
+            is_open=bool(row.is_open),
+            lacks=row.quantity - row.allocated_quantity if row.is_open else 0,
+            ahead=total.where(lacking & before).scalar(),
+            short_in_all=total.scalar(),
+        )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A record that matches typed text: its id and a line describing it."""
+
+    id: str
+    text: str
+
+
+def _matches(column, text: str):
+    """`column` holds `text`, ignoring case (ASCII through LIKE, any script through Python)."""
+    if text.isascii():
+        return column.contains(text)
+    return fn.botui_contains(column, text)
+
+
+def suggest(service: Service, kind: str, text: str) -> list[Suggestion]:
+    """Up to SUGGESTIONS products, customers or businesses whose id or name holds `text`.
+
+    The exact id comes first (a primary-key look-up); the rest are the first matches in table
+    order, so a common word stops the scan early and a rare one reads the table once.
+    """
+    text = text.strip()
+    if not text:
+        return []
+    model, columns, describe_row = {
+        "product": (Product, (Product.id, Product.sku, Product.name), _product_line),
+        "customer": (Customer, (Customer.id, Customer.name, Customer.email), _customer_line),
+        "business": (Business, (Business.id, Business.name), _business_line),
+    }[kind]
+    condition = _matches(columns[0], text)
+    for column in columns[1:]:
+        condition |= _matches(column, text)
+    with translate_errors(service.path):
+        exact = model.get_or_none(model.id == text)
+        rows = [exact] if exact else []
+        query = model.select().where(condition & (model.id != text)).limit(SUGGESTIONS - len(rows))
+        rows.extend(query)
+        return [Suggestion(row.id, describe_row(row)) for row in rows]
+
+
+def _product_line(row: Product) -> str:
+    return f"{row.id}  {row.name} (SKU {row.sku}), {row.stock_on_hand:,} free"
+
+
+def _customer_line(row: Customer) -> str:
+    contact = row.email or row.phone or "no contact"
+    return f"{row.id}  {row.name} <{contact}>"
+
+
+def _business_line(row: Business) -> str:
+    return f"{row.id}  {row.name}"
+
+
+def customer_of(service: Service, backorder_id: str) -> schemas.Customer | None:
+    """The customer of a backorder, or None when the backorder does not exist."""
+    with translate_errors(service.path):
+        row = (
+            Customer.select()
+            .join(Backorder, on=Backorder.customer == Customer.id)
+            .where(Backorder.id == backorder_id)
+            .first()
+        )
+        return convert.customer(row) if row else None

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Select, Static, TextArea
 
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service
@@ -22,6 +22,8 @@ from botui.tui.screens._fields import (
     ErrorLine,
     InputErrors,
     attempt,
+    clear_errors_about,
+    labelled,
     show_errors,
 )
 
@@ -83,13 +85,17 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
 
     def compose(self) -> ComposeResult:
         with Container(id="dialog-frame"), Vertical(id="dialog"):
-            yield Static(heading(self.VERB, self.ids), id="dialog-title", markup=False)
+            yield Static(self.title_text(), id="dialog-title", markup=False)
             with VerticalScroll(id="dialog-body", can_focus=False):
                 yield from self.fields()
             yield ErrorLine(GENERAL)
             with Horizontal(id="dialog-buttons"):
                 yield Button("Apply ^s", id="apply", variant="primary", compact=True)
                 yield Button("Back esc", id="back", compact=True)
+
+    def title_text(self) -> str:
+        """The first line: what the dialog does and to which backorders."""
+        return heading(self.VERB, self.ids)
 
     def fields(self) -> ComposeResult:
         """The dialog's own fields."""
@@ -108,7 +114,7 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
         results = []
         for backorder_id in self.ids:
             message, error = attempt(
-                self.service, lambda bid=backorder_id: self.run_one(bid, payload)
+                self.service, lambda bid=backorder_id: self.run_one(bid, payload), backorder_id
             )
             results.append(Result(backorder_id, message or "", error))
         return results
@@ -146,11 +152,21 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
         self.dismiss(
             [
                 Outcome(
-                    r.backorder, r.error is None, r.message if r.error is None else r.error.message
+                    r.backorder,
+                    r.error is None,
+                    r.message if r.error is None else labelled(r.error.message),
                 )
                 for r in results
             ]
         )
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def _edited(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
+        """A field the user changed no longer carries the error it had."""
+        if event.control is not None:
+            clear_errors_about(self, event.control)
 
     @on(Button.Pressed, "#back")
     def action_leave(self) -> None:

@@ -10,8 +10,10 @@ from typing import TypeVar
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Label, Static, TextArea
 
+from botui import config
+from botui.domain import lookup
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
 from botui.domain.validation import FIELD_RULES
@@ -22,6 +24,37 @@ _MONEY = re.compile(r"(\d{1,9})(?:\.(\d{1,2}))?")
 MAX_PRICE_CENTS = 1_000_000_000
 GENERAL = "general"
 END_OF_DAY = 86_399
+DAY = 86_400
+
+# What each input field of the contract is called on screen: labels beside the inputs, and the
+# words that replace the field's API name in every message a screen shows.
+FIELD_LABELS = {
+    "id": "Id",
+    "product": "Product",
+    "business": "Business",
+    "customer": "Customer",
+    "order": "Order",
+    "quantity": "Quantity",
+    "price": "Unit price",
+    "status": "Status",
+    "priorityLevel": "Priority",
+    "estimatedShipDate": "Ship estimate",
+    "estimatedDeliveryDate": "Delivery estimate",
+    "actualShipDate": "Ship date",
+    "actualDeliveryDate": "Delivery date",
+    "supplierOrder": "Supplier order",
+    "metadata": "Metadata",
+    "channel": "Channel",
+    "template": "Template",
+    "subject": "Subject",
+    "message": "Message",
+    "reason": "Reason",
+    "receipt": "Receipt id",
+}
+# Only API-only names are replaced: plain words (quantity, receipt, order) read as they are.
+_RENAMED = {name: label.lower() for name, label in FIELD_LABELS.items() if name != name.lower()}
+_API_NAME = re.compile(r"(?<![\w.])(" + "|".join(_RENAMED) + r")\b")
+_DETERMINERS = ("a", "an", "the", "later", "earlier", "its", "your", "their")
 
 
 class InputErrors(Exception):
@@ -49,6 +82,41 @@ def stamp(seconds: int | None) -> str:
 def money(cents: int) -> str:
     """Cents as an amount with two decimals and thousands separators."""
     return f"{cents // 100:,}.{cents % 100:02d}"
+
+
+def labelled(message: str) -> str:
+    """A service message in the form's words: API field names become their labels.
+
+    "estimatedDeliveryDate must not be before estimatedShipDate" reads
+    "Delivery estimate must not be before the ship estimate".
+    """
+
+    def label(found: re.Match[str]) -> str:
+        words = _RENAMED[found.group(1)]
+        before = message[: found.start()].rstrip()
+        if not before:
+            return words[0].upper() + words[1:]
+        previous = before.split()[-1].lower() if before.split() else ""
+        return words if previous in _DETERMINERS or before[-1] in ";:,(" else f"the {words}"
+
+    text = _API_NAME.sub(label, message)
+    return text[:1].upper() + text[1:]
+
+
+def mentioned(field: str | None, message: str) -> set[str]:
+    """The API fields an error is about: its own and every one its message names."""
+    return set(_API_NAME.findall(message)) | ({field} if field else set())
+
+
+def gone(service: Service, backorder_id: str) -> str:
+    """Why a backorder cannot be acted on any more, in words: who deleted it and when."""
+    deleted = lookup.deletion(service, backorder_id)
+    if deleted is None:
+        return f"{backorder_id} no longer exists"
+    when = dt.datetime.fromtimestamp(deleted.at, dt.UTC)
+    today = dt.datetime.fromtimestamp(config.now(), dt.UTC).date()
+    at = when.strftime("%H:%M" if when.date() == today else "%Y-%m-%d %H:%M")
+    return f"{backorder_id} was deleted by {deleted.actor} at {at} UTC"
 
 
 def parse_day(text: str, field: str) -> int | None:
@@ -110,12 +178,22 @@ def gather(parsers: list[Callable[[], None]]) -> None:
         raise InputErrors(errors)
 
 
-def attempt(service: Service, call: Callable[[], T]) -> tuple[T | None, BotuiError | None]:
-    """Run one service call on this thread's own connection: its answer, or why it failed."""
+def attempt(
+    service: Service, call: Callable[[], T], backorder_id: str | None = None
+) -> tuple[T | None, BotuiError | None]:
+    """Run one service call on this thread's own connection: its answer, or why it failed.
+
+    With `backorder_id`, a refusal because that backorder does not exist says who deleted it
+    and when, instead of the command line's advice to check the id.
+    """
     try:
         with service.db.connection_context():
             return call(), None
     except BotuiError as error:
+        if backorder_id is not None and error.code == "not_found" and error.field == "id":
+            why, _ = attempt(service, lambda: gone(service, backorder_id))
+            if why is not None:
+                return None, BotuiError("not_found", why, "id")
         return None, error
     except Exception as exc:  # the event loop must never see a traceback from a worker
         return None, BotuiError("storage_error", f"the action failed unexpectedly: {exc}")
@@ -131,18 +209,39 @@ class ErrorLine(Static):
 
     def __init__(self, field: str) -> None:
         super().__init__("", markup=False, id=f"error-{field}", classes="field-error")
+        self.about: dict[str, object] = {}
 
-    def show(self, message: str | None) -> None:
-        """Show `message` (prefixed with a word, so it reads without colour) or hide the line."""
-        self.update(f"error: {message}" if message else "")
+    def show(self, message: str | None, about: dict[str, object] | None = None) -> None:
+        """Show `message` (prefixed with a word, so it reads without colour) or hide the line.
+
+        `about` maps the fields the message concerns to their values when it was shown:
+        changing any of them clears it.
+        """
+        self.update(f"error: {labelled(message)}" if message else "")
         self.set_class(bool(message), "-shown")
+        self.about = dict(about or {}) if message else {}
 
 
-def field_row(label: str, widget: Widget, field: str, *, hint: str | None = None) -> Vertical:
-    """A label beside its input, an optional hint line (hidden while empty), its error line."""
+def value_of(widget: Widget) -> object:
+    """What a field widget holds now (an Input's or Select's value, a TextArea's text)."""
+    return widget.text if isinstance(widget, TextArea) else getattr(widget, "value", None)
+
+
+def field_row(
+    label: str,
+    widget: Widget,
+    field: str,
+    *,
+    hint: str | None = None,
+    below: Widget | None = None,
+) -> Vertical:
+    """A label beside its input, what goes right below it, an optional hint line (hidden while
+    empty), and its error line."""
     parts: list[Widget] = [
         Horizontal(Label(label, markup=False, classes="field-label"), widget, classes="field-line")
     ]
+    if below is not None:
+        parts.append(below)
     if hint is not None:
         line = Static(hint, markup=False, id=f"hint-{field}", classes="field-hint")
         line.display = bool(hint)
@@ -153,20 +252,30 @@ def field_row(label: str, widget: Widget, field: str, *, hint: str | None = None
 
 def show_errors(screen: Screen, errors: list[FieldError]) -> None:
     """Put each error under its field (unknown ones on the general line); focus the first."""
-    for line in screen.query(ErrorLine):
-        line.show(None)
-    placed: dict[str, list[str]] = {}
-    known = {line.id for line in screen.query(ErrorLine)}
+    lines = {line.id: line for line in screen.query(ErrorLine)}
+    messages: dict[str, list[str]] = {}
+    about: dict[str, dict[str, object]] = {}
     for error in errors:
-        target = error.field if f"error-{error.field}" in known else GENERAL
-        placed.setdefault(target, []).append(error.message)
-    for target, messages in placed.items():
-        screen.query_one(f"#error-{target}", ErrorLine).show("; ".join(messages))
-    first = next((e.field for e in errors if f"error-{e.field}" in known), None)
+        target = error.field if f"error-{error.field}" in lines else GENERAL
+        messages.setdefault(target, []).append(error.message)
+        for name in mentioned(error.field, error.message):
+            found = screen.query(f"#{name}")
+            about.setdefault(target, {})[name] = value_of(found.first()) if found else None
+    for line in lines.values():
+        target = (line.id or "").removeprefix("error-")
+        line.show("; ".join(messages.get(target, [])) or None, about.get(target))
+    first = next((e.field for e in errors if f"error-{e.field}" in lines), None)
     if first is not None:
         for widget in screen.query(f"#{first}"):
             widget.focus()
             break
+
+
+def clear_errors_about(screen: Screen, field: Widget) -> None:
+    """Hide every error about `field` once its value changes: stale words must not linger."""
+    for line in screen.query(ErrorLine):
+        if field.id in line.about and line.about[field.id] != value_of(field):
+            line.show(None)
 
 
 FIELDS_CSS = """

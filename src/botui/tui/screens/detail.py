@@ -21,7 +21,7 @@ from botui.domain import lookup, schemas, statuses
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.tui.outcome import Outcome, summary
-from botui.tui.screens._fields import attempt, day, money, stamp
+from botui.tui.screens._fields import attempt, day, gone, money, stamp
 from botui.tui.screens._summary import summary as event_summary
 from botui.tui.screens.estimate import EstimateDialog
 from botui.tui.screens.form import BackorderForm
@@ -29,6 +29,7 @@ from botui.tui.screens.notify import NotifyDialog
 from botui.tui.screens.receive import ReceiveDialog
 
 POLL_SECONDS = 1.0
+DIALOGS = {"estimate": EstimateDialog, "notify": NotifyDialog, "receive": ReceiveDialog}
 DAY = 86_400
 
 
@@ -235,6 +236,13 @@ class DetailScreen(Screen[None]):
         deletion: schemas.Event | None
 
     @dataclass
+    class Checked(Message):
+        """Before an action: the backorder exists (`gone` None), or why it does not."""
+
+        action: str
+        gone: str | None
+
+    @dataclass
     class Changed(Message):
         """Events about this backorder appeared after the last load."""
 
@@ -276,6 +284,9 @@ class DetailScreen(Screen[None]):
             deleted, _ = attempt(
                 self.service, lambda: lookup.deletion(self.service, self.backorder_id)
             )
+            if error.code == "not_found":
+                why, _ = attempt(self.service, lambda: gone(self.service, self.backorder_id))
+                error = BotuiError(error.code, why or error.message, error.field)
             self.post_message(self.Gone(error, deleted))
         elif ctx is not None:
             self.post_message(self.Loaded(ctx))
@@ -315,12 +326,8 @@ class DetailScreen(Screen[None]):
         if message.deletion is not None and self._deleting:
             self.dismiss()
             return
-        if message.deletion is not None:
-            who = message.deletion
-            self._banner(
-                f"{self.backorder_id} was deleted by {who.actor} at {stamp(who.at)}; "
-                "Escape goes back."
-            )
+        if message.error.code == "not_found":
+            self._banner(f"{message.error.message}; Escape goes back.")
         else:
             self._banner(f"Cannot show {self.backorder_id}: {message.error.message}")
 
@@ -336,7 +343,44 @@ class DetailScreen(Screen[None]):
         body = self.query_one("#detail-body", VerticalScroll)
         body.scroll_relative(y=1 if direction == "down" else -1, animate=False)
 
-    async def action_triage(self, action: str) -> None:
+    def action_triage(self, action: str) -> None:
+        self._check(action)
+
+    def action_edit(self) -> None:
+        self._check("edit")
+
+    def action_estimate(self) -> None:
+        self._check("estimate")
+
+    def action_notify_customer(self) -> None:
+        self._check("notify")
+
+    def action_receive(self) -> None:
+        self._check("receive")
+
+    @work(thread=True, exclusive=True, group="detail-check")
+    def _check(self, action: str) -> None:
+        """Make sure the backorder still exists, so a deleted one is named as such, not "no id"."""
+        bid = self.backorder_id
+        _, error = attempt(self.service, lambda: self.service.get({"id": bid}), bid)
+        missing = error is not None and error.code == "not_found"
+        self.post_message(self.Checked(action, error.message if missing else None))
+
+    @on(Checked)
+    async def _on_checked(self, message: Checked) -> None:
+        action = message.action
+        if message.gone is not None:
+            self.notify(f"{message.gone}; nothing was done", severity="warning", markup=False)
+            self.reload()
+            return
+        if action == "edit":
+            self.app.push_screen(BackorderForm(self.service, self.backorder_id), self._after_edit)
+        elif action in DIALOGS:
+            self._open(DIALOGS[action](self.service, [self.backorder_id]), action)
+        else:
+            await self._triage(action)
+
+    async def _triage(self, action: str) -> None:
         run = getattr(self.app, "run_triage", None)
         if run is None:
             self.notify(f"{action} is not available here", severity="warning")
@@ -346,18 +390,6 @@ class DetailScreen(Screen[None]):
         if inspect.isawaitable(result):
             await result
         self.reload()
-
-    def action_edit(self) -> None:
-        self.app.push_screen(BackorderForm(self.service, self.backorder_id), self._after_edit)
-
-    def action_estimate(self) -> None:
-        self._open(EstimateDialog(self.service, [self.backorder_id]), "estimate")
-
-    def action_notify_customer(self) -> None:
-        self._open(NotifyDialog(self.service, [self.backorder_id]), "notify")
-
-    def action_receive(self) -> None:
-        self._open(ReceiveDialog(self.service, [self.backorder_id]), "receive")
 
     def _open(self, dialog: Screen[list[Outcome] | None], action: str) -> None:
         def done(outcomes: list[Outcome] | None) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import Input
 from botui.domain import schemas
 from botui.domain.service import Service
 from botui.tui.screens._dialog import ActionDialog
-from botui.tui.screens._fields import attempt, day, field_row, gather, parse_day
+from botui.tui.screens._fields import FIELD_LABELS, attempt, day, field_row, gather, parse_day
 
 
 class EstimateDialog(ActionDialog):
@@ -33,18 +33,18 @@ class EstimateDialog(ActionDialog):
 
     def fields(self) -> ComposeResult:
         yield field_row(
-            "Ship date",
+            FIELD_LABELS["estimatedShipDate"],
             Input(placeholder="YYYY-MM-DD", id="estimatedShipDate", compact=True),
             "estimatedShipDate",
         )
         yield field_row(
-            "Delivery date",
+            FIELD_LABELS["estimatedDeliveryDate"],
             Input(placeholder="YYYY-MM-DD", id="estimatedDeliveryDate", compact=True),
             "estimatedDeliveryDate",
             hint="Dates are UTC; an empty date stays as it is.",
         )
         yield field_row(
-            "Reason",
+            FIELD_LABELS["reason"],
             Input(placeholder="optional, e.g. supplier delay", id="reason", compact=True),
             "reason",
         )

@@ -7,26 +7,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Select, Static, TextArea
+from textual.widgets import Footer, Input, OptionList, Select, Static, TextArea
 
 from botui.domain import lookup, schemas, statuses
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
+from botui.domain.validation import parse as validate
 from botui.tui.screens._fields import (
+    FIELD_LABELS,
     FIELDS_CSS,
     GENERAL,
     ErrorLine,
     InputErrors,
     attempt,
+    clear_errors_about,
     day,
     field_row,
-    gather,
     money,
     parse_day,
     parse_money,
@@ -34,44 +36,50 @@ from botui.tui.screens._fields import (
     show_errors,
     stamp,
 )
+from botui.tui.screens._suggest import SuggestInput, Suggestions
 from botui.tui.screens._summary import summary
 
 PRIORITIES = [(name, name) for name in ("standard", "expedited", "rush")]
 REFERENCES = ("product", "business", "customer", "order")
+SEARCHABLE = ("product", "business", "customer")
 
 
 @dataclass(frozen=True)
 class Spec:
-    """One editable field: its contract name, label, and how it is typed."""
+    """One editable field: its contract name, how it is typed, and a hint inside the input."""
 
     name: str
-    label: str
     kind: str
     placeholder: str = ""
 
+    @property
+    def label(self) -> str:
+        """What the field is called on screen, in the form and in its errors."""
+        return FIELD_LABELS[self.name]
+
 
 CREATE_FIELDS = [
-    Spec("product", "Product id", "id", "e.g. PRD-1"),
-    Spec("business", "Business id", "id", "e.g. BIZ-1"),
-    Spec("customer", "Customer id", "id", "e.g. CUS-1"),
-    Spec("order", "Order id", "id", "optional"),
-    Spec("quantity", "Quantity", "whole", "units, 1 to 1,000,000"),
-    Spec("price", "Unit price", "money", "e.g. 129.99"),
-    Spec("priorityLevel", "Priority", "priority"),
-    Spec("estimatedShipDate", "Est. ship date", "day", "YYYY-MM-DD (UTC), optional"),
-    Spec("estimatedDeliveryDate", "Est. delivery", "day", "YYYY-MM-DD (UTC), optional"),
-    Spec("supplierOrder", "Supplier order", "text", "optional"),
-    Spec("metadata", "Metadata", "metadata"),
+    Spec("product", "id", "name, SKU or id; Down/Tab picks"),
+    Spec("business", "id", "name or id; Down/Tab picks"),
+    Spec("customer", "id", "name, email or id; Down/Tab picks"),
+    Spec("order", "id", "optional order id"),
+    Spec("quantity", "whole", "units, 1 to 1,000,000"),
+    Spec("price", "money", "e.g. 129.99"),
+    Spec("priorityLevel", "priority"),
+    Spec("estimatedShipDate", "day", "YYYY-MM-DD (UTC), optional"),
+    Spec("estimatedDeliveryDate", "day", "YYYY-MM-DD (UTC), optional"),
+    Spec("supplierOrder", "text", "optional"),
+    Spec("metadata", "metadata"),
 ]
 EDIT_FIELDS = [
-    Spec("quantity", "Quantity", "whole", "units, 1 to 1,000,000"),
-    Spec("status", "Status", "status"),
-    Spec("priorityLevel", "Priority", "priority"),
-    Spec("estimatedShipDate", "Est. ship date", "day", "YYYY-MM-DD (UTC), empty: none"),
-    Spec("estimatedDeliveryDate", "Est. delivery", "day", "YYYY-MM-DD (UTC), empty: none"),
-    Spec("actualDeliveryDate", "Delivered on", "day", "after fulfil: YYYY-MM-DD (UTC)"),
-    Spec("supplierOrder", "Supplier order", "text", "empty: none"),
-    Spec("metadata", "Metadata", "metadata"),
+    Spec("quantity", "whole", "units, 1 to 1,000,000"),
+    Spec("status", "status"),
+    Spec("priorityLevel", "priority"),
+    Spec("estimatedShipDate", "day", "YYYY-MM-DD (UTC), empty: none"),
+    Spec("estimatedDeliveryDate", "day", "YYYY-MM-DD (UTC), empty: none"),
+    Spec("actualDeliveryDate", "day", "after fulfil: YYYY-MM-DD (UTC)"),
+    Spec("supplierOrder", "text", "empty: none"),
+    Spec("metadata", "metadata"),
 ]
 METADATA_HINT = "key=value lines (values are text), or a JSON object"
 
@@ -183,7 +191,9 @@ class BackorderForm(Screen[schemas.Backorder | None]):
     CSS = (
         FIELDS_CSS
         + """
-    BackorderForm #form-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    BackorderForm #form-title {
+        height: auto; padding: 0 1; background: $panel; text-style: bold;
+    }
     BackorderForm #form-banner {
         display: none; padding: 0 1; border: round $warning; height: auto;
     }
@@ -231,6 +241,14 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         field: str
         text: str | None
 
+    @dataclass
+    class Suggested(Message):
+        """Records whose id or name holds what was typed in a reference field."""
+
+        field: str
+        typed: str
+        matches: list[lookup.Suggestion]
+
     def __init__(self, service: Service, backorder_id: str | None) -> None:
         super().__init__()
         self.service = service
@@ -240,6 +258,8 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         self.seen = 0
         self.initial: dict[str, str] = {}
         self._saving = False
+        self._picked: dict[str, str] = {}
+        self._described: dict[str, str | None] = {}
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -251,7 +271,8 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             for spec in self.specs:
                 hint = "" if spec.name in REFERENCES else None
                 hint = METADATA_HINT if spec.kind == "metadata" else hint
-                yield field_row(spec.label, self._widget(spec), spec.name, hint=hint)
+                below = Suggestions(spec.name) if spec.name in SEARCHABLE else None
+                yield field_row(spec.label, self._widget(spec), spec.name, hint=hint, below=below)
         yield ErrorLine(GENERAL)
         yield Footer()
 
@@ -264,6 +285,8 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             return Select([("loading", "loading")], allow_blank=False, id=spec.name, compact=True)
         if spec.kind == "metadata":
             return TextArea(id=spec.name, compact=True)
+        if spec.name in SEARCHABLE:
+            return SuggestInput(placeholder=spec.placeholder, id=spec.name, compact=True)
         return Input(placeholder=spec.placeholder, id=spec.name, compact=True)
 
     def on_mount(self) -> None:
@@ -325,21 +348,36 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         for spec in self.specs:
             self._set(spec, display(spec, backorder))
 
-    def _payload(self) -> dict[str, Any]:
-        """The service's input for what was typed; for an edit only the changed fields."""
+    def _payload(self) -> tuple[dict[str, Any], list[FieldError]]:
+        """The service's input for what was typed (for an edit only the changed fields), and an
+        error for each field that could not be read (left out of the input)."""
         base = self.base
         specs = self.specs
         if base is not None:  # an untouched field is not sent, even if its display rounds it
             specs = [s for s in specs if self._raw(s.name) != display(s, base)]
         values: dict[str, Any] = {}
-
-        def read(spec: Spec) -> None:
-            values[spec.name] = parse(spec, self._raw(spec.name))
-
-        gather([lambda spec=spec: read(spec) for spec in specs])
+        errors: list[FieldError] = []
+        for spec in specs:
+            try:
+                values[spec.name] = parse(spec, self._raw(spec.name))
+            except InputErrors as exc:
+                errors.extend(exc.errors)
         if base is None:
-            return {name: value for name, value in values.items() if value is not None}
-        return {"id": base.id, "version": base.version, **values}
+            return {name: value for name, value in values.items() if value is not None}, errors
+        return {"id": base.id, "version": base.version, **values}, errors
+
+    def _refusals(self, payload: dict[str, Any]) -> list[FieldError]:
+        """What the service's input validation says of `payload`, every field at once."""
+        schema, action = (
+            (schemas.CreateBackorder, "create")
+            if self.base is None
+            else (schemas.UpdateBackorder, "update")
+        )
+        try:
+            validate(schema, payload, action)
+        except BotuiError as error:
+            return error.errors
+        return []
 
     # -- reading --------------------------------------------------------------------------
 
@@ -349,7 +387,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             seen = lookup.last_event_id(self.service)
             return seen, self.service.get({"id": self.backorder_id})
 
-        answer, error = attempt(self.service, read)
+        answer, error = attempt(self.service, read, self.backorder_id)
         if answer is not None:
             self.post_message(self.Loaded(answer[1], answer[0]))
         elif error is not None:
@@ -369,11 +407,14 @@ class BackorderForm(Screen[schemas.Backorder | None]):
                 break
 
     def _title(self, bo: schemas.Backorder) -> None:
-        """Name the copy being edited: its version, status and the fields the form cannot change."""
+        """Name the copy being edited: its version, status and the fields the form cannot change.
+
+        The line wraps on a narrow terminal rather than losing its end.
+        """
         self.query_one("#form-title", Static).update(
             Text(
                 f"Edit {bo.id} (version {bo.version}, {bo.status}): "
-                f"{bo.product} for {bo.customer}, unit price {money(bo.price)} fixed"
+                f"{bo.product} for {bo.customer}, unit price {money(bo.price)} (fixed)"
                 + (
                     "; closed: only what it allows can change"
                     if not statuses.is_open(bo.status)
@@ -383,10 +424,61 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         )
 
     @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def _edited(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
+        """A field the user changed no longer carries the error it had."""
+        if event.control is not None:
+            clear_errors_about(self, event.control)
+
+    @on(Input.Changed)
     def _on_input_changed(self, event: Input.Changed) -> None:
         field = event.input.id or ""
+        value = event.value.strip()
         if self.base is None and field in REFERENCES:
-            self._describe(field, event.value.strip())
+            self._describe(field, value)
+        if self.base is None and field in SEARCHABLE:
+            if value and value != self._picked.get(field) and event.input.has_focus:
+                self._suggest(field, value)
+            else:
+                self.query_one(f"#suggest-{field}", Suggestions).hide()
+
+    @work(thread=True, exclusive=True, group="form-suggest")
+    def _suggest(self, field: str, typed: str) -> None:
+        found, _ = attempt(self.service, lambda: lookup.suggest(self.service, field, typed))
+        self.post_message(self.Suggested(field, typed, found or []))
+
+    @on(Suggested)
+    def _on_suggested(self, message: Suggested) -> None:
+        field = message.field
+        if self.query_one(f"#{field}", Input).value.strip() != message.typed:
+            return  # typed on since: a newer search is on its way
+        self.query_one(f"#suggest-{field}", Suggestions).offer(message.matches)
+        self._hint(field)
+
+    @on(OptionList.OptionSelected)
+    def _on_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if isinstance(event.option_list, Suggestions):
+            self._take(event.option_list.field, event.option.id or "")
+
+    @on(SuggestInput.Take)
+    def _on_take(self, message: SuggestInput.Take) -> None:
+        self._take(message.field, message.record_id)
+
+    def _take(self, field: str, record_id: str) -> None:
+        """Fill `field` with the picked record's id and move on to the next field."""
+        self._picked[field] = record_id
+        self.query_one(f"#suggest-{field}", Suggestions).hide()
+        widget = self.query_one(f"#{field}", Input)
+        widget.value = record_id
+        self.set_focus(widget)
+        self.focus_next()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Put away the matches of a field that focus left."""
+        for found in self.query(Suggestions):
+            if event.widget.id not in (found.field, found.id):
+                found.hide()
 
     @work(thread=True, exclusive=True, group="form-describe")
     def _describe(self, field: str, value: str) -> None:
@@ -398,10 +490,18 @@ class BackorderForm(Screen[schemas.Backorder | None]):
 
     @on(Described)
     def _on_described(self, message: Described) -> None:
-        text = message.text
+        self._described[message.field] = message.text
+        self._hint(message.field)
+
+    def _hint(self, field: str) -> None:
+        """Under a reference field: what its id names, or that it names nothing (yet)."""
+        text = self._described.get(field, "")
         if text is None:
-            text = f"no {message.field} with this id"
-        hint = self.query_one(f"#hint-{message.field}", Static)
+            text = f"no {field} with this id"
+            matches = self.query(f"#suggest-{field}")
+            if matches and matches.first(Suggestions).shown:
+                text += ": Down or Tab picks one of the matches"
+        hint = self.query_one(f"#hint-{field}", Static)
         hint.update(Text(text))
         hint.display = bool(text)
 
@@ -410,10 +510,11 @@ class BackorderForm(Screen[schemas.Backorder | None]):
     def action_save(self) -> None:
         if self._saving or (self.backorder_id and self.base is None):
             return
-        try:
-            payload = self._payload()
-        except InputErrors as exc:
-            show_errors(self, exc.errors)
+        payload, unreadable = self._payload()
+        if unreadable:  # the fields that could be read are checked too, so all errors show
+            failed = {error.field for error in unreadable}
+            checked = [e for e in self._refusals(payload) if e.field not in failed]
+            show_errors(self, unreadable + checked)
             return
         if self.base is not None and set(payload) == {"id", "version"}:
             self.notify("Nothing changed; nothing to save.")
@@ -426,7 +527,8 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         if self.base is None:
             saved, error = attempt(self.service, lambda: self.service.create(payload))
         else:
-            saved, error = attempt(self.service, lambda: self.service.update(payload))
+            update = self.service.update
+            saved, error = attempt(self.service, lambda: update(payload), self.base.id)
         if saved is not None:
             self.post_message(self.Saved(saved))
         elif error is not None and error.code == "conflict" and self.base is not None:

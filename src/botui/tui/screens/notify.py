@@ -11,7 +11,8 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Input, Select, Static, TextArea
 
-from botui.domain import lookup
+from botui.domain import lookup, schemas
+from botui.domain.errors import BotuiError
 from botui.domain.templates import SUBJECTS, render
 from botui.tui.screens._dialog import ActionDialog
 from botui.tui.screens._fields import attempt, field_row
@@ -19,6 +20,27 @@ from botui.tui.screens._fields import attempt, field_row
 OWN = "own"
 TEMPLATES = [(name, name) for name in SUBJECTS] + [("own message", OWN)]
 CHANNELS = [("email", "email"), ("sms", "sms")]
+ADDRESS = {"email": "email address", "sms": "phone number"}
+
+
+def _address(customer: schemas.Customer, channel: str) -> str | None:
+    return customer.email if channel == "email" else customer.phone
+
+
+def unreachable(customer: schemas.Customer, channel: str) -> str:
+    """Why `customer` cannot get a message on `channel`, and what the user can do instead.
+
+    botui has no action that changes a customer, so the advice is the other channel.
+    """
+    other = "sms" if channel == "email" else "email"
+    has_other = _address(customer, other)
+    text = f"{customer.name} ({customer.id}) has no {ADDRESS[channel]}"
+    if has_other:
+        return f"{text}: send it by {other} instead (botui cannot change a customer's details)"
+    return (
+        f"{text} and no {ADDRESS[other]}: botui cannot reach them, nor change a customer's "
+        "details; contact them another way"
+    )
 
 
 class NotifyDialog(ActionDialog):
@@ -56,7 +78,9 @@ class NotifyDialog(ActionDialog):
         )
         yield field_row(
             "Subject",
-            Input(placeholder="empty: the usual subject", id="subject", compact=True),
+            Input(
+                placeholder="empty: the usual one (email), none (sms)", id="subject", compact=True
+            ),
             "subject",
         )
         message = field_row("Message", TextArea(id="message", compact=True), "message")
@@ -90,7 +114,7 @@ class NotifyDialog(ActionDialog):
         self._preview()
 
     def _preview(self) -> None:
-        """Show what the first customer would receive, rendered exactly as the service will."""
+        """Show what the first customer would receive, with the text the service renders."""
         preview = self.query_one("#preview", Static)
         ctx = self.context
         if ctx is None:
@@ -100,14 +124,13 @@ class NotifyDialog(ActionDialog):
         subject = self.query_one("#subject", Input).value.strip() or None
         if template == OWN:
             body = self.query_one("#message", TextArea).text
-            if subject is None and channel == "email":
-                subject = f"About your backorder {ctx.backorder.id}"
+            default_subject = f"About your backorder {ctx.backorder.id}"
         else:
             default_subject, body = render(template, ctx.backorder, ctx.product, ctx.customer)
+        if channel == "email":  # a text message has no subject line unless one was typed
             subject = subject or default_subject
-        address = ctx.customer.email if channel == "email" else ctx.customer.phone
-        kind = "email address" if channel == "email" else "phone number"
-        to = address or f"nobody: {ctx.customer.name} has no {kind}"
+        address = _address(ctx.customer, str(channel))
+        to = address or f"nobody: {unreachable(ctx.customer, str(channel))}"
         text = Text()
         text.append(f"Preview for {ctx.backorder.id}, to {to}\n", style="bold")
         if subject:
@@ -129,7 +152,15 @@ class NotifyDialog(ActionDialog):
 
     def run_one(self, backorder_id: str, payload: dict[str, Any]) -> str:
         before = lookup.last_event_id(self.service)
-        self.service.notify_customer({"id": backorder_id, **payload})
+        try:
+            self.service.notify_customer({"id": backorder_id, **payload})
+        except BotuiError as error:
+            channel = payload["channel"]
+            customer = lookup.customer_of(self.service, backorder_id)
+            if error.field != "channel" or customer is None or _address(customer, channel):
+                raise
+            message = unreachable(customer, channel)
+            raise BotuiError(error.code, message, "channel") from None
         page = self.service.events({"backorder": backorder_id, "since": before})
         queued = [e for e in page.data if e.type == "customerNotified"]
         if not queued:

@@ -17,11 +17,49 @@ from botui.tui.screens._dialog import ActionDialog, Result
 from botui.tui.screens._fields import InputErrors, attempt, field_row, gather, parse_whole
 
 
+def _units(count: int) -> str:
+    return f"{count:,} unit" + ("" if count == 1 else "s")
+
+
+def queue_note(product: schemas.Product, place: lookup.Place | None) -> str:
+    """Where the backorder stands: units its product's earlier backorders lack before it."""
+    text = f"{product.id} {product.name}: {product.stock_on_hand:,} free"
+    if place is None:
+        return text + "."
+    if not place.is_open:
+        text += f"; {place.backorder} is closed and takes no units"
+    elif not place.lacks:
+        text += f"; {place.backorder} already has all its units"
+    else:
+        to_fill = max(place.ahead + place.lacks - product.stock_on_hand, 0)
+        queued = f"{_units(place.ahead)} are queued" if place.ahead else "nothing is queued"
+        if place.ahead == 1:
+            queued = "1 unit is queued"
+        text += (
+            f"; {queued} before {place.backorder}, which lacks {place.lacks:,} "
+            f"({to_fill:,} to fill it)"
+        )
+    return text + f". Its open backorders lack {_units(place.short_in_all)} in all."
+
+
+def share(product: schemas.Product, place: lookup.Place, received: int) -> str:
+    """What receiving `received` units would give the backorder, after those before it."""
+    available = received + product.stock_on_hand
+    gets = min(max(available - place.ahead, 0), place.lacks if place.is_open else 0)
+    text = f"Receiving {received:,}: {place.backorder} gets {gets:,}"
+    before = min(available, place.ahead)
+    if before:
+        text += f", {before:,} go{'es' if before == 1 else ''} to backorders before it"
+    return text + "."
+
+
 class ReceiveDialog(ActionDialog):
     """Receive units of one product; marked backorders of other products are left for later.
 
     A receipt is one delivery of one product, so the units typed here go to one product: the
-    first backorder's, or another of the marked ones' chosen in the Product field.
+    first backorder's, or another of the marked ones' chosen in the Product field. Allocation
+    is strict priority across the product, so the dialog says how many units the backorders
+    before the selected one still lack.
     """
 
     VERB = "Receive stock for"
@@ -29,20 +67,29 @@ class ReceiveDialog(ActionDialog):
         ActionDialog.CSS
         + """
     ReceiveDialog #products-note { color: $text-warning; height: auto; }
+    ReceiveDialog #queue-note { height: auto; margin: 0 0 1 0; }
     """
     )
 
     @dataclass
     class Products(Message):
-        """The product of each backorder id (missing ids left out)."""
+        """The product of each backorder id (missing ids left out), and where each stands."""
 
         products: dict[str, schemas.Product]
+        places: dict[str, lookup.Place]
 
     def __init__(self, service: Any, ids: list[str]) -> None:
         super().__init__(service, ids)
         self.products: dict[str, schemas.Product] = {}
+        self.places: dict[str, lookup.Place] = {}
+
+    def title_text(self) -> str:
+        if len(self.ids) == 1:
+            return f"Receive stock for the product of {self.ids[0]}"
+        return f"Receive stock for the products of {len(self.ids)} marked backorders"
 
     def fields(self) -> ComposeResult:
+        yield Static("", id="queue-note", markup=False)
         yield field_row(
             "Product", Select([], prompt="loading...", id="product", compact=True), "product"
         )
@@ -67,13 +114,27 @@ class ReceiveDialog(ActionDialog):
 
     @work(thread=True, exclusive=True, group="receive-read")
     def _read_products(self) -> None:
-        products, _ = attempt(self.service, lambda: lookup.products_of(self.service, self.ids))
-        if products is not None:
-            self.post_message(self.Products(products))
+        def read() -> ReceiveDialog.Products:
+            products = lookup.products_of(self.service, self.ids)
+            firsts: dict[str, str] = {}
+            for backorder_id in self.ids:
+                if backorder_id in products:
+                    firsts.setdefault(products[backorder_id].id, backorder_id)
+            places = {
+                product_id: place
+                for product_id, backorder_id in firsts.items()
+                if (place := lookup.place_in_queue(self.service, backorder_id)) is not None
+            }
+            return self.Products(products, places)
+
+        answer, _ = attempt(self.service, read)
+        if answer is not None:
+            self.post_message(answer)
 
     @on(Products)
     def _on_products(self, message: Products) -> None:
         self.products = message.products
+        self.places = message.places
         distinct: dict[str, schemas.Product] = {}
         for backorder_id in self.ids:
             product = self.products.get(backorder_id)
@@ -88,9 +149,11 @@ class ReceiveDialog(ActionDialog):
         self._note()
 
     @on(Select.Changed, "#product")
+    @on(Input.Changed, "#quantity")
     def _note(self) -> None:
-        """Name the marked backorders that this receipt leaves out (other products, or gone)."""
+        """Say where the chosen product's backorder stands, and what this receipt leaves out."""
         chosen = self.query_one("#product", Select).value
+        self._queue_note(chosen)
         left_out = [i for i in self.ids if self._product(i) != chosen]
         note = ""
         if left_out and len(self.ids) > 1:
@@ -100,7 +163,24 @@ class ReceiveDialog(ActionDialog):
                 f"{'' if len(left_out) == 1 else 's'} of another product left out ({shown}); "
                 "choose their product above to receive theirs."
             )
-        self.query_one("#products-note", Static).update(note)
+        found = self.query_one("#products-note", Static)
+        found.update(note)
+        found.display = bool(note)
+
+    def _queue_note(self, chosen: object) -> None:
+        """Title the dialog for the product and say who is served before the backorder."""
+        product = next((p for p in self.products.values() if p.id == chosen), None)
+        if product is None:
+            return
+        self.query_one("#dialog-title", Static).update(
+            Text(f"Receive stock of {product.name} ({product.id})")
+        )
+        place = self.places.get(product.id)
+        text = queue_note(product, place)
+        typed = self.query_one("#quantity", Input).value.strip().replace(",", "")
+        if place is not None and typed.isdigit() and int(typed) > 0:
+            text += "\n" + share(product, place, int(typed))
+        self.query_one("#queue-note", Static).update(Text(text))
 
     def payload(self) -> dict[str, Any]:
         product = self.query_one("#product", Select).value
