@@ -49,10 +49,9 @@ FIELD_LABELS = {
     "subject": "Subject",
     "message": "Message",
     "reason": "Reason",
-    "receipt": "Receipt id",
+    "receipt": "Receipt",
 }
-# Only API-only names are replaced: plain words (quantity, receipt, order) read as they are.
-_RENAMED = {name: label.lower() for name, label in FIELD_LABELS.items() if name != name.lower()}
+_RENAMED = {name: label.lower() for name, label in FIELD_LABELS.items() if label.lower() != name}
 _API_NAME = re.compile(r"(?<![\w.])(" + "|".join(_RENAMED) + r")\b")
 _DETERMINERS = ("a", "an", "the", "later", "earlier", "its", "your", "their")
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
@@ -24,7 +21,7 @@ class Suggestions(OptionList):
     Suggestions.-shown { display: block; }
     """
     BINDINGS = [
-        Binding("tab", "select", "Pick", id="suggest.pick", show=False, tooltip="Use this one"),
+        Binding("enter,tab", "pick", "Pick", id="suggest.pick", show=False, tooltip="Use this one"),
         Binding("escape", "back", "Back", id="suggest.back", show=False, tooltip="Back to typing"),
     ]
 
@@ -49,6 +46,13 @@ class Suggestions(OptionList):
         """Put the list away (what was typed stays)."""
         self.set_class(False, "-shown")
 
+    def _input(self) -> SuggestInput:
+        return self.screen.query_one(f"#{self.field}", SuggestInput)
+
+    def action_pick(self) -> None:
+        if self.highlighted is not None:
+            self._input().take(self.get_option_at_index(self.highlighted).id or "")
+
     def action_cursor_up(self) -> None:
         if self.highlighted in (None, 0):
             self.action_back()
@@ -57,37 +61,40 @@ class Suggestions(OptionList):
 
     def action_back(self) -> None:
         self.hide()
-        self.screen.query_one(f"#{self.field}", Input).focus()
+        self.screen.set_focus(self._input())
 
 
 class SuggestInput(Input):
-    """An id input whose Down enters its suggestion list and whose Tab takes the first match."""
+    """An id input whose Down enters its suggestion list and whose Tab takes the first match.
+
+    Everything happens at once in the key's handler, so keys typed right after (a fast typist,
+    a paste) land in the next field rather than racing a message.
+    """
 
     BINDINGS = [
         Binding("down", "enter_list", "Matches", id="suggest.enter", show=False, tooltip="Matches"),
         Binding("tab", "take_first", "Next", id="suggest.first", show=False, tooltip="Take match"),
     ]
 
-    @dataclass
-    class Take(Message):
-        """Tab was pressed while matches were offered: use the first one."""
-
-        field: str
-        record_id: str
-
     def _list(self) -> Suggestions:
         return self.screen.query_one(f"#suggest-{self.id}", Suggestions)
+
+    def take(self, record_id: str) -> None:
+        """Fill in the picked record's id and move on to the next field."""
+        self._list().hide()
+        self.value = record_id
+        self.screen.set_focus(self)
+        self.screen.focus_next()
 
     def action_enter_list(self) -> None:
         found = self._list()
         if found.shown:
-            found.focus()
             found.highlighted = 0
+            self.screen.set_focus(found)
 
     def action_take_first(self) -> None:
         found = self._list()
-        if found.shown and self.id:
-            option = found.get_option_at_index(found.highlighted or 0)
-            self.post_message(self.Take(self.id, option.id or ""))
+        if found.shown:
+            self.take(found.get_option_at_index(found.highlighted or 0).id or "")
         else:
             self.screen.focus_next()

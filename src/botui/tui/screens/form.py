@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Select, Static, TextArea
+from textual.widgets import Footer, Input, Select, Static, TextArea
 
 from botui.domain import lookup, schemas, statuses
 from botui.domain.errors import BotuiError, FieldError
@@ -239,6 +239,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         """What a typed reference id names (None: nothing)."""
 
         field: str
+        typed: str
         text: str | None
 
     @dataclass
@@ -258,7 +259,6 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         self.seen = 0
         self.initial: dict[str, str] = {}
         self._saving = False
-        self._picked: dict[str, str] = {}
         self._described: dict[str, str | None] = {}
 
     # -- layout ---------------------------------------------------------------------------
@@ -438,7 +438,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         if self.base is None and field in REFERENCES:
             self._describe(field, value)
         if self.base is None and field in SEARCHABLE:
-            if value and value != self._picked.get(field) and event.input.has_focus:
+            if value and event.input.has_focus:  # a picked id is filled in as focus moves on
                 self._suggest(field, value)
             else:
                 self.query_one(f"#suggest-{field}", Suggestions).hide()
@@ -451,45 +451,31 @@ class BackorderForm(Screen[schemas.Backorder | None]):
     @on(Suggested)
     def _on_suggested(self, message: Suggested) -> None:
         field = message.field
-        if self.query_one(f"#{field}", Input).value.strip() != message.typed:
-            return  # typed on since: a newer search is on its way
+        widget = self.query_one(f"#{field}", Input)
+        if widget.value.strip() != message.typed or not widget.has_focus:
+            return  # typed on since (a newer search is on its way), or moved on
         self.query_one(f"#suggest-{field}", Suggestions).offer(message.matches)
         self._hint(field)
-
-    @on(OptionList.OptionSelected)
-    def _on_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if isinstance(event.option_list, Suggestions):
-            self._take(event.option_list.field, event.option.id or "")
-
-    @on(SuggestInput.Take)
-    def _on_take(self, message: SuggestInput.Take) -> None:
-        self._take(message.field, message.record_id)
-
-    def _take(self, field: str, record_id: str) -> None:
-        """Fill `field` with the picked record's id and move on to the next field."""
-        self._picked[field] = record_id
-        self.query_one(f"#suggest-{field}", Suggestions).hide()
-        widget = self.query_one(f"#{field}", Input)
-        widget.value = record_id
-        self.set_focus(widget)
-        self.focus_next()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Put away the matches of a field that focus left."""
         for found in self.query(Suggestions):
-            if event.widget.id not in (found.field, found.id):
+            if event.widget.id not in (found.field, found.id) and found.shown:
                 found.hide()
+                self._hint(found.field)
 
     @work(thread=True, exclusive=True, group="form-describe")
     def _describe(self, field: str, value: str) -> None:
         if not value:
-            self.post_message(self.Described(field, ""))
+            self.post_message(self.Described(field, value, ""))
             return
         text, _ = attempt(self.service, lambda: lookup.describe(self.service, field, value))
-        self.post_message(self.Described(field, text))
+        self.post_message(self.Described(field, value, text))
 
     @on(Described)
     def _on_described(self, message: Described) -> None:
+        if self.query_one(f"#{message.field}", Input).value.strip() != message.typed:
+            return  # an older look-up finishing late: a newer one is on its way
         self._described[message.field] = message.text
         self._hint(message.field)
 

@@ -15,7 +15,7 @@ from botui.domain import lookup, schemas
 from botui.domain.errors import BotuiError
 from botui.domain.templates import SUBJECTS, render
 from botui.tui.screens._dialog import ActionDialog
-from botui.tui.screens._fields import attempt, field_row
+from botui.tui.screens._fields import FIELD_LABELS, attempt, field_row
 
 OWN = "own"
 TEMPLATES = [(name, name) for name in SUBJECTS] + [("own message", OWN)]
@@ -67,23 +67,23 @@ class NotifyDialog(ActionDialog):
 
     def fields(self) -> ComposeResult:
         yield field_row(
-            "Channel",
+            FIELD_LABELS["channel"],
             Select(CHANNELS, value="email", allow_blank=False, id="channel", compact=True),
             "channel",
         )
         yield field_row(
-            "Template",
+            FIELD_LABELS["template"],
             Select(TEMPLATES, value="status", allow_blank=False, id="template", compact=True),
             "template",
         )
         yield field_row(
-            "Subject",
-            Input(
-                placeholder="empty: the usual one (email), none (sms)", id="subject", compact=True
-            ),
+            FIELD_LABELS["subject"],
+            Input(placeholder="optional; email gets a usual one", id="subject", compact=True),
             "subject",
         )
-        message = field_row("Message", TextArea(id="message", compact=True), "message")
+        message = field_row(
+            FIELD_LABELS["message"], TextArea(id="message", compact=True), "message"
+        )
         message.add_class("-hidden")
         message.id = "message-field"
         yield message

@@ -14,7 +14,14 @@ from textual.widgets import Input, Select, Static
 from botui.domain import lookup, schemas
 from botui.domain.errors import BotuiError, FieldError
 from botui.tui.screens._dialog import ActionDialog, Result
-from botui.tui.screens._fields import InputErrors, attempt, field_row, gather, parse_whole
+from botui.tui.screens._fields import (
+    FIELD_LABELS,
+    InputErrors,
+    attempt,
+    field_row,
+    gather,
+    parse_whole,
+)
 
 
 def _units(count: int) -> str:
@@ -91,19 +98,23 @@ class ReceiveDialog(ActionDialog):
     def fields(self) -> ComposeResult:
         yield Static("", id="queue-note", markup=False)
         yield field_row(
-            "Product", Select([], prompt="loading...", id="product", compact=True), "product"
+            FIELD_LABELS["product"],
+            Select([], prompt="loading...", id="product", compact=True),
+            "product",
         )
         yield Static("", id="products-note", markup=False)
         yield field_row(
-            "Quantity", Input(placeholder="units", id="quantity", compact=True), "quantity"
+            FIELD_LABELS["quantity"],
+            Input(placeholder="units", id="quantity", compact=True),
+            "quantity",
         )
         yield field_row(
-            "Receipt id",
-            Input(placeholder="optional, taken once", id="receipt", compact=True),
+            FIELD_LABELS["receipt"],
+            Input(placeholder="optional id, taken once", id="receipt", compact=True),
             "receipt",
         )
         yield field_row(
-            "Supplier order",
+            FIELD_LABELS["supplierOrder"],
             Input(placeholder="optional", id="supplierOrder", compact=True),
             "supplierOrder",
         )
