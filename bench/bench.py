@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 CACHE = HERE / "cache"
 SMALL, LARGE = 100, 1_000_000
 BASELINE_ROWS = 100_000
-RUNS = 3
+RUNS = 5
 SEED = 7
 NOW = 1_790_000_000  # the clock of the cached data, so no backorder turns late between runs
 RATIO_TARGET = 1.5
@@ -113,11 +113,15 @@ def table(small: dict[str, float], large: dict[str, float], query: str) -> list[
         )
     for label, key in (
         ("longest stall, typing and scrolling", "stall"),
-        ("(longest stall, Enter in the filter)", "stall_submit"),
+        ("(stall, Enter/Escape: focus moves)", "stall_focus"),
     ):
         worst = max(small[key], large[key])
         verdict = "ok" if worst <= STALL_TARGET else "MISSED"
-        target = f"<= {STALL_TARGET * 1000:.0f} ms {verdict}" if key == "stall" else "(no target)"
+        target = (
+            f"<= {STALL_TARGET * 1000:.0f} ms {verdict}"
+            if key == "stall"
+            else "(not a keystroke in the queue)"
+        )
         lines.append(f"{label:34} {_ms(small[key]):>12} {_ms(large[key]):>16} {'':>7}  {target}")
     counts = [f"{f['rows']:,.0f} / {f['filtered_rows']:,.0f}" for f in (small, large)]
     lines.append(f"{'rows: open queue / filtered':34} {counts[0]:>12} {counts[1]:>16}")

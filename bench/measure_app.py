@@ -2,6 +2,7 @@
 
 Run by bench.py in a fresh process per database (so sizes do not share memory):
 `python bench/measure_app.py DB QUERY` prints one JSON object of figures in seconds and bytes.
+The jump and the filter are each timed REPEATS times (the median is kept); the first row once.
 A row counts as "on screen" when the compositor asks the queue table for a line and gets a
 drawn backorder (not the placeholder of a row still on its way).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -25,6 +27,7 @@ from botui.tui.widgets.queue_table import HEADER_LINES, QueueTable
 SIZE = (120, 40)
 TICK = 0.002
 TIMEOUT = 60.0
+REPEATS = 3
 
 
 class Painted:
@@ -88,6 +91,16 @@ async def wait_for(pilot: Any, found: Callable[[], float | None]) -> float:
     raise TimeoutError("the app did not show the expected rows in time")
 
 
+async def timed(
+    pilot: Any, painted: Painted, keys: tuple[str, ...], shown: Callable[[int, str], bool]
+) -> float:
+    """Seconds from pressing `keys` to the first drawn row passing `shown(index, filter)`."""
+    pressed = time.perf_counter()
+    await pilot.press(*keys)
+    at = await wait_for(pilot, lambda: painted.first(pressed, lambda i, b, t: shown(i, t)))
+    return at - pressed
+
+
 async def scroll(pilot: Any, keys: tuple[str, ...]) -> None:
     """Press scrolling keys a little apart, as a person would, letting each page load."""
     for key in keys:
@@ -112,30 +125,33 @@ async def measure(path: str, query: str) -> dict[str, float]:
 
         ticker = Ticker()
         ticker.start()
-        pressed = time.perf_counter()
-        await pilot.press("G")
-        last = table.total - 1
-        shown = await wait_for(pilot, lambda: painted.first(pressed, lambda i, b, t: i == last))
-        figures["last_row"] = shown - pressed
-        await scroll(pilot, ("g", "pagedown", "pagedown", "j", "j", "j", "pagedown", "k", "pageup"))
+        jumps = []
+        for _ in range(REPEATS):
+            jumps.append(await timed(pilot, painted, ("G",), lambda i, t: i == table.total - 1))
+            await timed(pilot, painted, ("g",), lambda i, t: i == 0)
+        figures["last_row"] = statistics.median(jumps)
+        await scroll(pilot, ("pagedown", "pagedown", "j", "j", "j", "pagedown", "k", "pageup"))
 
-        await pilot.press("slash", *query[:-1])
-        pressed = time.perf_counter()
-        await pilot.press(query[-1])
-        filtered = await wait_for(
-            pilot, lambda: painted.first(pressed, lambda i, b, t: t == query and i == 0)
-        )
-        figures["filter"] = filtered - pressed
-        figures["filtered_rows"] = table.total
+        filters = []
+        focus = Ticker()
+        for _ in range(REPEATS):
+            await pilot.press("slash", *query[:-1])
+            filters.append(await timed(pilot, painted, query[-1:], lambda i, t: t == query))
+            figures["filtered_rows"] = table.total
+            ticker.stop()
+            focus.start()
+            await timed(pilot, painted, ("escape",), lambda i, t: t == "")
+            focus.stop()
+            ticker.start()
+        figures["filter"] = statistics.median(filters)
+
+        await pilot.press("slash", *query)
         ticker.stop()
-        figures["stall"] = ticker.longest
-
-        submit = Ticker()
-        submit.start()
+        focus.start()
         await pilot.press("enter")
         await pilot.pause(0.1)
-        submit.stop()
-        figures["stall_submit"] = submit.longest
+        focus.stop()
+        figures["stall_focus"] = focus.longest
 
         ticker.start()
         await scroll(pilot, ("pagedown", "j", "G", "g"))
