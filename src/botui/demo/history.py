@@ -1,99 +1,35 @@
-"""Realistic, reproducible demo data written in bulk: the rows the service would have stored.
+"""A shop's history generated from a seed and the clock: every row the service would store.
 
-`fill_demo` builds a shop's history in memory (businesses, customers, products, orders,
-backorders over every status and priority, receipts, allocations, refunds, events and a few
-notifications) from one seed and the clock, then writes it with `executemany` in one IMMEDIATE
-transaction. Every row is what the service's actions would have left: `is_open`,
-`priority_rank`, `version` (one per version-raising event), `updated_by`, compact sorted JSON,
-allocations in strict priority order and never above what was received, one `delayNoticed`
-per late estimate (so the UI's first detection has nothing to do), and counters past every id.
+Businesses, customers (some with only an email or a phone), products, orders, backorders over
+every status and priority, allocations in strict priority order never above what was received,
+receipts, refunds, events (each status with the events that lead to it, one `delayNoticed` per
+late estimate) and a few notifications, all as rows ready for `executemany`.
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
 import random
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import peewee
-
-from botui import config
+from botui.demo.catalogue import (
+    BUSINESSES,
+    CANCEL_REASONS,
+    CATALOGUE,
+    DAY,
+    FIRST_NAMES,
+    HOUR,
+    LAST_NAMES,
+    MAIL_DOMAINS,
+    METADATA,
+    OPEN,
+    QUIET,
+    RANK,
+    STAFF,
+    words,
+)
 from botui.domain import schemas
-from botui.domain.errors import BotuiError, storage_error, validation
 from botui.domain.templates import render
-from botui.store.db import SQLITE, translate_errors
-
-DAY = 86_400
-HOUR = 3600
-# The generated history ends this many seconds before now; the notifications fill the gap.
-QUIET = 600
-
-
-def _words(text: str) -> tuple[str, ...]:
-    """The words of a text: long lists of names written as prose."""
-    return tuple(text.split())
-
-
-# Page cache while loading (KiB): a million backorders fit, so nothing spills mid-way.
-BULK_CACHE_KIB = 2_000_000
-DEFAULT_COUNT = 2000
-DEFAULT_SEED = 7
-STAFF = ("maria.k", "jonas", "priya.s", "sam.okafor", "lee")
-BUSINESSES = (
-    "Northwind Outfitters",
-    "Harbor & Pine Supply",
-    "Blue Ridge Cycles",
-    "Copperfield Home",
-    "Lumen Kitchenware",
-)
-FIRST_NAMES = _words(
-    "Ada Alan Amara Ana Anders Aiko Beatriz Ben Carla Chen Chloe Dario Dmitri Elena Emma "
-    "Farah Felix Freya Gabriel Grace Hana Hugo Ines Isaac Jamal Jana Jonas Julia Kai Kenji "
-    "Lara Leo Lina Lucas Maja Malik Marco Maria Mateo Maya Mei Nadia Nico Noah Nora Olga "
-    "Omar Oscar Paula Pedro Priya Rafael Rosa Ruth Sami Sara Sofia Tariq Theo Tomas Uma Vera "
-    "Victor Wei Yara Yusuf Zoe"
-)
-LAST_NAMES = _words(
-    "Abbott Adeyemi Almeida Andersen Bauer Becker Bianchi Brennan Castillo Chen Costa Dahl "
-    "Dubois Eriksen Fischer Fontaine Garcia Gruber Haddad Hansen Hoffmann Ito Jansen Kaur "
-    "Keller Khan Kim Kowalski Larsen Lindqvist Lopez Marino Meyer Moreau Murphy Nakamura "
-    "Novak Okafor Olsen Patel Peters Quinn Rossi Santos Schmidt Silva Singh Sorensen Tanaka "
-    "Torres Varga Vogel Wagner Walsh Weber Yilmaz Young Zhang Zimmermann"
-)
-MAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.example.com")
-# (SKU prefix, product nouns, variants): names read like a real catalogue.
-CATALOGUE = (
-    ("TENT", ("Two-person tent", "Ultralight tent", "Family dome tent"), ("green", "sand")),
-    ("BAG", ("Sleeping bag", "Down sleeping bag", "Summer sleeping bag"), ("-5 C", "+5 C")),
-    ("PACK", ("Trail backpack 40 L", "Day pack 22 L", "Expedition pack 65 L"), ("M", "L")),
-    ("BIKE", ("Gravel bike", "City bike", "Cargo bike"), ("54 cm", "56 cm", "58 cm")),
-    ("HLMT", ("Cycling helmet", "MTB helmet"), ("S", "M", "L")),
-    ("SHOE", ("Trail running shoe", "Hiking boot", "Approach shoe"), ("EU 40", "EU 42", "EU 44")),
-    ("JKT", ("Rain jacket", "Insulated jacket", "Softshell jacket"), ("S", "M", "L", "XL")),
-    ("STOV", ("Camping stove", "Gas cartridge stove"), ("",)),
-    ("PAN", ("Cast iron skillet 28 cm", "Saucepan 2 L", "Wok 32 cm"), ("",)),
-    ("KNIF", ("Chef's knife 20 cm", "Paring knife", "Bread knife"), ("",)),
-    ("LAMP", ("Headlamp 400 lm", "Lantern", "Desk lamp"), ("black", "white")),
-    ("CHR", ("Folding chair", "Oak dining chair", "Office chair"), ("grey", "oak")),
-)
-CANCEL_REASONS = (
-    None,
-    "customer changed their mind",
-    "found it elsewhere",
-    "supplier discontinued the item",
-    "duplicate order",
-    "waited too long",
-)
-METADATA = ('{"channel":"web"}', '{"channel":"phone"}', '{"channel":"store"}', '{"gift":true}')
-OPEN = {"pending": 1, "confirmed": 1, "in-production": 1, "in-transit": 1}
-RANK = {"rush": 0, "expedited": 1, "standard": 2}
 
 
 @dataclass
@@ -113,7 +49,7 @@ class Demo:
 
 
 # Column positions of a backorder row (the order of BACKORDER_COLUMNS).
-BACKORDER_COLUMNS = _words(
+BACKORDER_COLUMNS = words(
     "id product_id business_id customer_id order_id quantity status is_open price "
     "estimated_ship_date estimated_delivery_date actual_ship_date actual_delivery_date "
     "priority_level priority_rank supplier_order created_at cancelled_at updated_at "
@@ -557,305 +493,5 @@ def generate(count: int, seed: int, now: int, first_notification_id: int = 1) ->
     return demo
 
 
-def _event_time(event: tuple[Any, ...]) -> int:
+def event_time(event: tuple[Any, ...]) -> int:
     return event[0]
-
-
-REFERENCE_TABLES = ("business", "customer", "product", "orders", "backorder")
-
-
-def _has_records(cursor: Any) -> bool:
-    return any(
-        cursor.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() for table in REFERENCE_TABLES
-    )
-
-
-@contextmanager
-def _loading(cursor: Any, table: str) -> Iterator[None]:
-    """Set a table's indexes and insert triggers aside during a bulk load, then restore them.
-
-    An index built once after the load is a sort, far cheaper than a million B-tree walks,
-    and a per-row trigger costs more than the row. The caller writes what an insert trigger
-    would have written (the search index); the others only refuse replacing rows, which a
-    load into empty tables never does.
-    """
-    kept = cursor.execute(
-        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL"
-        " AND (type = 'index' OR (type = 'trigger' AND sql LIKE '% INSERT ON %'))",
-        (table,),
-    ).fetchall()
-    for kind, name, _ in kept:
-        cursor.execute(f'DROP {kind.upper()} "{name}"')
-    yield
-    for _, _, sql in kept:
-        cursor.execute(sql)
-
-
-def _bulk(cursor: Any, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:
-    """Insert many rows into a table with its indexes and insert triggers set aside."""
-    with _loading(cursor, table):
-        _insert(cursor, table, columns, rows)
-
-
-def _insert(cursor: Any, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:
-    cursor.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        rows,
-    )
-
-
-def _search_rows(demo: Demo, first_seq: int) -> list[tuple[int, str]]:
-    """The search index's text per backorder, exactly as the insert trigger composes it."""
-    customers = {c[0]: c[1] for c in demo.customers}
-    products = {p[0]: f"{p[2]}\n{p[1]}" for p in demo.products}
-    numbers = {o[0]: o[1] for o in demo.orders}
-    return [
-        (
-            first_seq + position,
-            f"{row[B_ID]}\n{customers[row[B_CUSTOMER]]}\n{products[row[B_PRODUCT]]}\n"
-            f"{numbers.get(row[B_ORDER]) or ''}\n{row[B_SUPPLIER] or ''}",
-        )
-        for position, row in enumerate(demo.backorders, 1)
-    ]
-
-
-# Tables the helper process writes to the spool file, with their columns.
-SPOOLED = (
-    ("orders", ("id", "number", "customer_id", "business_id", "placed_at")),
-    ("receipt", ("receipt", "product_id", "quantity", "supplier_order", "at", "actor")),
-    ("event", ("at", "type", "backorder_id", "actor", "data")),
-)
-SPOOL_CHUNK = 200_000
-
-
-def _spooled_rows(demo: Demo) -> dict[str, list[tuple[Any, ...]]]:
-    return {"orders": demo.orders, "receipt": demo.receipts, "event": demo.events}
-
-
-def _create_spool(path: str) -> None:
-    """An empty spool file with its tables, made before the main connection attaches it."""
-    con = SQLITE.connect(path, isolation_level=None)
-    try:
-        for table, columns in SPOOLED:
-            con.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
-    finally:
-        con.close()
-
-
-def _fill_spool(path: str, demo: Demo, stop: Callable[[], bool]) -> bool:
-    """Write the spooled tables into the spool file; False if `stop` said to give up."""
-    con = SQLITE.connect(path, isolation_level=None)
-    try:
-        con.execute("PRAGMA journal_mode = OFF")
-        con.execute("PRAGMA synchronous = OFF")
-        con.execute("BEGIN")
-        rows = _spooled_rows(demo)
-        for table, columns in SPOOLED:
-            for start in range(0, len(rows[table]), SPOOL_CHUNK):
-                if stop():
-                    return False
-                _insert(con, table, columns, rows[table][start : start + SPOOL_CHUNK])
-        con.execute("COMMIT")
-        return True
-    finally:
-        con.close()
-
-
-def _spool_helper(demo: Demo, path: str, pipe: Any, parents_end: Any) -> None:
-    """The helper process: put the events in time order and spool the spooled tables.
-
-    It stops when the main process goes away (its end of the pipe closes) and always removes
-    the spool folder before it exits, so a killed `botui demo` leaves nothing behind.
-    """
-    parents_end.close()
-    try:
-        demo.events.sort(key=_event_time)
-        if _fill_spool(path, demo, pipe.poll):
-            pipe.send("spooled")
-            pipe.poll(None)
-    except (OSError, EOFError):
-        pass
-    finally:
-        shutil.rmtree(os.path.dirname(path), ignore_errors=True)
-
-
-def _copy_spool(cursor: Any) -> None:
-    """Move the spooled rows into the main tables, in spool order (events by time)."""
-    for table, columns in SPOOLED:
-        names = ", ".join(columns)
-        with _loading(cursor, table):
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT {names} FROM spool.{table} ORDER BY rowid"
-            )
-
-
-def _write_main(cursor: Any, demo: Demo) -> None:
-    """Insert the tables the main process writes itself, with the search index."""
-    _bulk(cursor, "business", ("id", "name"), demo.businesses)
-    _bulk(cursor, "customer", ("id", "name", "email", "phone"), demo.customers)
-    _bulk(cursor, "product", ("id", "sku", "name", "stock_on_hand"), demo.products)
-    first_seq = cursor.execute(
-        "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'backorder'"
-    ).fetchone()[0]
-    with _loading(cursor, "backorder"):
-        _insert(cursor, "backorder", BACKORDER_COLUMNS, demo.backorders)
-        _insert(cursor, "backorder_search", ("rowid", "body"), _search_rows(demo, first_seq))
-    _bulk(cursor, "refund", ("backorder_id", "amount", "reason", "at", "actor"), demo.refunds)
-    _bulk(
-        cursor,
-        "notification",
-        _words("id backorder_id channel recipient subject body status created_at sent_at actor"),
-        demo.notifications,
-    )
-
-
-def _advance_counters(cursor: Any, demo: Demo) -> None:
-    """Generated ids continue after the demo's: BO-{count + 1} is the next backorder."""
-    counters = {
-        "business": len(demo.businesses),
-        "customer": len(demo.customers),
-        "product": len(demo.products),
-        "order": len(demo.orders),
-        "backorder": len(demo.backorders),
-    }
-    for name, value in counters.items():
-        cursor.execute(
-            "INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT (name)"
-            " DO UPDATE SET value = max(value, excluded.value)",
-            (name, value),
-        )
-
-
-def _first_notification_id(cursor: Any) -> int:
-    return cursor.execute(
-        "SELECT coalesce(max(seq), 0) + 1 FROM sqlite_sequence WHERE name = 'notification'"
-    ).fetchone()[0]
-
-
-def _refuse_filled(cursor: Any, db: peewee.SqliteDatabase) -> None:
-    if _has_records(cursor):
-        raise validation(
-            f"{_path(db)} already holds records; demo data goes into an empty database only:"
-            " give a new --db path"
-        )
-
-
-def _path(db: peewee.SqliteDatabase) -> str:
-    return str(getattr(db, "botui_path", db.database))
-
-
-@contextmanager
-def _bulk_settings(cursor: Any) -> Iterator[None]:
-    """A page cache that holds the whole load, and sorter threads for the index builds."""
-    cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
-    threads = cursor.execute("PRAGMA threads").fetchone()[0]
-    cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
-    cursor.execute(f"PRAGMA threads = {max(threads, os.cpu_count() or 1)}")
-    try:
-        yield
-    finally:
-        cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
-        cursor.execute(f"PRAGMA threads = {int(threads)}")
-
-
-@contextmanager
-def _transaction(cursor: Any) -> Iterator[None]:
-    """One write transaction holding the write lock from its first statement.
-
-    A deferred BEGIN (not IMMEDIATE) so that the attached spool file stays unlocked while the
-    helper writes it; the no-op UPDATE takes the main file's write lock at once all the same.
-    Foreign keys are checked at COMMIT, as orders arrive after the backorders naming them.
-    """
-    cursor.execute("BEGIN")
-    try:
-        cursor.execute("UPDATE counter SET value = value WHERE 0")
-        cursor.execute("PRAGMA defer_foreign_keys = ON")
-        yield
-        cursor.execute("COMMIT")
-    except BaseException:
-        cursor.execute("ROLLBACK")
-        raise
-
-
-def _helper_failed() -> BotuiError:
-    return storage_error("the demo's helper process stopped before it finished; nothing was saved")
-
-
-def fill_demo(
-    db: peewee.SqliteDatabase, count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED
-) -> str:
-    """Write `count` demo backorders with their history into an empty database; a summary line.
-
-    Two processes share the work on two cores: both generate the same history from the seed
-    (with the garbage collector paused: it would rescan millions of fresh tuples again and
-    again); a helper writes orders, receipts and events into a spool file while this one
-    writes the rest, then copies the spool in. All of it is one transaction, so a killed run
-    leaves the database as it was.
-    """
-    now = config.now()
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with db.connection_context(), translate_errors(_path(db)):
-            cursor = db.cursor()
-            _refuse_filled(cursor, db)
-            first_id = _first_notification_id(cursor)
-            demo = _load(db, cursor, count, seed, now, first_id)
-    finally:
-        if collecting:
-            gc.enable()
-    late = sum(1 for row in demo.backorders if row[B_NOTICED] is not None)
-    still_open = sum(row[B_OPEN] for row in demo.backorders)
-    return (
-        f"demo: wrote {count:,} backorders ({still_open:,} open, {late:,} late), "
-        f"{len(demo.customers):,} customers, {len(demo.products):,} products, "
-        f"{len(demo.orders):,} orders, {len(demo.events):,} events (seed {seed})"
-    )
-
-
-def _load(
-    db: peewee.SqliteDatabase, cursor: Any, count: int, seed: int, now: int, first_id: int
-) -> Demo:
-    """Generate and write the demo with the helper process; returns what was written."""
-    context = multiprocessing.get_context("fork")
-    with tempfile.TemporaryDirectory(prefix="botui-demo-", ignore_cleanup_errors=True) as folder:
-        spool = os.path.join(folder, "spool.db")
-        _create_spool(spool)
-        demo = generate(count, seed, now, first_id)
-        ours, theirs = context.Pipe()
-        helper = context.Process(
-            target=_spool_helper,
-            args=(demo, spool, theirs, ours),
-            daemon=True,
-        )
-        helper.start()
-        theirs.close()
-        cursor.execute("ATTACH DATABASE ? AS spool", (spool,))
-        try:
-            with _bulk_settings(cursor), _transaction(cursor):
-                _refuse_filled(cursor, db)
-                if _first_notification_id(cursor) != first_id:
-                    raise validation(
-                        f"{_path(db)} changed while the demo was generated; run it again"
-                    )
-                _write_main(cursor, demo)
-                try:
-                    if ours.recv() != "spooled":
-                        raise _helper_failed()
-                except EOFError:
-                    raise _helper_failed() from None
-                _copy_spool(cursor)
-                _advance_counters(cursor, demo)
-        finally:
-            cursor.execute("DETACH DATABASE spool")
-            ours.close()
-            helper.join(timeout=30)
-    return demo
-
-
-def ensure_demo(db: peewee.SqliteDatabase) -> None:
-    """Fill the default demo into a database that holds no records yet (for `botui --demo`)."""
-    with db.connection_context():
-        if _has_records(db.cursor()):
-            return
-    fill_demo(db)
