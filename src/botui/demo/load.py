@@ -299,10 +299,11 @@ def _load(
 ) -> Demo:
     """Generate and write the demo with the helper process; returns what was written."""
     context = multiprocessing.get_context("fork")
+    demo = generate(count, seed, now, first_id)
+    # The spool folder exists only while the helper runs: it removes it even if we are killed.
     with tempfile.TemporaryDirectory(prefix="botui-demo-", ignore_cleanup_errors=True) as folder:
         spool = os.path.join(folder, "spool.db")
         _create_spool(spool)
-        demo = generate(count, seed, now, first_id)
         ours, theirs = context.Pipe()
         helper = context.Process(
             target=_spool_helper,
