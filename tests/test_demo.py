@@ -221,6 +221,9 @@ def test_the_search_index_holds_what_its_trigger_would_have_written(demo: Servic
     )
     assert differing == [(0,)]
     assert _rows(demo, "SELECT count(*) FROM backorder_search") == [(COUNT,)]
+    demo.db.execute_sql(
+        "INSERT INTO backorder_search (backorder_search, rank) VALUES ('integrity-check', 1)"
+    )
     name = _rows(demo, "SELECT c.name FROM backorder b JOIN customer c ON c.id = b.customer_id")[0][
         0
     ]
@@ -262,6 +265,7 @@ def test_the_service_continues_after_the_demo_without_colliding_ids(
         "BO-301",
     )
     assert service.detect_delays().delayed == []
+    assert [b.id for b in service.list({"query": "new customer"}).data] == ["BO-301"]
     events = service.events({"since": 0, "limit": 1000}).data
     assert events[0].type == "created"
 

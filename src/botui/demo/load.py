@@ -113,25 +113,31 @@ def _spooled_rows(demo: Demo) -> dict[str, list[tuple[Any, ...]]]:
     return {"orders": demo.orders, "receipt": demo.receipts, "event": demo.events}
 
 
-def _create_spool(path: str) -> None:
-    """An empty spool file with its tables, made before the main connection attaches it."""
+def _create_spool(path: str, search_table: str) -> None:
+    """An empty spool file with its tables, made before the main connection attaches it.
+
+    `search_table` is the main file's own CREATE statement of the search index, so the spool's
+    index is built the same way and its shadow tables can be copied over as they are.
+    """
     con = SQLITE.connect(path, isolation_level=None)
     try:
         for table, columns in SPOOLED:
             con.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
+        con.execute(search_table)
     finally:
         con.close()
 
 
-def _fill_spool(path: str, demo: Demo, stop: Callable[[], bool]) -> bool:
-    """Write the spooled tables into the spool file; False if `stop` said to give up."""
+def _fill_spool(path: str, demo: Demo, first_seq: int, stop: Callable[[], bool]) -> bool:
+    """Write the spooled tables and build the search index; False if `stop` said to give up."""
     con = SQLITE.connect(path, isolation_level=None)
     try:
         con.execute("PRAGMA journal_mode = OFF")
         con.execute("PRAGMA synchronous = OFF")
         con.execute("BEGIN")
         rows = _spooled_rows(demo)
-        for table, columns in SPOOLED:
+        rows["backorder_search"] = _search_rows(demo, first_seq)
+        for table, columns in (*SPOOLED, ("backorder_search", ("rowid", "body"))):
             for start in range(0, len(rows[table]), SPOOL_CHUNK):
                 if stop():
                     return False
@@ -142,8 +148,8 @@ def _fill_spool(path: str, demo: Demo, stop: Callable[[], bool]) -> bool:
         con.close()
 
 
-def _spool_helper(demo: Demo, path: str, pipe: Any, parents_end: Any) -> None:
-    """The helper process: put the events in time order and spool the spooled tables.
+def _spool_helper(demo: Demo, path: str, first_seq: int, pipe: Any, parents_end: Any) -> None:
+    """The helper process: spool the spooled tables (events in time order), index the search.
 
     It stops when the main process goes away (its end of the pipe closes) and always removes
     the spool folder before it exits, so a killed `botui demo` leaves nothing behind.
@@ -151,7 +157,7 @@ def _spool_helper(demo: Demo, path: str, pipe: Any, parents_end: Any) -> None:
     parents_end.close()
     try:
         demo.events.sort(key=event_time)
-        if _fill_spool(path, demo, pipe.poll):
+        if _fill_spool(path, demo, first_seq, pipe.poll):
             pipe.send("spooled")
             pipe.poll(None)
     except (OSError, EOFError):
@@ -161,26 +167,33 @@ def _spool_helper(demo: Demo, path: str, pipe: Any, parents_end: Any) -> None:
 
 
 def _copy_spool(cursor: Any) -> None:
-    """Move the spooled rows into the main tables, in spool order (events by time)."""
+    """Move the spooled rows into the main tables, in spool order (events by time).
+
+    The search index arrives built: its shadow tables (segments, terms, texts, settings) are
+    copied as they are, which costs a copy instead of tokenizing a million texts again.
+    """
     for table, columns in SPOOLED:
         names = ", ".join(columns)
         with _loading(cursor, table):
             cursor.execute(
                 f"INSERT INTO {table} ({names}) SELECT {names} FROM spool.{table} ORDER BY rowid"
             )
+    shadows = cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'backorder^_search^_%'"
+        " ESCAPE '^'"
+    ).fetchall()
+    for (name,) in shadows:
+        cursor.execute(f'DELETE FROM main."{name}"')
+        cursor.execute(f'INSERT INTO main."{name}" SELECT * FROM spool."{name}"')
 
 
 def _write_main(cursor: Any, demo: Demo) -> None:
-    """Insert the tables the main process writes itself, with the search index."""
+    """Insert the tables this process writes itself; the search index comes from the spool."""
     _bulk(cursor, "business", ("id", "name"), demo.businesses)
     _bulk(cursor, "customer", ("id", "name", "email", "phone"), demo.customers)
     _bulk(cursor, "product", ("id", "sku", "name", "stock_on_hand"), demo.products)
-    first_seq = cursor.execute(
-        "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'backorder'"
-    ).fetchone()[0]
     with _loading(cursor, "backorder"):
         _insert(cursor, "backorder", BACKORDER_COLUMNS, demo.backorders)
-        _insert(cursor, "backorder_search", ("rowid", "body"), _search_rows(demo, first_seq))
     _bulk(cursor, "refund", ("backorder_id", "amount", "reason", "at", "actor"), demo.refunds)
     _bulk(
         cursor,
@@ -207,9 +220,20 @@ def _advance_counters(cursor: Any, demo: Demo) -> None:
         )
 
 
-def _first_notification_id(cursor: Any) -> int:
+def _numbering(cursor: Any) -> tuple[int, int]:
+    """The next notification id and the last backorder seq, which the generated rows follow."""
+    notification, backorder = (
+        cursor.execute(
+            "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = ?", (name,)
+        ).fetchone()[0]
+        for name in ("notification", "backorder")
+    )
+    return notification + 1, backorder
+
+
+def _search_table(cursor: Any) -> str:
     return cursor.execute(
-        "SELECT coalesce(max(seq), 0) + 1 FROM sqlite_sequence WHERE name = 'notification'"
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'backorder_search'"
     ).fetchone()[0]
 
 
@@ -267,11 +291,11 @@ def fill_demo(
 ) -> str:
     """Write `count` demo backorders with their history into an empty database; a summary line.
 
-    Two processes share the work on two cores: both generate the same history from the seed
-    (with the garbage collector paused: it would rescan millions of fresh tuples again and
-    again); a helper writes orders, receipts and events into a spool file while this one
-    writes the rest, then copies the spool in. All of it is one transaction, so a killed run
-    leaves the database as it was.
+    The history is generated first (with the garbage collector paused: it would rescan
+    millions of fresh tuples again and again); then two processes share the work on two
+    cores: a forked helper spools orders, receipts and events and builds the search index in
+    a spool file while this one writes the rest, then copies the spool in. All of it is one
+    transaction, so a killed run leaves the database as it was.
     """
     now = config.now()
     collecting = gc.isenabled()
@@ -280,8 +304,7 @@ def fill_demo(
         with db.connection_context(), translate_errors(_path(db)):
             cursor = db.cursor()
             _refuse_filled(cursor, db)
-            first_id = _first_notification_id(cursor)
-            demo = _load(db, cursor, count, seed, now, first_id)
+            demo = _load(db, cursor, count, seed, now)
     finally:
         if collecting:
             gc.enable()
@@ -294,20 +317,19 @@ def fill_demo(
     )
 
 
-def _load(
-    db: peewee.SqliteDatabase, cursor: Any, count: int, seed: int, now: int, first_id: int
-) -> Demo:
+def _load(db: peewee.SqliteDatabase, cursor: Any, count: int, seed: int, now: int) -> Demo:
     """Generate and write the demo with the helper process; returns what was written."""
     context = multiprocessing.get_context("fork")
-    demo = generate(count, seed, now, first_id)
+    numbering = _numbering(cursor)
+    demo = generate(count, seed, now, numbering[0])
     # The spool folder exists only while the helper runs: it removes it even if we are killed.
     with tempfile.TemporaryDirectory(prefix="botui-demo-", ignore_cleanup_errors=True) as folder:
         spool = os.path.join(folder, "spool.db")
-        _create_spool(spool)
+        _create_spool(spool, _search_table(cursor))
         ours, theirs = context.Pipe()
         helper = context.Process(
             target=_spool_helper,
-            args=(demo, spool, theirs, ours),
+            args=(demo, spool, numbering[1], theirs, ours),
             daemon=True,
         )
         helper.start()
@@ -316,7 +338,7 @@ def _load(
         try:
             with _bulk_settings(cursor), _transaction(cursor):
                 _refuse_filled(cursor, db)
-                if _first_notification_id(cursor) != first_id:
+                if _numbering(cursor) != numbering:
                     raise validation(
                         f"{_path(db)} changed while the demo was generated; run it again"
                     )
