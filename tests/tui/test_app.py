@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import pilot_test, settle
 from textual.widgets import Input
 
 from botui.domain.errors import BotuiError, busy
@@ -20,7 +21,6 @@ from botui.tui.screens.help import HelpScreen
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.queue_table import QueueTable
-from tests.tui.conftest import pilot_test, settle
 
 
 def table(app: BotuiApp) -> QueueTable:

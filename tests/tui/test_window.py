@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import DAY, NOW, at, pilot_test, settle
 
 from botui.domain import queue
 from botui.domain.queue import QueueSpec, Window
@@ -14,7 +15,6 @@ from botui.domain.service import Service
 from botui.store.db import open_database
 from botui.tui.app import BotuiApp
 from botui.tui.widgets.queue_table import QueueTable
-from tests.tui.conftest import DAY, NOW, at, pilot_test, settle
 
 COUNT = 150
 PRIORITIES = ("rush", "expedited", "standard")
@@ -193,3 +193,19 @@ async def test_paging_the_widget_through_the_whole_queue(many: Service) -> None:
         await pilot.press("G")
         await settle(pilot)
         assert table.current.id == full[-1]
+
+
+@pilot_test
+async def test_g_and_shift_g_show_the_ends_read_ahead_without_waiting(many: Service) -> None:
+    full = expected_order(many, QueueSpec())
+    app = BotuiApp(many, delay_detection=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.query_one(QueueTable)
+        table._load = lambda *args: None  # from here on, no read ever completes
+        await pilot.press("G")
+        assert table.current is not None and table.current.id == full[-1]
+        await pilot.press("g")
+        assert table.current is not None and table.current.id == full[0]
+        await pilot.press("end")
+        assert table.current is not None and table.current.id == full[-1]

@@ -302,6 +302,20 @@ def _last(spec: QueueSpec, now: int, limit: int) -> list[QueueRow]:
     return _named(rows)
 
 
+def ends(window: Window, now: int, height: int, *, margin: int = MARGIN) -> tuple[Window, ...]:
+    """The first and last screens of the queue, when `window` holds neither, for g and G.
+
+    Read with the window itself, so jumping to either end shows rows at once.
+    """
+    spec, found = window.spec, []
+    if window.start > 0:
+        found.append(Window(spec, window.total, 0, tuple(page(spec, now, height + margin))))
+    if window.end < window.total:
+        rows = _last(spec, now, height + margin)
+        found.append(Window(spec, window.total, window.total - len(rows), tuple(rows)))
+    return tuple(found)
+
+
 def _extend(window: Window, now: int, low: int, high: int) -> Window:
     """Grow a window by keyset pages at either edge, then drop the rows outside `low..high`."""
     spec, rows, start = window.spec, list(window.rows), window.start

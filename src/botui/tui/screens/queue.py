@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -112,6 +113,8 @@ class QueueScreen(Screen[None]):
         log = self.query_one(EventLog)
         was = log.last_id
         log.add(message.events)
+        if not was and message.events:
+            gc.freeze()  # the history just drawn stays: keep it out of full GC passes too
         if was and message.events:
             self.table.reload()
         if len(message.events) == PAGE:

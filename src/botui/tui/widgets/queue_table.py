@@ -89,6 +89,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
         window: Window
         generation: int
+        ends: tuple[Window, ...] | None = None  # None: keep the ends already read
 
     @dataclass
     class Changed(Message):
@@ -117,6 +118,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._readers: dict[int, sqlite3.Connection] = {}
         self._asked_top: int | None = None  # the top row of the read in flight
         self._styles: dict[str, Style] | None = None
+        self._ends: tuple[Window, ...] = ()  # the first and last screens, read ahead
 
     # -- what the rest of the app reads ---------------------------------------------------
 
@@ -179,6 +181,8 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _ensure_rows(self) -> None:
         top, height = int(self.scroll_offset.y), self._page_height
         window = self.window
+        if window.spec == self._wanted and not window.covers(top, height):
+            window = self._swap_to_an_end(top, height)
         if window.spec != self._wanted or not window.covers(top, height):
             self._request()
             return
@@ -188,6 +192,18 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         near_end = window.end < window.total and window.end - top - height < queue.MARGIN // 2
         if near_start or near_end:
             self._request()
+
+    def _swap_to_an_end(self, top: int, height: int) -> Window:
+        """Show the first or last screen read ahead (g, G, Home, End) without waiting."""
+        for end in self._ends:
+            same = end.spec == self.window.spec and end.total == self.window.total
+            if same and end.covers(top, height):
+                self._ends = tuple(w for w in (*self._ends, self.window) if w is not end)
+                self.window = end
+                self.refresh()
+                self.post_message(self.Changed(self))
+                break
+        return self.window
 
     @work(thread=True, exclusive=True, group="queue-window")
     def _load(
@@ -202,6 +218,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
                 queue.use_small_cache(db)
                 self._readers[generation] = db.connection()
                 try:
+                    ends = None
                     if stale and previous.spec == spec:
                         window = queue.refresh(previous, now, top, height)
                     elif previous.spec != spec and top == 0:
@@ -212,6 +229,8 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
                             window = replace(window, total=queue.count(spec, now), counted=True)
                     else:
                         window = queue.load(spec, now, top, height, previous)
+                    if stale or previous.spec != spec:
+                        ends = queue.ends(window, now, height)
                 finally:
                     del self._readers[generation]
         except (peewee.OperationalError, sqlite3.OperationalError) as exc:
@@ -226,7 +245,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.LoadFailed(f"could not read the queue: {exc}"))
             return
         if not worker.is_cancelled:
-            self.post_message(self.WindowLoaded(window, generation))
+            self.post_message(self.WindowLoaded(window, generation, ends))
 
     @on(WindowLoaded)
     def _apply_window(self, message: WindowLoaded) -> None:
@@ -238,6 +257,8 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         kept = self.current.id if self.current else None
         changed = message.window != self.window
         self.window = message.window
+        if message.ends is not None:
+            self._ends = message.ends
         self._stale = False
         self.fetching = False
         if kept is not None:
