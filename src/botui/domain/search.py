@@ -6,9 +6,10 @@ import peewee
 from peewee import SQL
 
 TRIGRAM = 3
-# A query matching at least this many backorders is "common": a page of it is found sooner by
-# walking the queue's own index and testing each row than by listing every match first.
-COMMON = 1000
+# A query in at least this many backorders is "common": a page of it is found sooner by walking
+# the queue's own index and testing each row than by listing every match first (at a million
+# rows that is 0.5%, so a page of 78 is found within some 16,000 rows).
+COMMON = 5000
 
 
 def _trigrams(query: str) -> str:
@@ -46,18 +47,21 @@ def match_rowids(query: str) -> SQL:
 
 
 def is_common(db: peewee.Database, query: str) -> bool:
-    """Whether an ASCII query without wildcards matches at least COMMON backorders.
+    """Whether an ASCII query without wildcards is in at least COMMON backorders' texts.
 
-    Asks the index for at most COMMON matches, so the answer costs little either way. A query
-    shorter than a trigram counts as common: no index can list its matches.
+    Counts, up to COMMON, the rows holding all the query's trigrams: the index answers that
+    from its lists alone (a LIKE would read each row's text to check the order), and an
+    estimate from above is enough to choose a plan. A query shorter than a trigram counts as
+    common: no index can list its matches.
     """
     if not query.isascii() or "%" in query or "_" in query:
         return False
     if len(query) < TRIGRAM:
         return True  # the index cannot answer it: every row would be read either way
     found = db.execute_sql(
-        "SELECT count(*) FROM (SELECT rowid FROM backorder_search WHERE body LIKE ? LIMIT ?)",
-        (f"%{query}%", COMMON),
+        "SELECT count(*) FROM (SELECT rowid FROM backorder_search"
+        " WHERE backorder_search MATCH ? LIMIT ?)",
+        (_trigrams(query), COMMON),
     ).fetchone()[0]
     return found >= COMMON
 
