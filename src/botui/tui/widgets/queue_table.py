@@ -89,7 +89,13 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
         window: Window
         generation: int
-        ends: tuple[Window, ...] | None = None  # None: keep the ends already read
+
+    @dataclass
+    class EndsLoaded(Message):
+        """A worker read the first and last screens ahead, after the window itself."""
+
+        ends: tuple[Window, ...]
+        generation: int
 
     @dataclass
     class Changed(Message):
@@ -119,6 +125,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._asked_top: int | None = None  # the top row of the read in flight
         self._styles: dict[str, Style] | None = None
         self._ends: tuple[Window, ...] = ()  # the first and last screens, read ahead
+        self._ends_generation = 0  # ends read by an older request are out of date
 
     # -- what the rest of the app reads ---------------------------------------------------
 
@@ -161,7 +168,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     def reload(self) -> None:
         """Read the rows on screen again (after a change in the database), keeping the cursor."""
         self._stale = True
+        self._ends = ()  # they may be out of date too: only a read from now on brings them
         self._request()
+        self._ends_generation = self._generation
 
     def _request(self) -> None:
         self._generation += 1
@@ -218,7 +227,6 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
                 queue.use_small_cache(db)
                 self._readers[generation] = db.connection()
                 try:
-                    ends = None
                     if stale and previous.spec == spec:
                         window = queue.refresh(previous, now, top, height)
                     elif previous.spec != spec and top == 0:
@@ -229,8 +237,10 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
                             window = replace(window, total=queue.count(spec, now), counted=True)
                     else:
                         window = queue.load(spec, now, top, height, previous)
+                    self.post_message(self.WindowLoaded(window, generation))
                     if stale or previous.spec != spec:
                         ends = queue.ends(window, now, height)
+                        self.post_message(self.EndsLoaded(ends, generation))
                 finally:
                     del self._readers[generation]
         except (peewee.OperationalError, sqlite3.OperationalError) as exc:
@@ -244,8 +254,6 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         except Exception as exc:  # the event loop must never see a traceback
             self.post_message(self.LoadFailed(f"could not read the queue: {exc}"))
             return
-        if not worker.is_cancelled:
-            self.post_message(self.WindowLoaded(window, generation, ends))
 
     @on(WindowLoaded)
     def _apply_window(self, message: WindowLoaded) -> None:
@@ -257,8 +265,6 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         kept = self.current.id if self.current else None
         changed = message.window != self.window
         self.window = message.window
-        if message.ends is not None:
-            self._ends = message.ends
         self._stale = False
         self.fetching = False
         if kept is not None:
@@ -272,6 +278,12 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.Changed(self))
         if changed:
             self._ensure_rows()
+
+    @on(EndsLoaded)
+    def _keep_ends(self, message: EndsLoaded) -> None:
+        message.stop()
+        if message.generation >= self._ends_generation:
+            self._ends, self._ends_generation = message.ends, message.generation
 
     @on(LoadFailed)
     def _load_failed(self) -> None:
