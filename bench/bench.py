@@ -69,15 +69,16 @@ def filter_query(path: Path) -> str:
 
 
 def run(script: str, *args: str) -> dict[str, Any]:
-    """One measurement in a fresh process; its JSON figures."""
-    done = subprocess.run(
-        [sys.executable, str(HERE / script), *args],
-        env=ENV,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    """One measurement in a fresh process; its JSON figures (a failed run is tried again once)."""
+    for attempt in (1, 2):
+        done = subprocess.run(
+            [sys.executable, str(HERE / script), *args], env=ENV, capture_output=True, text=True
+        )
+        if done.returncode == 0:
+            return json.loads(done.stdout.strip().splitlines()[-1])
+        why = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        print(f"  {script} {' '.join(args)} failed (try {attempt}): {why}", flush=True)
+    raise SystemExit(f"{script} failed twice; see the message above")
 
 
 def median_of_runs(path: Path, query: str) -> dict[str, float]:

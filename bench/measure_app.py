@@ -80,7 +80,7 @@ class Ticker:
             self._task.cancel()
 
 
-async def wait_for(pilot: Any, found: Callable[[], float | None]) -> float:
+async def wait_for(pilot: Any, found: Callable[[], float | None], what: str = "rows") -> float:
     """Let the app run until `found()` gives a time; that time."""
     deadline = time.perf_counter() + TIMEOUT
     while time.perf_counter() < deadline:
@@ -88,7 +88,7 @@ async def wait_for(pilot: Any, found: Callable[[], float | None]) -> float:
         if at is not None:
             return at
         await pilot.pause(0.001)
-    raise TimeoutError("the app did not show the expected rows in time")
+    raise TimeoutError(f"the app did not show {what} within {TIMEOUT:.0f} s")
 
 
 async def timed(
@@ -97,7 +97,9 @@ async def timed(
     """Seconds from pressing `keys` to the first drawn row passing `shown(index, filter)`."""
     pressed = time.perf_counter()
     await pilot.press(*keys)
-    at = await wait_for(pilot, lambda: painted.first(pressed, lambda i, b, t: shown(i, t)))
+    at = await wait_for(
+        pilot, lambda: painted.first(pressed, lambda i, b, t: shown(i, t)), f"the rows for {keys}"
+    )
     return at - pressed
 
 
