@@ -8,7 +8,7 @@ import pytest
 
 from botui.demo import fill_demo
 from botui.domain import queue, search
-from botui.domain import service as service_module
+from botui.domain import reads as reads_module
 from botui.domain.service import Service
 from botui.store.db import open_database
 from tests.conftest import NOW
@@ -73,5 +73,5 @@ def test_the_api_list_walks_to_the_same_pages(
     for payload in ({"query": "Garcia"}, {"query": "bo-2", "status": "pending"}, {"query": "x"}):
         walked = every_page(payload)
         with monkeypatch.context() as listing:
-            listing.setattr(service_module, "is_common", lambda db, text: False)
+            listing.setattr(reads_module, "is_common", lambda db, text: False)
             assert every_page(payload) == walked, payload

@@ -1,0 +1,113 @@
+"""The service's read actions; none of them writes."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from peewee import Tuple
+
+from botui.domain import convert, schemas, statuses
+from botui.domain.core import ServiceCore
+from botui.domain.errors import (
+    validation,
+)
+from botui.domain.search import is_common, match_rowids, row_matches
+from botui.domain.validation import parse
+from botui.store.models import (
+    Backorder,
+    Business,
+    Customer,
+    Event,
+    Notification,
+    Product,
+)
+
+
+class Reads(ServiceCore):
+    """The read actions: get, list (with its cursor and text query), events, outbox."""
+
+    def get(self, payload: Any) -> schemas.Backorder:
+        data = parse(schemas.GetBackorder, payload, "get")
+        with self._read():
+            return convert.backorder(self._backorder_row(data.id))
+
+    def list(self, payload: Any = None) -> schemas.BackorderPage:
+        data = parse(schemas.ListBackorders, {} if payload is None else payload, "list")
+        with self._read():
+            query = Backorder.select()
+            for field, model in (
+                ("product", Product),
+                ("customer", Customer),
+                ("business", Business),
+            ):
+                value = getattr(data, field)
+                if value is not None:
+                    self._require(model, value, field)
+                    query = query.where(getattr(Backorder, field) == value)
+            if data.status is not None:
+                query = query.where(Backorder.status == data.status)
+            if data.priority_level is not None:
+                rank = statuses.PRIORITY_RANK[data.priority_level]
+                query = query.where(Backorder.priority_rank == rank)
+            if data.query:
+                if is_common(self.db, data.query):  # a page is found sooner row by row
+                    query = query.where(row_matches(Backorder.seq, data.query))
+                else:
+                    query = query.where(Backorder.seq.in_(match_rowids(data.query)))
+            if data.after is not None:
+                rank, created, last_id = _decode_cursor(data.after)
+                query = query.where(
+                    Tuple(Backorder.priority_rank, Backorder.created_at, Backorder.id)
+                    > Tuple(rank, created, last_id)
+                )
+            rows = list(
+                query.order_by(Backorder.priority_rank, Backorder.created_at, Backorder.id).limit(
+                    data.limit + 1
+                )
+            )
+            has_more = len(rows) > data.limit
+            rows = rows[: data.limit]
+            cursor = _encode_cursor(rows[-1]) if has_more else None
+            return schemas.BackorderPage(
+                data=[convert.backorder(r) for r in rows], has_more=has_more, next=cursor
+            )
+
+    def events(self, payload: Any = None) -> schemas.EventPage:
+        data = parse(schemas.ListEvents, {} if payload is None else payload, "events")
+        with self._read():
+            query = Event.select().where(Event.id > data.since)
+            if data.backorder is not None:
+                query = query.where(Event.backorder == data.backorder)
+            rows = query.order_by(Event.id).limit(data.limit)
+            return schemas.EventPage(data=[convert.event(r) for r in rows])
+
+    def outbox(self, payload: Any = None) -> schemas.OutboxPage:
+        data = parse(schemas.ListOutbox, {} if payload is None else payload, "outbox")
+        with self._read():
+            query = Notification.select()
+            if data.status is not None:
+                query = query.where(Notification.status == data.status)
+            rows = query.order_by(Notification.id).limit(data.limit)
+            return schemas.OutboxPage(data=[convert.outbox(r) for r in rows])
+
+
+def _encode_cursor(row: Backorder) -> str:
+    raw = json.dumps([row.priority_rank, row.created_at, row.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[int, int, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        rank, created, last_id = json.loads(raw)
+        if not (isinstance(rank, int) and isinstance(created, int) and isinstance(last_id, str)):
+            raise ValueError
+        return rank, created, last_id
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise validation(
+            "after must be the `next` value of an earlier list answer, passed as it was",
+            "after",
+        ) from None
