@@ -14,13 +14,20 @@ class Outcome:
     message: str
 
 
+NAMED = 5  # successes named in a summary; the rest are counted
+
+
 def summary(action: str, outcomes: list[Outcome]) -> str:
-    """One toast text: how many succeeded, then each refusal with its reason."""
+    """One toast text: how many succeeded and which, then each refusal with its reason."""
     done = [o for o in outcomes if o.ok]
     refused = [o for o in outcomes if not o.ok]
     if len(outcomes) == 1:
         return outcomes[0].message
     lines = [f"{action}: {len(done)} of {len(outcomes)} done"]
+    if done:
+        names = ", ".join(o.backorder for o in done[:NAMED])
+        more = f" and {len(done) - NAMED} more" if len(done) > NAMED else ""
+        lines[0] += f": {names}{more}"
     lines += [f"{o.backorder}: {o.message}" for o in refused[:8]]
     if len(refused) > 8:
         lines.append(f"... and {len(refused) - 8} more refused")
