@@ -91,3 +91,31 @@ def shop(service: Service, refs: dict[str, str]) -> Service:
 def app(shop: Service) -> BotuiApp:
     """The real app on the shop, without the minute timer of delay detection."""
     return BotuiApp(shop, delay_detection=False)
+
+
+@pytest.fixture
+def crowd(service: Service, refs: dict[str, str]) -> Service:
+    """Forty standard backorders, BO-1 the oldest: more than a screen at 80x24.
+
+    Every 7th is for a Quinn, every 3rd is confirmed, every 5th has no ship date.
+    """
+    service.create_customer({"id": "CUS-Q", "name": "Sami Quinn"})
+    for number in range(1, 41):
+        ship = None if number % 5 == 0 else NOW + (number % 9 - 3) * DAY
+        create(
+            service,
+            NOW - (50 - number) * DAY,
+            id=f"BO-{number}",
+            product="PRD-1",
+            customer="CUS-Q" if number % 7 == 0 else "CUS-1",
+            estimatedShipDate=ship,
+        )
+        if number % 3 == 0:
+            service.confirm({"id": f"BO-{number}"})
+    return service
+
+
+@pytest.fixture
+def crowd_app(crowd: Service) -> BotuiApp:
+    """The real app on the crowd."""
+    return BotuiApp(crowd, delay_detection=False)

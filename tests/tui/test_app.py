@@ -18,7 +18,7 @@ from botui.store.db import open_database
 from botui.tui.app import BotuiApp
 from botui.tui.screens.confirm import ConfirmDialog
 from botui.tui.screens.help import HelpScreen
-from botui.tui.screens.queue import QueueScreen
+from botui.tui.screens.queue import GUARD_SECONDS, QueueScreen
 from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.queue_table import QueueTable
 
@@ -34,6 +34,12 @@ def shown_ids(app: BotuiApp) -> list[str]:
 
 def toasts(app: BotuiApp) -> str:
     return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def after_dialog(pilot) -> None:
+    """Wait out the moment after a dialog closes, in which keys that act are ignored."""
+    await settle(pilot)
+    await pilot.pause(GUARD_SECONDS)
 
 
 async def cursor_on(pilot, backorder_id: str) -> None:
@@ -107,7 +113,7 @@ async def test_cancel_asks_then_declined_then_accepted_with_reason(
         assert isinstance(app.screen, ConfirmDialog)
         assert "Refund: $75.00" in str(app.screen.query_one("#confirm-body").render())
         await pilot.press("n")
-        await settle(pilot)
+        await after_dialog(pilot)
         assert status(shop, "BO-2") == "confirmed"
         await pilot.press("x")
         await settle(pilot)
@@ -159,7 +165,7 @@ async def test_busy_keeps_the_typed_reason(
         await pilot.press("x")
         await settle(pilot)
         await pilot.press("tab", *"late", "enter")
-        await settle(pilot)
+        await after_dialog(pilot)
         assert "busy, try again" in toasts(app)
         await pilot.press("x")
         await settle(pilot)
@@ -206,12 +212,23 @@ async def test_number_keys_switch_views(app: BotuiApp, key: str, expected: list[
 async def test_sort_keys_reorder(app: BotuiApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("s")  # ship date, rows without one first
+        await pilot.press("s")  # ship date: the late one first, rows without a date last
         await settle(pilot)
-        assert shown_ids(app) == ["BO-3", "BO-4", "BO-1", "BO-2"]
-        await pilot.press("S")
+        assert shown_ids(app) == ["BO-1", "BO-2", "BO-3", "BO-4"]
+        assert "SHIP▲" in table(app).render_line(0).text
+        assert "sort: ship date ▲" in str(app.query_one("#status").render())
+        await pilot.press("S")  # the latest date first, and still no date last
         await settle(pilot)
         assert shown_ids(app) == ["BO-2", "BO-1", "BO-4", "BO-3"]
+        await pilot.press("s")  # created, oldest first: the ages shown run downwards
+        await settle(pilot)
+        assert shown_ids(app) == ["BO-1", "BO-2", "BO-3", "BO-4"]
+        assert "AGE▼" in table(app).render_line(0).text
+        assert "sort: age ▼" in str(app.query_one("#status").render())
+        await pilot.press("S")
+        await settle(pilot)
+        assert shown_ids(app) == ["BO-4", "BO-3", "BO-2", "BO-1"]
+        assert "AGE▲" in table(app).render_line(0).text
 
 
 @pilot_test
@@ -293,7 +310,7 @@ async def test_help_lists_the_live_bindings(app: BotuiApp) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         rows = dict((d, k) for k, d in app.screen._rows)
-        assert rows["Confirm"] == "c" and rows["Next row"] == "↓ j" and rows["Quit"] == "q"
+        assert rows["Confirm"] == "c" and rows["Next row"] == "↓ j" and rows["Quit"] == "q ^q"
         await pilot.press("escape")
         assert isinstance(app.screen, QueueScreen)
 

@@ -66,13 +66,18 @@ def expected_order(service: Service, spec: QueueSpec) -> list[str]:
 
     def key(row: queue.QueueRow) -> tuple:
         if spec.sort == "ship":
-            ship = row.estimated_ship_date
-            return (ship is not None, ship or 0, row.id)
+            return (row.estimated_ship_date, row.id)
         if spec.sort == "created":
             return (row.created_at, row.id)
         return (rank[row.priority_level], row.created_at, row.id)
 
-    ordered = sorted(rows, key=key, reverse=spec.descending)
+    if spec.sort == "ship":  # rows without a ship date last, whichever the direction
+        dated = [row for row in rows if row.estimated_ship_date is not None]
+        undated = [row for row in rows if row.estimated_ship_date is None]
+        ordered = sorted(dated, key=key, reverse=spec.descending)
+        ordered += sorted(undated, key=lambda row: row.id, reverse=spec.descending)
+    else:
+        ordered = sorted(rows, key=key, reverse=spec.descending)
     return [row.id for row in ordered]
 
 
@@ -108,6 +113,30 @@ def test_jumps_to_the_end_and_middle_read_from_the_nearer_end(many: Service) -> 
     assert visible(middle, 70, 10) == full[70:80]
     first = queue.load(spec, NOW, 0, 10, middle, margin=3)
     assert visible(first, 0, 10) == full[:10]
+
+
+@pytest.mark.parametrize("sort", queue.SORTS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_jumps_and_positions_match_the_full_order_of_every_sort(
+    many: Service, sort: str, descending: bool
+) -> None:
+    spec = QueueSpec("open", sort, descending)
+    full = expected_order(many, spec)
+    for top in (0, 61, 120, 125, COUNT - 10):  # the undated rows are the last 21
+        window = queue.load(spec, NOW, top, 10, margin=3)  # no window before it: a jump
+        assert visible(window, top, 10) == full[top : top + 10]
+    for index in [*range(0, COUNT, 9), COUNT - 1]:
+        assert queue.offset_of(spec, NOW, full[index]) == index
+    assert queue.offset_of(QueueSpec("closed", sort, descending), NOW, full[0]) is None
+
+
+def test_sorting_by_ship_date_puts_undated_rows_last_both_ways(many: Service) -> None:
+    for descending in (False, True):
+        rows = queue.page(QueueSpec("open", "ship", descending), NOW, COUNT)
+        dates = [row.estimated_ship_date for row in rows]
+        undated = dates.index(None)
+        assert undated == COUNT - COUNT // 7 and set(dates[undated:]) == {None}
+        assert dates[:undated] == sorted(dates[:undated], reverse=descending)
 
 
 def test_a_row_changing_status_on_screen_is_redrawn_in_place(many: Service) -> None:

@@ -13,7 +13,8 @@ from botui.store.models import Backorder, Customer, Event, Product
 
 VIEWS = ("open", "pending", "late", "ready", "closed", "all")
 SORTS = ("triage", "ship", "created")
-SORT_LABELS = {"triage": "triage", "ship": "ship date", "created": "created"}
+# As the queue names them; "created" shows as the age column, oldest first.
+SORT_LABELS = {"triage": "triage", "ship": "ship date", "created": "age"}
 MARGIN = 40
 # The UI's workers each open a short-lived connection: a big page cache would only raise the
 # peak memory (a count over a million rows fills it) and be thrown away at the end.
@@ -57,12 +58,39 @@ class QueueRow:
         return (self.priority_rank, self.created_at, self.id)
 
 
-def _key_columns(sort: str) -> list[Any]:
+@dataclass(frozen=True)
+class _Part:
+    """A stretch of the queue order that one index range reads, in the order of `columns`."""
+
+    condition: Expression | None
+    columns: tuple[Any, ...]
+    key: slice  # the values of a row's sort key that `columns` hold
+
+
+_ALL_KEY = slice(None)
+
+
+def _parts(sort: str) -> tuple[_Part, ...]:
+    """The stretches of a sort's order, first to last, in either direction.
+
+    Backorders without a ship date come after every dated one, whichever way the dates run:
+    sorting by ship date is about the dated ones, and the undated would otherwise bury the
+    latest at one end.
+    """
+    ship = Backorder.estimated_ship_date
     if sort == "ship":
-        return [Backorder.estimated_ship_date, Backorder.id]
+        return (
+            _Part(ship.is_null(False), (ship, Backorder.id), _ALL_KEY),
+            _Part(ship.is_null(), (Backorder.id,), slice(1, None)),
+        )
     if sort == "created":
-        return [Backorder.created_at, Backorder.id]
-    return [Backorder.priority_rank, Backorder.created_at, Backorder.id]
+        return (_Part(None, (Backorder.created_at, Backorder.id), _ALL_KEY),)
+    return (_Part(None, (Backorder.priority_rank, Backorder.created_at, Backorder.id), _ALL_KEY),)
+
+
+def _part_of(sort: str, key: tuple[Any, ...]) -> int:
+    """Which stretch of `_parts(sort)` holds the row with this sort key."""
+    return 1 if sort == "ship" and key[0] is None else 0
 
 
 _OPEN = Backorder.is_open == SQL("1")  # a literal, so SQLite can match the partial indexes
@@ -104,30 +132,6 @@ def _filtered(
     return query
 
 
-def _beyond(
-    columns: list[Any], key: tuple[Any, ...] | None, ascending: bool, inclusive: bool
-) -> list[Expression | None]:
-    """Conditions for the rows after `key`, in order, each one an index range.
-
-    Every column runs `ascending`; only the first may be NULL, and NULLs sort first. A row
-    value comparison never matches NULL, so the NULL rows get a range of their own.
-    """
-    if key is None:
-        return [None]
-    first, rest = columns[0], columns[1:]
-    if ascending:
-        whole = Tuple(*columns) >= Tuple(*key) if inclusive else Tuple(*columns) > Tuple(*key)
-        tail = Tuple(*rest) >= Tuple(*key[1:]) if inclusive else Tuple(*rest) > Tuple(*key[1:])
-    else:
-        whole = Tuple(*columns) <= Tuple(*key) if inclusive else Tuple(*columns) < Tuple(*key)
-        tail = Tuple(*rest) <= Tuple(*key[1:]) if inclusive else Tuple(*rest) < Tuple(*key[1:])
-    if key[0] is not None:
-        return [whole, first.is_null()] if not ascending and first.null else [whole]
-    if ascending:
-        return [first.is_null() & tail, first.is_null(False)]
-    return [first.is_null() & tail]
-
-
 _ROW_COLUMNS = [
     Backorder.seq,
     Backorder.id,
@@ -145,12 +149,20 @@ _ROW_COLUMNS = [
 ]
 
 
-def _ordered(spec: QueueSpec, now: int, forward: bool, walk: bool = False) -> Any:
-    ascending = forward != spec.descending
-    columns = _key_columns(spec.sort)
-    order = [c.asc() if ascending else c.desc() for c in columns]
-    query = _filtered(spec, now, _ROW_COLUMNS, spec.sort, walk).order_by(*order)
-    return query, columns, ascending
+def _part_query(spec: QueueSpec, now: int, part: _Part, ascending: bool, walk: bool = False) -> Any:
+    """The spec's rows of one stretch, ordered along it (`ascending` or not)."""
+    query = _filtered(spec, now, _ROW_COLUMNS, spec.sort, walk)
+    if part.condition is not None:
+        query = query.where(part.condition)
+    return query.order_by(*[c.asc() if ascending else c.desc() for c in part.columns])
+
+
+def _past(part: _Part, key: tuple[Any, ...], ascending: bool, inclusive: bool) -> Expression:
+    """The rows of `part` after `key` when read `ascending` (or not): one index range."""
+    columns, values = Tuple(*part.columns), Tuple(*key[part.key])
+    if ascending:
+        return columns >= values if inclusive else columns > values
+    return columns <= values if inclusive else columns < values
 
 
 def _named(rows: list[Backorder]) -> list[QueueRow]:
@@ -200,14 +212,35 @@ def page(
     inclusive: bool = False,
 ) -> list[QueueRow]:
     """Up to `limit` rows in queue order after `after`, or the `limit` rows just before `before`."""
-    forward = before is None
-    query, columns, ascending = _ordered(spec, now, forward, walk=True)
+    if before is not None:
+        return _read(spec, now, limit, before, forward=False, inclusive=inclusive)
+    return _read(spec, now, limit, after, forward=True, inclusive=inclusive)
+
+
+def _read(
+    spec: QueueSpec,
+    now: int,
+    limit: int,
+    key: tuple[Any, ...] | None,
+    *,
+    forward: bool,
+    inclusive: bool = False,
+) -> list[QueueRow]:
+    """Up to `limit` rows from `key` (None: from the start, or the end) on, in queue order."""
+    ascending = forward != spec.descending
+    parts = _parts(spec.sort)
+    order = list(range(len(parts))) if forward else list(reversed(range(len(parts))))
+    if key is not None:
+        order = order[order.index(_part_of(spec.sort, key)) :]
     rows: list[Backorder] = []
-    for condition in _beyond(columns, after if forward else before, ascending, inclusive):
+    for position, index in enumerate(order):
         if len(rows) >= limit:
             break
-        part = query if condition is None else query.where(condition)
-        rows += list(part.limit(limit - len(rows)))
+        part = parts[index]
+        query = _part_query(spec, now, part, ascending, walk=True)
+        if key is not None and position == 0:
+            query = query.where(_past(part, key, ascending, inclusive))
+        rows += list(query.limit(limit - len(rows)))
     if not forward:
         rows.reverse()
     return _named(rows)
@@ -220,16 +253,60 @@ def first_rows(spec: QueueSpec, now: int, height: int, *, margin: int = MARGIN) 
     return Window(spec, len(rows), 0, tuple(rows), counted=len(rows) < limit)
 
 
+def _part_sizes(spec: QueueSpec, now: int, total: int) -> list[int]:
+    """How many of the spec's `total` rows each stretch of its order holds."""
+    parts = _parts(spec.sort)
+    if len(parts) == 1:
+        return [total]
+    sizes = [_filtered(spec, now, [fn.COUNT(SQL("*"))]).where(p.condition) for p in parts[:-1]]
+    counted = [query.scalar() or 0 for query in sizes]
+    return [*counted, total - sum(counted)]
+
+
 def rows_at(spec: QueueSpec, now: int, offset: int, limit: int, total: int) -> list[QueueRow]:
-    """Rows `offset` to `offset + limit`, skipping from whichever end of the order is nearer."""
-    if offset <= total - offset - limit:
-        query, _, _ = _ordered(spec, now, True)
-        return _named(list(query.limit(limit).offset(offset)))
-    query, _, _ = _ordered(spec, now, False)
-    from_end = max(total - offset - limit, 0)
-    rows = list(query.limit(limit).offset(from_end))
-    rows.reverse()
+    """Rows `offset` to `offset + limit`, each stretch skipped from whichever end is nearer."""
+    rows: list[Backorder] = []
+    start = 0
+    for part, size in zip(_parts(spec.sort), _part_sizes(spec, now, total), strict=True):
+        low, high = max(offset, start), min(offset + limit, start + size)
+        if low < high:
+            rows += _slice(spec, now, part, low - start, high - low, size)
+        start += size
     return _named(rows)
+
+
+def _slice(
+    spec: QueueSpec, now: int, part: _Part, offset: int, limit: int, size: int
+) -> list[Backorder]:
+    """Rows `offset` to `offset + limit` of one stretch of `size` rows, read by OFFSET."""
+    ascending = not spec.descending
+    if offset <= size - offset - limit:
+        return list(_part_query(spec, now, part, ascending).limit(limit).offset(offset))
+    from_end = max(size - offset - limit, 0)
+    rows = list(_part_query(spec, now, part, not ascending).limit(limit).offset(from_end))
+    rows.reverse()
+    return rows
+
+
+def offset_of(spec: QueueSpec, now: int, backorder_id: str) -> int | None:
+    """Where a backorder stands in the spec's order, or None when the spec leaves it out."""
+    found = _filtered(spec, now, _ROW_COLUMNS).where(Backorder.id == backorder_id)
+    rows = _named(list(found))
+    if not rows:
+        return None
+    key = rows[0].key(spec.sort)
+    parts = _parts(spec.sort)
+    own = _part_of(spec.sort, key)
+    ahead = 0
+    for index, part in enumerate(parts[: own + 1]):
+        query = _filtered(spec, now, [fn.COUNT(SQL("*"))])
+        if part.condition is not None:
+            query = query.where(part.condition)
+        if index == own:
+            # The rows ahead are those past the key when the order is read backwards.
+            query = query.where(_past(part, key, spec.descending, inclusive=False))
+        ahead += query.scalar() or 0
+    return ahead
 
 
 @dataclass(frozen=True)
@@ -295,11 +372,8 @@ def load(
 
 
 def _last(spec: QueueSpec, now: int, limit: int) -> list[QueueRow]:
-    """The last `limit` rows: the order reversed, read from its start, then turned around."""
-    query, _, _ = _ordered(spec, now, False, walk=True)
-    rows = list(query.limit(limit))
-    rows.reverse()
-    return _named(rows)
+    """The last `limit` rows: the order read backwards from its end, then turned around."""
+    return _read(spec, now, limit, None, forward=False)
 
 
 def ends(window: Window, now: int, height: int, *, margin: int = MARGIN) -> tuple[Window, ...]:

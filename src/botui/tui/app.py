@@ -40,6 +40,10 @@ ALIASES = {
 VERBS = {"confirm": "Confirm", "fulfill": "Fulfil", "cancel": "Cancel", "delete": "Delete"}
 DIALOGS = {"estimate": EstimateDialog, "notify": NotifyDialog, "receive": ReceiveDialog}
 BUSY = "busy, try again"
+# Toasts sit at the top right, over the queue's price and date columns, never over the log's
+# newest lines or a dialog's keys; a report of several lines stays a little longer.
+TOAST_SECONDS = 4.0
+REPORT_SECONDS = 6.0
 
 
 def _done(action: str, answer: schemas.Backorder) -> str:
@@ -58,10 +62,14 @@ class BotuiApp(App[int]):
 
     CSS_PATH = "botui.tcss"
     TITLE = "botui"
-    COMMANDS = App.COMMANDS | {BindingCommands}
+    # Only botui's own actions: Textual's system commands (theme, key panel, maximize, an SVG
+    # screenshot written into the working folder) are no use to someone triaging backorders.
+    COMMANDS = {BindingCommands}
+    NOTIFICATION_TIMEOUT = TOAST_SECONDS
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help", show=True),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
     ]
 
     @dataclass
@@ -128,12 +136,12 @@ class BotuiApp(App[int]):
     def _saved(self, saved: schemas.Backorder | None) -> None:
         if saved is not None:
             self.notify(f"{saved.id} saved", markup=False)
-            self._refresh_queue(set())
+            self._refresh_queue(set(), select=saved.id)
 
-    def _refresh_queue(self, succeeded: set[str]) -> None:
+    def _refresh_queue(self, succeeded: set[str], select: str | None = None) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, QueueScreen):
-                screen.finished(succeeded)
+                screen.finished(succeeded, select)
 
     def _refuse_readonly(self) -> bool:
         if self.service.readonly:
@@ -167,7 +175,7 @@ class BotuiApp(App[int]):
             question = ConfirmDialog(
                 f"{VERBS[action]} {len(ids):,} marked backorders?",
                 Text(", ".join(ids[:6]) + (", …" if len(ids) > 6 else "")),
-                yes=f"{action} all {len(ids):,}",
+                yes=f"{VERBS[action].lower()} all {len(ids):,}",
             )
             self.push_screen(question, partial(self._answered, action, ids))
         else:
@@ -195,7 +203,7 @@ class BotuiApp(App[int]):
         question = ConfirmDialog(
             f"{VERBS[action]} {what}?",
             question_body(action, message.found, message.missing),
-            yes=f"{action} {'it' if len(ids) == 1 else 'them'}",
+            yes=f"{VERBS[action].lower()} {'it' if len(ids) == 1 else 'them'}",
             no="keep " + ("it" if len(ids) == 1 else "them"),
             reason=self._kept_reasons.get(tuple(ids), "") if action == "cancel" else None,
         )
@@ -221,7 +229,7 @@ class BotuiApp(App[int]):
             payload = {"id": backorder_id}
             if reason and action == "cancel":
                 payload["reason"] = reason
-            answer, error = attempt(self.service, lambda p=payload: method(p))
+            answer, error = attempt(self.service, lambda p=payload: method(p), backorder_id)
             if answer is not None:
                 outcomes.append(Outcome(backorder_id, True, _done(action, answer)))
             else:
@@ -247,7 +255,9 @@ class BotuiApp(App[int]):
         severity = "warning" if refused else "information"
         if refused == len(outcomes):
             severity = "error"
-        self.notify(summary(title.lower(), outcomes), severity=severity, markup=False, timeout=8)
+        text = summary(title.lower(), outcomes)
+        timeout = REPORT_SECONDS if "\n" in text else TOAST_SECONDS
+        self.notify(text, severity=severity, markup=False, timeout=timeout)
         self._refresh_queue({o.backorder for o in outcomes if o.ok})
 
 

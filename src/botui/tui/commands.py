@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from botui.tui.screens.help import key_label, ours
+from botui.tui.screens.help import key_label, ours, same_action
 
 
 class BindingCommands(Provider):
@@ -18,7 +18,7 @@ class BindingCommands(Provider):
             binding = active.binding
             if binding.action == "command_palette":
                 continue
-            name = (binding.description, binding.action)
+            name = same_action(binding)
             keys = key_label(binding.key)
             if name in seen:
                 keys = f"{seen[name][1]} {keys}"

@@ -51,13 +51,18 @@ def ours(bindings: Iterable[ActiveBinding]) -> list[ActiveBinding]:
     return sorted(chosen, key=rank)
 
 
+def same_action(binding: Binding) -> tuple[str, str]:
+    """What a binding does, so that aliases merge: "app.quit" bound on a screen is "quit"."""
+    return binding.description, binding.action.removeprefix("app.")
+
+
 def help_rows(bindings: Iterable[ActiveBinding]) -> list[tuple[str, str]]:
     """(keys, description) for each action, its aliases joined: ("↓ j", "Next row")."""
     rows: dict[tuple[str, str], list[str]] = {}
     for active in ours(bindings):
         binding: Binding = active.binding
         label = key_label(binding.key)
-        keys = rows.setdefault((binding.description, binding.action), [])
+        keys = rows.setdefault(same_action(binding), [])
         if label not in keys:
             keys.append(label)
     return [(" ".join(keys), description) for (description, _), keys in rows.items()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -12,18 +13,33 @@ from textual.binding import Binding
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from botui.domain import queue, schemas
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
 from botui.tui.widgets.event_log import EventLog
+from botui.tui.widgets.footer import KeyFooter
 from botui.tui.widgets.queue_table import QueueTable
 from botui.tui.widgets.status_line import StatusLine
 
 POLL_SECONDS = 1.0
 HISTORY = 200
 PAGE = 200  # lines drawn per message: about 25 ms of the event loop
+# Keys that act, typed on in the same burst as the key that closed a dialog or the palette
+# (Escape in the palette, then "onfirm": the "f" would fulfil at once), are dropped: those
+# within this many seconds of the close, or of the last one dropped.
+GUARD_SECONDS = 0.3
+# The footer's hints in order of need, for narrow terminals; the help lists every key.
+FOOTER_KEEP = (
+    "triage('confirm')",
+    "triage('fulfill')",
+    "triage('cancel')",
+    "help",
+    "filter",
+    "open",
+    "app.quit",
+)
 
 
 def _key(keys: str, action: str, description: str, binding_id: str, show: bool = True) -> Binding:
@@ -61,6 +77,8 @@ class QueueScreen(Screen[None]):
         super().__init__()
         self.service = service
         self._polling = False
+        self._covered = False
+        self._guard_from = 0.0
 
     def compose(self) -> ComposeResult:
         if self.service.readonly:
@@ -75,7 +93,7 @@ class QueueScreen(Screen[None]):
         yield Input(placeholder="filter: id, customer, product, SKU, order…", id="filter")
         yield StatusLine(id="status")
         yield EventLog(id="log")
-        yield Footer(compact=True)
+        yield KeyFooter(keep=FOOTER_KEEP)
 
     @property
     def table(self) -> QueueTable:
@@ -135,14 +153,38 @@ class QueueScreen(Screen[None]):
         box.add_class("-shown")
         self.set_focus(box)
 
+    def on_screen_suspend(self) -> None:
+        self._covered = True
+
+    def on_screen_resume(self) -> None:
+        if self._covered:  # a dialog, the palette or another screen just closed
+            self._guard_from = time.monotonic()
+
+    def _acts(self, key: str) -> bool:
+        """Whether `key` would change something, open a dialog or a form, drop the filter or
+        the marks, or quit."""
+        active = self.active_bindings.get(key)
+        action = active.binding.action if active else ""
+        return action.startswith("triage") or action in ("edit", "new", "escape", "app.quit")
+
     def on_key(self, event: Key) -> None:
         """Open the filter as "/" passes, so keys typed right after it reach the box.
 
         Bindings run only after a key has bubbled up to the app, by which time the keys
-        typed after "/" are already on their way to the table; this hands them over.
+        typed after "/" are already on their way to the table; this hands them over. For
+        the same reason this is where keys that act, typed just as a dialog closed, stop.
         """
         box = self.query_one("#filter", Input)
-        if event.key == "slash" and self.focused is not box:
+        now = time.monotonic()
+        if (
+            now - self._guard_from < GUARD_SECONDS
+            and self.focused is not box
+            and self._acts(event.key)
+        ):
+            self._guard_from = now  # the burst goes on
+            event.stop()
+            event.prevent_default()
+        elif event.key == "slash" and self.focused is not box:
             event.stop()
             self.action_filter()
         elif self.focused is box and event.is_printable and event.character:
@@ -194,7 +236,13 @@ class QueueScreen(Screen[None]):
     def action_new(self) -> None:
         self.app.open_form(None)
 
-    def finished(self, succeeded: set[str]) -> None:
-        """After an action: unmark what succeeded and read the rows on screen again."""
+    def finished(self, succeeded: set[str], select: str | None = None) -> None:
+        """After an action: unmark what succeeded and read the rows on screen again.
+
+        With `select`, put the cursor on that backorder if this view shows it.
+        """
         self.table.clear_marks(succeeded)
-        self.table.reload()
+        if select is None:
+            self.table.reload()
+        else:
+            self.table.select(select)

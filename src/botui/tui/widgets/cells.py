@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 
+from botui.domain.queue import QueueSpec
 from botui.domain.text import safe_for_terminal
 
 HOUR = 3_600
@@ -55,6 +57,18 @@ def ship_relative(estimated: int | None, status: str, now: int) -> tuple[str, bo
 def age(created_at: int, now: int) -> str:
     """How long ago a backorder was created, in one short unit."""
     return _span(max(now - created_at, 0))
+
+
+def natural_key(backorder_id: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that puts numbers in number order: BO-202 before BO-1036."""
+    parts = re.split(r"(\d+)", backorder_id)
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p)
+
+
+def sort_arrow(spec: QueueSpec) -> str:
+    """▲ or ▼ for the direction of the sorted column as shown: ages run against creation dates."""
+    descending = spec.descending != (spec.sort == "created")
+    return "▼" if descending else "▲"
 
 
 def fit(text: str, width: int, align: str = "left") -> str:

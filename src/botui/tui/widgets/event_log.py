@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 
 from rich.text import Text
+from textual.events import Resize
 from textual.widgets import RichLog
 
 from botui.domain import schemas
@@ -43,7 +45,10 @@ def event_line(event: schemas.Event) -> Text:
 
 
 class EventLog(RichLog, can_focus=False):
-    """Events appended as they arrive; the newest stays in view."""
+    """Events appended as they arrive; the newest stays in view; redrawn when its width changes.
+
+    Each line is cut to the pane's width when written, so a wider terminal draws them again.
+    """
 
     DEFAULT_CSS = """
     EventLog {
@@ -57,12 +62,27 @@ class EventLog(RichLog, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(max_lines=MAX_LINES, wrap=False, markup=False, highlight=False, id=id)
         self.last_id = 0
+        self._events: deque[schemas.Event] = deque(maxlen=MAX_LINES)
+        self._drawn_width = 0
 
     def add(self, events: list[schemas.Event]) -> None:
         """Append events not seen yet, oldest first."""
+        fresh = [event for event in events if event.id > self.last_id]
+        if fresh:
+            self._events.extend(fresh)
+            self.last_id = fresh[-1].id
+            self._write(fresh)
+
+    def _write(self, events: list[schemas.Event] | deque[schemas.Event]) -> None:
         # The pane's own width: measuring would cap a line at the console's width instead.
         width = self.scrollable_content_region.width or None
+        self._drawn_width = width or 0
         for event in events:
-            if event.id > self.last_id:
-                self.write(event_line(event), width=width)
-                self.last_id = event.id
+            self.write(event_line(event), width=width)
+
+    def on_resize(self, event: Resize) -> None:
+        # RichLog's own handler (called after this one) writes what came before any size.
+        width = self.scrollable_content_region.width
+        if self._size_known and self._events and width != self._drawn_width:
+            self.clear()
+            self._write(self._events)

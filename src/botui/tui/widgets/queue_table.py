@@ -89,6 +89,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
         window: Window
         generation: int
+        cursor: int | None = None  # where the row the read was asked to follow stands
 
     @dataclass
     class EndsLoaded(Message):
@@ -126,6 +127,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._styles: dict[str, Style] | None = None
         self._ends: tuple[Window, ...] = ()  # the first and last screens, read ahead
         self._ends_generation = 0  # ends read by an older request are out of date
+        self._follow: str | None = None  # a backorder to keep or put under the cursor
 
     # -- what the rest of the app reads ---------------------------------------------------
 
@@ -144,9 +146,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self.window.row(self.cursor)
 
     def selected_ids(self) -> list[str]:
-        """The marked backorders, else the one under the cursor."""
+        """The marked backorders (BO-9 before BO-10), else the one under the cursor."""
         if self.marks:
-            return sorted(self.marks)
+            return sorted(self.marks, key=cells.natural_key)
         row = self.current
         return [row.id] if row else []
 
@@ -156,13 +158,23 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _page_height(self) -> int:
         return max(self.scrollable_content_region.height - HEADER_LINES, 1)
 
-    def set_spec(self, spec: QueueSpec) -> None:
-        """Show another view, sort or filter from its first row."""
+    def set_spec(self, spec: QueueSpec, *, keep_selected: bool = True) -> None:
+        """Show another view, sort or filter: the selected row stays selected if it is in it,
+        else (or without `keep_selected`) the first row is."""
         if spec == self._wanted:
             return
+        row = self.current
         self._wanted = spec
         self.cursor = 0
-        self.scroll_to(y=0, animate=False)
+        # At once and quietly: a scroll applied later would pull a followed row's cursor back.
+        self.set_scroll(None, 0)
+        if keep_selected and row is not None:
+            self._follow = row.id
+        self.reload()
+
+    def select(self, backorder_id: str) -> None:
+        """Put the cursor on a backorder, scrolled into view, if the current view shows it."""
+        self._follow = backorder_id
         self.reload()
 
     def reload(self) -> None:
@@ -184,6 +196,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._page_height,
             self.window,
             self._stale,
+            self._follow,
         )
         self.post_message(self.Changed(self))
 
@@ -216,9 +229,19 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="queue-window")
     def _load(
-        self, generation: int, spec: QueueSpec, top: int, height: int, previous: Window, stale: bool
+        self,
+        generation: int,
+        spec: QueueSpec,
+        top: int,
+        height: int,
+        previous: Window,
+        stale: bool,
+        follow: str | None,
     ) -> None:
-        """Read the window for `top`..`top + height` off the event loop."""
+        """Read the window for `top`..`top + height` off the event loop.
+
+        With `follow`, read the window around that backorder instead, if the spec shows it.
+        """
         worker = get_current_worker()
         now = config.now()
         db = self.service.db
@@ -227,7 +250,11 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
                 queue.use_small_cache(db)
                 self._readers[generation] = db.connection()
                 try:
-                    if stale and previous.spec == spec:
+                    cursor = None if follow is None else queue.offset_of(spec, now, follow)
+                    if cursor is not None:
+                        top = max(cursor - height // 2, 0)
+                        window = queue.load(spec, now, top, height)
+                    elif stale and previous.spec == spec:
                         window = queue.refresh(previous, now, top, height)
                     elif previous.spec != spec and top == 0:
                         # Show the first rows at once; the count follows.
@@ -237,7 +264,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
                             window = replace(window, total=queue.count(spec, now), counted=True)
                     else:
                         window = queue.load(spec, now, top, height, previous)
-                    self.post_message(self.WindowLoaded(window, generation))
+                    self.post_message(self.WindowLoaded(window, generation, cursor))
                     if stale or previous.spec != spec:
                         ends = queue.ends(window, now, height)
                         self.post_message(self.EndsLoaded(ends, generation))
@@ -262,7 +289,10 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             return
         if message.window.counted:
             self._asked_top = None
-        kept = self.current.id if self.current else None
+            self._follow = None  # followed, or not in this view: either way it is done
+        # Only a re-read of the same view keeps the row under the cursor by its id.
+        same = message.window.spec == self.window.spec
+        kept = self.current.id if self.current and same else None
         changed = message.window != self.window
         self.window = message.window
         self._stale = False
@@ -271,8 +301,12 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             moved = self.window.index_of(kept)
             if moved is not None:
                 self.cursor = moved
+        if message.cursor is not None:
+            self.cursor = message.cursor
         self.cursor = min(self.cursor, max(self.window.total - 1, 0))
         self.virtual_size = Size(self.scrollable_content_region.width, self.total + HEADER_LINES)
+        if message.cursor is not None:
+            self._centre_cursor()
         self._keep_cursor_visible()
         self.refresh()
         self.post_message(self.Changed(self))
@@ -291,12 +325,20 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- moving ---------------------------------------------------------------------------
 
+    def _centre_cursor(self) -> None:
+        """Scroll a cursor that is off screen to the middle of it."""
+        top, height = int(self.scroll_offset.y), self._page_height
+        if not top <= self.cursor < top + height:
+            y = max(self.cursor - height // 2, 0)
+            # Forced: the scrollbar of a view that just grew comes only with the next layout.
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
+
     def _keep_cursor_visible(self) -> None:
         top, height = int(self.scroll_offset.y), self._page_height
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
 
     def move_to(self, index: int) -> None:
         """Put the cursor on queue offset `index` (clamped) and scroll it into view."""
@@ -341,9 +383,12 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_spec(QueueSpec(view, spec.sort, spec.descending, spec.text))
 
     def set_filter(self, text: str) -> None:
-        """Filter the queue by text (ids, names, SKUs, order and supplier numbers)."""
-        spec = self._wanted
-        self.set_spec(QueueSpec(spec.view, spec.sort, spec.descending, text))
+        """Filter the queue by text (ids, names, SKUs, order and supplier numbers).
+
+        Typing shows the first match; clearing the filter keeps the selected row.
+        """
+        spec = QueueSpec(self._wanted.view, self._wanted.sort, self._wanted.descending, text)
+        self.set_spec(spec, keep_selected=not text)
 
     def clear_marks(self, ids: set[str] | None = None) -> None:
         """Unmark `ids`, or every row."""
@@ -420,7 +465,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _header(self, width: int, style: Style) -> Strip:
         sort_column = {"triage": "priority", "ship": "ship", "created": "age"}[self._wanted.sort]
-        arrow = "▼" if self._wanted.descending else "▲"
+        arrow = cells.sort_arrow(self._wanted)
         parts = [" " * cells.MARK_WIDTH]
         for column in self._columns:
             title = column.title + (arrow if column.key == sort_column else "")

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from botui.domain.queue import SORT_LABELS
+from botui.tui.widgets.cells import sort_arrow
 from botui.tui.widgets.queue_table import QueueTable
 
 VIEW_LABELS = {
@@ -33,8 +34,7 @@ def status_text(table: QueueTable) -> Text:
         text.append("  no backorders here")
     if table.marks:
         text.append(f"  {len(table.marks):,} marked", style="bold")
-    direction = "▼" if spec.descending else "▲"
-    text.append(f"  sort: {SORT_LABELS[spec.sort]} {direction}")
+    text.append(f"  sort: {SORT_LABELS[spec.sort]} {sort_arrow(spec)}")
     if spec.text:
         text.append("  filter: ")
         text.append(repr(spec.text), style="bold")

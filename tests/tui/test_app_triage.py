@@ -1,0 +1,354 @@
+"""Pilot tests of what a new user tripped over: the cursor across views, toasts, the footer,
+bulk reports, sorting, keys around dialogs, the palette, the log's width and new rows."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DAY, NOW, create, pilot_test, settle
+from textual.command import CommandList, CommandPalette
+from textual.widgets._footer import FooterKey
+from textual.widgets._toast import Toast, ToastRack
+
+from botui.domain.service import Service
+from botui.tui.app import REPORT_SECONDS, TOAST_SECONDS, BotuiApp
+from botui.tui.screens import queue as queue_screen
+from botui.tui.screens.confirm import ConfirmDialog
+from botui.tui.screens.form import BackorderForm
+from botui.tui.screens.queue import QueueScreen
+from botui.tui.widgets.event_log import EventLog
+from botui.tui.widgets.footer import KeyFooter
+from botui.tui.widgets.queue_table import QueueTable
+
+
+def table(app: BotuiApp) -> QueueTable:
+    return app.query_one(QueueTable)
+
+
+def current(app: BotuiApp) -> str | None:
+    row = table(app).current
+    return row.id if row else None
+
+
+def on_screen(app: BotuiApp) -> bool:
+    """Whether the cursor's row is inside the rows the queue shows."""
+    queue = table(app)
+    top = int(queue.scroll_offset.y)
+    return top <= queue.cursor < top + queue.size.height - 1
+
+
+async def select(pilot, backorder_id: str) -> None:
+    """Move the cursor down to a backorder of the current view."""
+    await settle(pilot)
+    for _ in range(60):
+        if current(pilot.app) == backorder_id:
+            return
+        await pilot.press("j")
+        await settle(pilot, rounds=1)
+    raise AssertionError(f"{backorder_id} is not in the view")
+
+
+def toasts(app: BotuiApp) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+def shown_toasts(app: BotuiApp) -> list[Toast]:
+    return list(app.screen.query_one(ToastRack).query(Toast))
+
+
+@pytest.fixture
+def long_guard(monkeypatch: pytest.MonkeyPatch) -> float:
+    """A guard long enough that Pilot's keys fall inside it even on a busy machine."""
+    monkeypatch.setattr(queue_screen, "GUARD_SECONDS", 1.0)
+    return 1.0
+
+
+# -- 1. the selected backorder stays selected --------------------------------------------
+
+
+@pilot_test
+async def test_clearing_a_filter_keeps_the_selected_backorder_in_view(crowd_app: BotuiApp) -> None:
+    app = crowd_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"quinn", "enter")
+        await settle(pilot)
+        assert [row.id for row in table(app).window.rows] == [
+            "BO-7",
+            "BO-14",
+            "BO-21",
+            "BO-28",
+            "BO-35",
+        ]
+        await pilot.press("j", "j")
+        assert current(app) == "BO-21"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table(app).spec.text == "" and table(app).total == 40
+        assert current(app) == "BO-21" and table(app).cursor == 20
+        assert on_screen(app)
+        assert "21 of 40" in str(app.query_one("#status").render())
+
+
+@pilot_test
+async def test_typing_a_filter_starts_at_its_first_match(crowd_app: BotuiApp) -> None:
+    app = crowd_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, "BO-28")
+        await pilot.press("slash", *"quinn")
+        await settle(pilot)
+        assert current(app) == "BO-7"
+
+
+@pilot_test
+async def test_views_and_sorts_keep_the_selected_backorder(crowd_app: BotuiApp) -> None:
+    app = crowd_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, "BO-26")  # pending, the 26th row
+        await pilot.press("2")  # pending: BO-26 is its 18th row
+        await settle(pilot)
+        assert current(app) == "BO-26" and table(app).cursor == 17 and on_screen(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert current(app) == "BO-26" and on_screen(app)
+        await pilot.press("S")
+        await settle(pilot)
+        assert current(app) == "BO-26" and on_screen(app)
+        await pilot.press("4")  # ready to ship: nothing here
+        await settle(pilot)
+        assert current(app) is None and table(app).total == 0
+
+
+@pilot_test
+async def test_a_view_chosen_in_the_palette_keeps_the_selected_backorder(
+    crowd_app: BotuiApp,
+) -> None:
+    app = crowd_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, "BO-26")
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"View: pending")
+        await pilot.pause(0.5)  # the palette searches its providers in the background
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table(app).spec.view == "pending"
+        assert current(app) == "BO-26" and on_screen(app)
+
+
+@pilot_test
+async def test_a_selected_backorder_left_out_of_a_view_gives_way_to_the_first(
+    crowd_app: BotuiApp,
+) -> None:
+    app = crowd_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, "BO-27")  # confirmed
+        await pilot.press("2")
+        await settle(pilot)
+        assert current(app) == "BO-1" and table(app).cursor == 0
+
+
+# -- 9. a new backorder is selected once saved -------------------------------------------
+
+
+@pilot_test
+async def test_a_saved_new_backorder_is_selected(crowd_app: BotuiApp, crowd: Service) -> None:
+    app = crowd_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, BackorderForm)
+        new = create(crowd, NOW, id="BO-NEW", product="PRD-1")  # the newest: the last row
+        app.screen.dismiss(crowd.get({"id": new}))
+        await settle(pilot)
+        assert current(app) == "BO-NEW" and table(app).cursor == 40 and on_screen(app)
+
+
+# -- 2. toasts ------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_toasts_stay_clear_of_the_log_and_a_dialogs_keys(crowd_app: BotuiApp) -> None:
+    app = crowd_app
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await select(pilot, "BO-2")
+        await pilot.press("c")
+        await settle(pilot)
+        assert "BO-2 confirmed" in toasts(app)
+        assert [n.timeout for n in app._notifications] == [TOAST_SECONDS]
+        [toast] = shown_toasts(app)
+        log = app.query_one(EventLog)
+        assert toast.region.height == 1 and not toast.region.overlaps(log.region)
+        await pilot.press("j", "x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        keys = app.screen.query_one("#confirm-keys")
+        [toast] = shown_toasts(app)
+        assert not toast.region.overlaps(keys.region)
+    assert TOAST_SECONDS <= 4 and REPORT_SECONDS <= 6
+
+
+# -- 3. the footer at 60 columns -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
+@pilot_test
+async def test_footer_shows_whole_hints_only(app: BotuiApp, size: tuple[int, int]) -> None:
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)  # the footer redraws its hints after the layout
+        footer = app.screen.query_one(KeyFooter)
+        keys = list(footer.query(FooterKey))
+        palette = [key for key in keys if key.has_class("-command-palette")][0]
+        assert palette.region.right == size[0]  # no stray cell after "^p palette"
+        hints = [key for key in keys if key is not palette]
+        for key in hints:
+            assert key.region.right < palette.region.x
+        shown = {key.key for key in hints}
+        assert {"c", "f", "x", "question_mark"} <= shown
+        assert ("space" in shown) == (size[0] >= 80)
+        bottom = app.screen._compositor.render_strips()[-1].text
+        assert bottom.rstrip().endswith("^p palette")
+
+
+# -- 4. bulk actions ---------------------------------------------------------------------
+
+
+@pilot_test
+async def test_bulk_lists_ids_in_number_order_and_names_what_succeeded(
+    crowd_app: BotuiApp, crowd: Service
+) -> None:
+    app = crowd_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, "BO-2")
+        await pilot.press("space")
+        await select(pilot, "BO-9")
+        await pilot.press("space", "space", "space")  # BO-9 (confirmed), BO-10, BO-11
+        assert table(app).selected_ids() == ["BO-2", "BO-9", "BO-10", "BO-11"]
+        await pilot.press("c")
+        await settle(pilot)
+        body = str(app.screen.query_one("#confirm-body").render())
+        assert "BO-2, BO-9, BO-10, BO-11" in body
+        await pilot.press("y")
+        await settle(pilot)
+        report = toasts(app).splitlines()
+        assert report[0] == "confirm: 3 of 4 done: BO-2, BO-10, BO-11"
+        assert report[1].startswith("BO-9: ")
+        assert app._notifications and list(app._notifications)[-1].timeout == REPORT_SECONDS
+
+
+@pilot_test
+async def test_bulk_fulfil_is_spelt_as_everywhere_else(crowd_app: BotuiApp) -> None:
+    app = crowd_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space", "f")
+        await settle(pilot)
+        assert str(app.screen.query_one("#confirm-title").render()) == "Fulfil 2 marked backorders?"
+        assert "fulfil all 2" in str(app.screen.query_one("#confirm-keys").render())
+        assert "fulfill" not in str(app.screen.query_one("#confirm-keys").render())
+
+
+# -- 6. keys around dialogs -----------------------------------------------------------------
+
+
+@pilot_test
+async def test_a_question_swallows_keys_that_are_not_its_own(app: BotuiApp, shop: Service) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("G", "d")  # BO-4, ready to ship
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press(*"tcfmre", "space", "j")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) and len(app.screen_stack) == 2
+        assert shop.get({"id": "BO-4"}).status == "confirmed"
+        assert table(app).marks == set()
+
+
+@pilot_test
+async def test_keys_typed_on_as_the_palette_closes_do_not_act(
+    app: BotuiApp, shop: Service, long_guard: float
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("G")  # BO-4, ready to ship: "f" would ship it at once
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"con", "escape", "f", "n")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert shop.get({"id": "BO-4"}).status == "confirmed"
+        await pilot.pause(long_guard)
+        await pilot.press("f")  # a moment later the key acts again
+        await settle(pilot)
+        assert shop.get({"id": "BO-4"}).status == "fulfilled"
+
+
+@pilot_test
+async def test_keys_typed_on_after_a_reason_do_not_act(
+    app: BotuiApp, shop: Service, long_guard: float
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")  # BO-1
+        await settle(pilot)
+        await pilot.press("tab", *"no", "enter", *" stock", "escape")  # Enter hit too soon
+        await settle(pilot)
+        assert shop.get({"id": "BO-1"}).status == "cancelled"
+        assert isinstance(app.screen, QueueScreen)  # "t" did not open the estimate dialog
+        assert shop.get({"id": "BO-2"}).status == "confirmed"  # "c" confirmed nothing
+        assert table(app).marks  # Escape kept the mark that the space made
+        assert table(app).spec.sort == "ship"  # "s" changes nothing: it sorted
+
+
+# -- 7. the palette ----------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_the_palette_lists_botuis_actions_and_no_system_commands(app: BotuiApp) -> None:
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, CommandPalette)
+        options = app.screen.query_one(CommandList)
+        names = [str(options.get_option_at_index(i).prompt).split("\n")[0]
+                 for i in range(options.option_count)]  # fmt: skip
+        assert names[:4] == ["Open", "Confirm", "Fulfil", "Cancel"]
+        assert {"Help", "Quit"} <= set(names)
+        assert not {"Screenshot", "Keys", "Maximize", "Theme"} & set(names)
+
+
+# -- 8. the log uses the width it has -----------------------------------------------------
+
+
+@pilot_test
+async def test_log_lines_grow_with_the_terminal(app: BotuiApp, shop: Service) -> None:
+    shop.update({"id": "BO-3", "quantity": 4, "supplierOrder": "PO-7781-NORTHWIND"})
+    full = "updated: quantity 1 -> 4, supplierOrder none -> PO-7781-NORTHWIND"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        log = app.query_one(EventLog)
+        assert full not in log.lines[-1].text and "…" in log.lines[-1].text
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert full in log.lines[-1].text
+        assert log.last_id == max(e.id for e in shop.events({}).data)
+
+
+# -- 10. a backorder deleted by someone else ---------------------------------------------------
+
+
+@pilot_test
+async def test_acting_on_a_backorder_deleted_elsewhere_says_who_deleted_it(
+    app: BotuiApp, shop: Service
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")  # BO-3
+        Service(shop.db, clock=lambda: NOW - DAY // 2, actor=lambda: "bob").delete({"id": "BO-3"})
+        await pilot.press("c")
+        await settle(pilot)
+        assert "BO-3 was deleted by bob at" in toasts(app)
+        assert "check the id" not in toasts(app)
