@@ -9,7 +9,9 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast, ToastRack
 
+from botui.domain import queue
 from botui.domain.service import Service
+from botui.store.db import SQLITE
 from botui.tui.app import REPORT_SECONDS, TOAST_SECONDS, BotuiApp
 from botui.tui.screens import queue as queue_screen
 from botui.tui.screens.confirm import ConfirmDialog
@@ -366,3 +368,19 @@ async def test_acting_on_a_backorder_deleted_elsewhere_says_who_deleted_it(
         await settle(pilot)
         assert "BO-3 was deleted by bob at" in toasts(app)
         assert "check the id" not in toasts(app)
+
+
+@pilot_test
+async def test_a_read_interrupted_for_a_newer_one_is_no_error(
+    app: BotuiApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise SQLITE.OperationalError("interrupted")  # as the driver raises it mid-read
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(queue, "offset_of", interrupted)
+        monkeypatch.setattr(queue, "first_rows", interrupted)
+        await pilot.press("2")
+        await settle(pilot)
+        assert not app._notifications

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 
-import peewee
 from rich.segment import Segment
 from rich.style import Style
 from textual import on, work
@@ -22,6 +21,7 @@ from botui.domain import queue
 from botui.domain.errors import BotuiError
 from botui.domain.queue import QueueRow, QueueSpec, Window
 from botui.domain.service import Service
+from botui.store.db import SQLITE_ERRORS
 from botui.tui.widgets import cells
 
 HEADER_LINES = 1
@@ -270,7 +270,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
                         self.post_message(self.EndsLoaded(ends, generation))
                 finally:
                     del self._readers[generation]
-        except (peewee.OperationalError, sqlite3.OperationalError) as exc:
+        except SQLITE_ERRORS as exc:  # pysqlite3's own errors too, raised while rows are read
             if "interrupt" in str(exc) or worker.is_cancelled:
                 return
             self.post_message(self.LoadFailed(f"could not read the queue: {exc}"))
