@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from botui import config
 from botui.domain import lookup, schemas, statuses
@@ -27,6 +27,7 @@ from botui.tui.screens.estimate import EstimateDialog
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.notify import NotifyDialog
 from botui.tui.screens.receive import ReceiveDialog
+from botui.tui.widgets.footer import KeyFooter
 
 POLL_SECONDS = 1.0
 DIALOGS = {"estimate": EstimateDialog, "notify": NotifyDialog, "receive": ReceiveDialog}
@@ -264,7 +265,7 @@ class DetailScreen(Screen[None]):
             yield Static("", id="notifications", markup=False)
             yield Static("Refunds", classes="section", markup=False)
             yield Static("", id="refunds", markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail-body").focus()
