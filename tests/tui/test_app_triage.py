@@ -17,7 +17,7 @@ from botui.tui.screens import queue as queue_screen
 from botui.tui.screens.confirm import ConfirmDialog
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.queue import QueueScreen
-from botui.tui.widgets.event_log import EventLog
+from botui.tui.widgets.event_log import REDRAW_DELAY, EventLog
 from botui.tui.widgets.footer import KeyFooter
 from botui.tui.widgets.queue_table import QueueTable
 
@@ -349,6 +349,7 @@ async def test_log_lines_grow_with_the_terminal(app: BotuiApp, shop: Service) ->
         assert full not in log.lines[-1].text and "…" in log.lines[-1].text
         await pilot.resize_terminal(120, 30)
         await settle(pilot)
+        await pilot.pause(REDRAW_DELAY * 2)  # drawn again once the size holds still
         assert full in log.lines[-1].text
         assert log.last_id == max(e.id for e in shop.events({}).data)
 

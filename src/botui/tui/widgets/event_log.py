@@ -7,6 +7,7 @@ from collections import deque
 
 from rich.text import Text
 from textual.events import Resize
+from textual.timer import Timer
 from textual.widgets import RichLog
 
 from botui.domain import schemas
@@ -15,6 +16,7 @@ from botui.tui.screens._summary import summary
 from botui.tui.widgets.cells import fit
 
 MAX_LINES = 1000
+REDRAW_DELAY = 0.15  # seconds after the last resize
 ACTOR_WIDTH = 10
 TYPE_WIDTH = 16  # "customerNotified", "inventoryArrived"
 ID_WIDTH = 10
@@ -64,6 +66,7 @@ class EventLog(RichLog, can_focus=False):
         self.last_id = 0
         self._events: deque[schemas.Event] = deque(maxlen=MAX_LINES)
         self._drawn_width = 0
+        self._redraw: Timer | None = None
 
     def add(self, events: list[schemas.Event]) -> None:
         """Append events not seen yet, oldest first."""
@@ -82,7 +85,14 @@ class EventLog(RichLog, can_focus=False):
 
     def on_resize(self, event: Resize) -> None:
         # RichLog's own handler (called after this one) writes what came before any size.
-        width = self.scrollable_content_region.width
-        if self._size_known and self._events and width != self._drawn_width:
+        if self._size_known and self._events:
+            if self._redraw is not None:
+                self._redraw.stop()
+            # Once the terminal stops changing size: a thousand lines take ~0.14 s to draw.
+            self._redraw = self.set_timer(REDRAW_DELAY, self._redraw_at_width)
+
+    def _redraw_at_width(self) -> None:
+        self._redraw = None
+        if self.scrollable_content_region.width != self._drawn_width:
             self.clear()
             self._write(self._events)
