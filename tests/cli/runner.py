@@ -80,3 +80,11 @@ def dump(db: Path) -> dict[str, list[tuple]]:
         return {
             t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables
         }
+
+
+def fresh_copy(template: Path, folder: Path) -> Path:
+    """A copy of a template database for one test (the command leaves no -wal file behind)."""
+    assert not Path(f"{template}-wal").exists()
+    path = folder / "shop.db"
+    shutil.copyfile(template, path)
+    return path

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from .runner import NOW, api, botui
+from .runner import NOW, api, botui, fresh_copy
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +27,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db(template: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the template (the command leaves no -wal file behind)."""
-    assert not Path(f"{template}-wal").exists()
-    path = tmp_path / "shop.db"
-    shutil.copyfile(template, path)
-    return path
+    """A fresh copy of the template."""
+    return fresh_copy(template, tmp_path)
 
 
 def ok(result) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 import time
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .runner import BOTUI, NOW, api, botui, dump, env
+from .runner import BOTUI, NOW, api, botui, dump, env, fresh_copy
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +36,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db(template: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the template shop (the command leaves no -wal file behind)."""
-    assert not Path(f"{template}-wal").exists()
-    path = tmp_path / "shop.db"
-    shutil.copyfile(template, path)
-    return path
+    """A fresh copy of the template shop."""
+    return fresh_copy(template, tmp_path)
 
 
 REFUSALS = [
