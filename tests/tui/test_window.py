@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,33 @@ async def test_g_and_shift_g_show_the_ends_read_ahead_without_waiting(many: Serv
         assert table.current is not None and table.current.id == full[0]
         await pilot.press("end")
         assert table.current is not None and table.current.id == full[-1]
+
+
+@pilot_test
+async def test_shift_g_before_the_ends_arrive_shows_them_as_they_land_without_reading_again(
+    many: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full = expected_order(many, QueueSpec())
+    released = threading.Event()
+    real_ends = queue.ends
+
+    def slow_ends(*args: object, **kwargs: object) -> tuple[Window, ...]:
+        released.wait(10)
+        return real_ends(*args, **kwargs)
+
+    monkeypatch.setattr(queue, "ends", slow_ends)
+    app = BotuiApp(many, delay_detection=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(QueueTable)
+        while not (table.window.counted and table.total == COUNT):
+            await pilot.pause(0.01)
+        reads = []
+        real_load = table._load
+        table._load = lambda *args: reads.append(args) or real_load(*args)
+        await pilot.press("G")
+        await pilot.pause(0.05)
+        assert table.current is None  # the last rows are still on their way
+        released.set()
+        await settle(pilot)
+        assert table.current is not None and table.current.id == full[-1]
+        assert reads == []  # shown from the ends read ahead, not read a second time

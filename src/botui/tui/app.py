@@ -29,6 +29,7 @@ from botui.tui.screens.notify import NotifyDialog
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.screens.receive import ReceiveDialog
 from botui.tui.widgets.cells import money
+from botui.tui.widgets.queue_table import QueueTable
 
 DELAY_SECONDS = 60.0
 ALIASES = {
@@ -103,6 +104,11 @@ class BotuiApp(App[int]):
         # Everything built so far lives as long as the app: kept out of the collector's full
         # passes, which otherwise paused the event loop for ~50 ms now and then.
         gc.freeze()
+
+    @on(QueueTable.FirstShown)
+    def _start_delay_detection(self) -> None:
+        """Look for late backorders once the first rows are on screen: at a million rows the
+        scan takes 60-130 ms of a thread that would compete with reading them."""
         if self._delay_detection:
             self._detect_delays()
             self.set_interval(DELAY_SECONDS, self._detect_delays)

@@ -89,14 +89,20 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
         window: Window
         generation: int
+        version: int  # the data the read saw: reload() starts a new version
         cursor: int | None = None  # where the row the read was asked to follow stands
 
     @dataclass
     class EndsLoaded(Message):
-        """A worker read the first and last screens ahead, after the window itself."""
+        """A worker read the first and last screens ahead, once the view was counted."""
 
         ends: tuple[Window, ...]
-        generation: int
+        version: int
+
+    @dataclass
+    class FirstShown(Message):
+        """The first rows and the ends read ahead are in (or the read failed): slower work,
+        such as the log's history and delay detection, may start without holding them up."""
 
     @dataclass
     class Changed(Message):
@@ -125,8 +131,13 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._readers: dict[int, sqlite3.Connection] = {}
         self._asked_top: int | None = None  # the top row of the read in flight
         self._styles: dict[str, Style] | None = None
+        self._version = 0  # bumped when the data or the view may have changed
+        self._window_version = 0  # the version the window on screen was read at
         self._ends: tuple[Window, ...] = ()  # the first and last screens, read ahead
-        self._ends_generation = 0  # ends read by an older request are out of date
+        self._ends_version = -1  # the version the ends were read (or are being read) at
+        self._ends_reader: sqlite3.Connection | None = None
+        self._ends_pending = False  # an ends read is in flight for `_ends_version`
+        self._first_shown = False
         self._follow: str | None = None  # a backorder to keep or put under the cursor
 
     # -- what the rest of the app reads ---------------------------------------------------
@@ -178,11 +189,14 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.reload()
 
     def reload(self) -> None:
-        """Read the rows on screen again (after a change in the database), keeping the cursor."""
+        """Read the rows on screen again (after a change in the database), keeping the cursor.
+
+        The ends read ahead stay usable until the re-read lands: they are as old as the rows
+        already on screen, and the re-read brings fresh ones.
+        """
         self._stale = True
-        self._ends = ()  # they may be out of date too: only a read from now on brings them
+        self._version += 1
         self._request()
-        self._ends_generation = self._generation
 
     def _request(self) -> None:
         self._generation += 1
@@ -191,6 +205,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             connection.interrupt()  # its answer would be stale: stop it now
         self._load(
             self._generation,
+            self._version,
             self._wanted,
             int(self.scroll_offset.y),
             self._page_height,
@@ -206,7 +221,8 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         if window.spec == self._wanted and not window.covers(top, height):
             window = self._swap_to_an_end(top, height)
         if window.spec != self._wanted or not window.covers(top, height):
-            self._request()
+            if not self._an_end_is_coming(top, height):
+                self._request()
             return
         if self._asked_top is not None and abs(top - self._asked_top) < queue.MARGIN // 2:
             return  # the rows on screen are here and the read in flight brings the margin
@@ -215,8 +231,21 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         if near_start or near_end:
             self._request()
 
+    def _an_end_is_coming(self, top: int, height: int) -> bool:
+        """Whether the ends in flight will hold rows `top`..`top + height`: then wait for them
+        rather than read the same rows twice."""
+        window = self.window
+        if not self._ends_pending or self._ends_version != self._window_version:
+            return False
+        if window.spec != self._wanted or not window.counted:
+            return False
+        reach = height + queue.MARGIN
+        return top + height <= reach or top >= window.total - reach
+
     def _swap_to_an_end(self, top: int, height: int) -> Window:
         """Show the first or last screen read ahead (g, G, Home, End) without waiting."""
+        if self._ends_version != self._window_version:
+            return self.window
         for end in self._ends:
             same = end.spec == self.window.spec and end.total == self.window.total
             if same and end.covers(top, height):
@@ -231,6 +260,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _load(
         self,
         generation: int,
+        version: int,
         spec: QueueSpec,
         top: int,
         height: int,
@@ -254,20 +284,17 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
                     if cursor is not None:
                         top = max(cursor - height // 2, 0)
                         window = queue.load(spec, now, top, height)
-                    elif stale and previous.spec == spec:
-                        window = queue.refresh(previous, now, top, height)
-                    elif previous.spec != spec and top == 0:
-                        # Show the first rows at once; the count follows.
+                    elif top == 0 and (previous.spec != spec or not previous.rows):
+                        # Show the first rows at once (at start-up too); the count follows.
                         window = queue.first_rows(spec, now, height)
                         if not window.counted:
-                            self.post_message(self.WindowLoaded(window, generation))
+                            self.post_message(self.WindowLoaded(window, generation, version))
                             window = replace(window, total=queue.count(spec, now), counted=True)
+                    elif stale and previous.spec == spec:
+                        window = queue.refresh(previous, now, top, height)
                     else:
                         window = queue.load(spec, now, top, height, previous)
-                    self.post_message(self.WindowLoaded(window, generation, cursor))
-                    if stale or previous.spec != spec:
-                        ends = queue.ends(window, now, height)
-                        self.post_message(self.EndsLoaded(ends, generation))
+                    self.post_message(self.WindowLoaded(window, generation, version, cursor))
                 finally:
                     del self._readers[generation]
         except SQLITE_ERRORS as exc:  # pysqlite3's own errors too, raised while rows are read
@@ -282,11 +309,48 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.LoadFailed(f"could not read the queue: {exc}"))
             return
 
+    @work(thread=True, exclusive=True, group="queue-ends")
+    def _load_ends(self, window: Window, version: int, height: int) -> None:
+        """Read the first and last screens of a counted window's view ahead, for g and G.
+
+        Apart from the window reads, so scrolling meanwhile does not interrupt it.
+        """
+        worker = get_current_worker()
+        ends: tuple[Window, ...] = ()
+        try:
+            with self.service.db.connection_context():
+                queue.use_small_cache(self.service.db)
+                reader = self._ends_reader = self.service.db.connection()
+                try:
+                    ends = queue.ends(window, config.now(), height)
+                finally:
+                    if self._ends_reader is reader:
+                        self._ends_reader = None
+        except Exception:  # none read ahead: a jump then reads its own rows
+            ends = ()
+        if not worker.is_cancelled:
+            self.post_message(self.EndsLoaded(ends, version))
+
+    def _read_ends_ahead(self) -> None:
+        """Start reading the ends of a freshly counted view, unless they are read already."""
+        if self._ends_version == self._window_version:
+            return
+        self._ends, self._ends_version, self._ends_pending = (), self._window_version, True
+        if self._ends_reader is not None:
+            self._ends_reader.interrupt()  # ends of older data: never shown now
+        self._load_ends(self.window, self._window_version, self._page_height)
+
+    def _shown_first(self) -> None:
+        if not self._first_shown:
+            self._first_shown = True
+            self.call_after_refresh(self.post_message, self.FirstShown())
+
     @on(WindowLoaded)
     def _apply_window(self, message: WindowLoaded) -> None:
         message.stop()
         if message.generation != self._generation:
             return
+        self._window_version = message.version
         if message.window.counted:
             self._asked_top = None
             self._follow = None  # followed, or not in this view: either way it is done
@@ -310,18 +374,24 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._keep_cursor_visible()
         self.refresh()
         self.post_message(self.Changed(self))
+        if message.window.counted and message.window.spec == self._wanted:
+            self._read_ends_ahead()
         if changed:
             self._ensure_rows()
 
     @on(EndsLoaded)
     def _keep_ends(self, message: EndsLoaded) -> None:
         message.stop()
-        if message.generation >= self._ends_generation:
-            self._ends, self._ends_generation = message.ends, message.generation
+        if message.version != self._ends_version:
+            return
+        self._ends, self._ends_pending = message.ends, False
+        self._ensure_rows()  # a jump that waited for them shows its rows now
+        self._shown_first()
 
     @on(LoadFailed)
     def _load_failed(self) -> None:
         self._asked_top = None  # nothing is in flight any more; the screen tells the user
+        self._shown_first()
 
     # -- moving ---------------------------------------------------------------------------
 
