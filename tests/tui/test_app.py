@@ -15,7 +15,7 @@ from textual.widgets import Input
 from botui.domain.errors import BotuiError, busy
 from botui.domain.service import Service
 from botui.store.db import open_database
-from botui.tui.app import BotuiApp
+from botui.tui.app import FIRST_DELAY_SCAN_SECONDS, BotuiApp
 from botui.tui.screens.confirm import ConfirmDialog
 from botui.tui.screens.help import HelpScreen
 from botui.tui.screens.queue import GUARD_SECONDS, QueueScreen
@@ -342,6 +342,8 @@ async def test_read_only_database_shows_a_banner_and_refuses_changes(
 async def test_delay_detection_runs_at_start(shop: Service) -> None:
     app = BotuiApp(shop)
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause(FIRST_DELAY_SCAN_SECONDS + 0.3)
         await settle(pilot)
     noticed = [e for e in shop.events({"backorder": "BO-1"}).data if e.type == "delayNoticed"]
     assert len(noticed) == 1

@@ -32,6 +32,9 @@ from botui.tui.widgets.cells import money
 from botui.tui.widgets.queue_table import QueueTable
 
 DELAY_SECONDS = 60.0
+# The first scan waits this long after the first rows are shown, so it does not compete with
+# the user's first keystrokes (g, G, the first filter) for the GIL and the database.
+FIRST_DELAY_SCAN_SECONDS = 1.0
 ALIASES = {
     "fulfil": "fulfill",
     "updateEstimate": "estimate",
@@ -107,10 +110,10 @@ class BotuiApp(App[int]):
 
     @on(QueueTable.FirstShown)
     def _start_delay_detection(self) -> None:
-        """Look for late backorders once the first rows are on screen: at a million rows the
-        scan takes 60-130 ms of a thread that would compete with reading them."""
+        """Look for late backorders a moment after the first rows are on screen: at a million
+        rows the scan takes 60-130 ms of a thread that would compete with the first keys."""
         if self._delay_detection:
-            self._detect_delays()
+            self.set_timer(FIRST_DELAY_SCAN_SECONDS, self._detect_delays)
             self.set_interval(DELAY_SECONDS, self._detect_delays)
 
     @work(thread=True, exclusive=True, group="delays")
