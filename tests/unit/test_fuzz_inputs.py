@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -37,9 +38,8 @@ VALUES = st.recursive(
 )
 
 
-def shop() -> Service:
+def shop(folder: Path) -> Service:
     """A small shop with stock and two backorders, one confirmed."""
-    folder = Path(tempfile.mkdtemp(prefix="botui-fuzz-"))
     service = Service(open_database(folder / "fuzz.db"), clock=lambda: 1_000, actor=lambda: "z")
     call(service, "business.create", {"id": "BIZ-1", "name": "B"})
     call(service, "customer.create", {"id": "CUS-1", "name": "C", "email": "c@x.io"})
@@ -76,7 +76,14 @@ VALID = {
     "order.create": {"customer": "CUS-1", "business": "BIZ-1", "number": "N"},
 }  # fmt: skip
 CHANGE_VALUES = st.one_of(SCALARS, SCALARS, VALUES, st.just(...))
-SERVICE: list[Service] = []
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """One shop for every example: the examples only need it to exist, not to be fresh."""
+    service = shop(tmp_path_factory.mktemp("fuzz"))
+    yield service
+    service.db.close()
 
 
 @settings(
@@ -89,12 +96,12 @@ SERVICE: list[Service] = []
     data=st.data(),
     raw=st.one_of(st.none(), st.none(), st.none(), VALUES),
 )
-def test_any_input_is_answered_or_refused(action: str, data: st.DataObject, raw: object) -> None:
+def test_any_input_is_answered_or_refused(
+    fuzzed: Service, action: str, data: st.DataObject, raw: object
+) -> None:
     own = sorted(VALID[action]) or FIELDS
     field = st.one_of(st.sampled_from(own), st.sampled_from(own), st.sampled_from(FIELDS))
     changes = data.draw(st.lists(st.tuples(field, CHANGE_VALUES), max_size=2))
-    if not SERVICE:
-        SERVICE.append(shop())
     payload: object = dict(VALID[action])
     for field, value in changes:
         if value is ...:
@@ -104,7 +111,7 @@ def test_any_input_is_answered_or_refused(action: str, data: st.DataObject, raw:
     if raw is not None and not changes:
         payload = raw
     try:
-        answer = call(SERVICE[0], action, payload)
+        answer = call(fuzzed, action, payload)
     except BotuiError as error:
         assert error.code in REFUSAL_CODES, error
         assert error.message
