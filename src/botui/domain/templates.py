@@ -30,6 +30,7 @@ def day(seconds: int | None) -> str:
 
 
 def money(cents: int) -> str:
+    """Cents as an amount with two decimals and thousands separators: 123456 -> "1,234.56"."""
     return f"{cents // 100:,}.{cents % 100:02d}"
 
 

@@ -78,11 +78,6 @@ def stamp(seconds: int | None) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M")
 
 
-def money(cents: int) -> str:
-    """Cents as an amount with two decimals and thousands separators."""
-    return f"{cents // 100:,}.{cents % 100:02d}"
-
-
 def labelled(message: str) -> str:
     """A service message in the form's words: API field names become their labels.
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from botui.domain import schemas
-from botui.tui.screens._fields import day, money
+from botui.domain.templates import money
+from botui.tui.screens._fields import day
 
 _MAX_VALUE = 40
 

@@ -20,8 +20,9 @@ from botui import config
 from botui.domain import lookup, schemas, statuses
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service
+from botui.domain.templates import money
 from botui.tui.outcome import Outcome, summary
-from botui.tui.screens._fields import attempt, day, gone, money, stamp
+from botui.tui.screens._fields import attempt, day, gone, stamp
 from botui.tui.screens._summary import summary as event_summary
 from botui.tui.screens.estimate import EstimateDialog
 from botui.tui.screens.form import BackorderForm

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, Select, Static, TextArea
 from botui.domain import lookup, schemas, statuses
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
+from botui.domain.templates import money
 from botui.domain.validation import parse as validate
 from botui.tui.screens._fields import (
     FIELD_LABELS,
@@ -29,7 +30,6 @@ from botui.tui.screens._fields import (
     clear_errors_about,
     day,
     field_row,
-    money,
     parse_day,
     parse_money,
     parse_whole,

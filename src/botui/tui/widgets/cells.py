@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 
 from botui.domain.queue import QueueSpec
+from botui.domain.templates import money as amount
 from botui.domain.text import safe_for_terminal
 
 HOUR = 3_600
@@ -19,7 +20,7 @@ CLOSED = ("fulfilled", "cancelled")
 
 def money(cents: int) -> str:
     """Cents as dollars with thousands separators: 123456 -> "$1,234.56"."""
-    return f"${cents // 100:,}.{cents % 100:02d}"
+    return "$" + amount(cents)
 
 
 def short_money(cents: int) -> str:
