@@ -17,6 +17,9 @@ from botui.domain import lookup
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
 from botui.domain.validation import FIELD_RULES
+from botui.tui import times
+from botui.tui.times import day as day
+from botui.tui.times import stamp as stamp
 
 T = TypeVar("T")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -64,20 +67,6 @@ class InputErrors(Exception):
         self.errors = errors
 
 
-def day(seconds: int | None) -> str:
-    """A Unix time as YYYY-MM-DD (UTC), empty for none."""
-    if seconds is None:
-        return ""
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d")
-
-
-def stamp(seconds: int | None) -> str:
-    """A Unix time as YYYY-MM-DD HH:MM (UTC), a dash for none."""
-    if seconds is None:
-        return "-"
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M")
-
-
 def labelled(message: str) -> str:
     """A service message in the form's words: API field names become their labels.
 
@@ -107,14 +96,12 @@ def gone(service: Service, backorder_id: str) -> str:
     deleted = lookup.deletion(service, backorder_id)
     if deleted is None:
         return f"{backorder_id} no longer exists"
-    when = dt.datetime.fromtimestamp(deleted.at, dt.UTC)
-    today = dt.datetime.fromtimestamp(config.now(), dt.UTC).date()
-    at = when.strftime("%H:%M" if when.date() == today else "%Y-%m-%d %H:%M")
-    return f"{backorder_id} was deleted by {deleted.actor} at {at} UTC"
+    at = times.moment(deleted.at, config.now())
+    return f"{backorder_id} was deleted by {deleted.actor} at {at}"
 
 
 def parse_day(text: str, field: str) -> int | None:
-    """A typed YYYY-MM-DD (UTC) as its last second, None when empty.
+    """A typed YYYY-MM-DD (a day of the screens' zone) as its last second, None when empty.
 
     A day typed in a form means "by the end of that day": a ship date is late only once the
     day has passed, and a delivery on the day of shipping is not "before" the shipment.
@@ -125,11 +112,10 @@ def parse_day(text: str, field: str) -> int | None:
     try:
         if not _DAY.fullmatch(text):
             raise ValueError
-        parsed = dt.datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=dt.UTC)
+        parsed = dt.datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=times.ZONE)
     except ValueError:
-        raise InputErrors(
-            [FieldError(field, f"{field} must be a date as YYYY-MM-DD (UTC), or empty")]
-        ) from None
+        message = f"{field} must be a date as YYYY-MM-DD ({times.zone_name()}), or empty"
+        raise InputErrors([FieldError(field, message)]) from None
     return int(parsed.timestamp()) + END_OF_DAY
 
 
