@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from typing import Any
 
 import pytest
@@ -34,13 +33,6 @@ ROWS = (
     ("BO-7", "CUS-3", "PRD-1", 2, 12900, "standard", 5, 30, "cancel"),
     ("BO-8", "CUS-4", "PRD-2", 1, 4999, "standard", 1, 2, "fulfill"),
 )
-
-
-@pytest.fixture(autouse=True)
-def _utc(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Event times print in UTC whatever the machine's zone."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
 
 
 @pytest.fixture

@@ -22,12 +22,13 @@ from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.templates import money
 from botui.tui.outcome import Outcome, summary
-from botui.tui.screens._fields import attempt, day, gone, stamp
+from botui.tui.screens._fields import attempt, gone
 from botui.tui.screens._summary import summary as event_summary
 from botui.tui.screens.estimate import EstimateDialog
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.notify import NotifyDialog
 from botui.tui.screens.receive import ReceiveDialog
+from botui.tui.times import day, stamp, zone_name
 from botui.tui.widgets.footer import KeyFooter
 
 POLL_SECONDS = 1.0
@@ -108,8 +109,13 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
             "Delivered",
             day(bo.actual_delivery_date) or "-",
         ),
-        ("Created", stamp(bo.created_at), "Updated", f"{stamp(bo.updated_at)} (v{bo.version})"),
-        ("Supplier order", bo.supplier_order or "-", "Cancelled", stamp(bo.cancelled_at)),
+        ("Created", stamp(bo.created_at, named=True), "Updated", stamp(bo.updated_at, named=True)),
+        (
+            "Supplier order",
+            bo.supplier_order or "-",
+            "Cancelled",
+            stamp(bo.cancelled_at, named=True),
+        ),
     ]
     facts = Facts(pairs)
     customer = ctx.customer
@@ -117,7 +123,7 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
     order = "none"
     if ctx.order is not None:
         number = f" number {ctx.order.number}" if ctx.order.number else ""
-        order = f"{ctx.order.id}{number}, placed {stamp(ctx.order.placed_at)}"
+        order = f"{ctx.order.id}{number}, placed {stamp(ctx.order.placed_at, named=True)}"
     wide = _two_columns()
     product = ctx.product
     wide.add_row(_label("Product"), Text(f"{product.name} ({product.id}, SKU {product.sku})"))
@@ -260,11 +266,13 @@ class DetailScreen(Screen[None]):
         yield Static("", id="detail-banner", markup=False)
         with VerticalScroll(id="detail-body"):
             yield Static("Loading...", id="facts", markup=False)
-            yield Static("Timeline (time, actor, what)", classes="section", markup=False)
+            yield Static(
+                f"Timeline ({zone_name()} time, actor, what)", classes="section", markup=False
+            )
             yield Static("", id="timeline", markup=False)
-            yield Static("Notifications", classes="section", markup=False)
+            yield Static(f"Notifications (times in {zone_name()})", classes="section", markup=False)
             yield Static("", id="notifications", markup=False)
-            yield Static("Refunds", classes="section", markup=False)
+            yield Static(f"Refunds (times in {zone_name()})", classes="section", markup=False)
             yield Static("", id="refunds", markup=False)
         yield KeyFooter()
 
@@ -313,9 +321,8 @@ class DetailScreen(Screen[None]):
     def _on_loaded(self, message: Loaded) -> None:
         self.context = ctx = message.context
         bo = ctx.backorder
-        self.query_one("#detail-title", Static).update(
-            Text(f"Backorder {bo.id}  {bo.status}  {bo.priority_level}  {ctx.customer.name}")
-        )
+        title = f"Backorder {bo.id} v{bo.version}  {bo.status}  {bo.priority_level}"
+        self.query_one("#detail-title", Static).update(Text(f"{title}  {ctx.customer.name}"))
         self._banner("")
         now = config.now()
         self.query_one("#facts", Static).update(_facts(ctx, now))

@@ -14,6 +14,7 @@ from botui.domain import schemas
 from botui.domain.service import Service
 from botui.tui.screens._dialog import ActionDialog
 from botui.tui.screens._fields import FIELD_LABELS, attempt, day, field_row, gather, parse_day
+from botui.tui.times import zone_name
 
 
 class EstimateDialog(ActionDialog):
@@ -41,7 +42,7 @@ class EstimateDialog(ActionDialog):
             FIELD_LABELS["estimatedDeliveryDate"],
             Input(placeholder="YYYY-MM-DD", id="estimatedDeliveryDate", compact=True),
             "estimatedDeliveryDate",
-            hint="Dates are UTC; an empty date stays as it is.",
+            hint=f"Dates are {zone_name()}; an empty date stays as it is.",
         )
         yield field_row(
             FIELD_LABELS["reason"],

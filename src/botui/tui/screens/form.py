@@ -38,6 +38,7 @@ from botui.tui.screens._fields import (
 )
 from botui.tui.screens._suggest import SuggestInput, Suggestions
 from botui.tui.screens._summary import summary
+from botui.tui.times import zone_name
 
 PRIORITIES = [(name, name) for name in ("standard", "expedited", "rush")]
 REFERENCES = ("product", "business", "customer", "order")
@@ -66,8 +67,8 @@ CREATE_FIELDS = [
     Spec("quantity", "whole", "units, 1 to 1,000,000"),
     Spec("price", "money", "e.g. 129.99"),
     Spec("priorityLevel", "priority"),
-    Spec("estimatedShipDate", "day", "YYYY-MM-DD (UTC), optional"),
-    Spec("estimatedDeliveryDate", "day", "YYYY-MM-DD (UTC), optional"),
+    Spec("estimatedShipDate", "day", "YYYY-MM-DD ({zone}), optional"),
+    Spec("estimatedDeliveryDate", "day", "YYYY-MM-DD ({zone}), optional"),
     Spec("supplierOrder", "text", "optional"),
     Spec("metadata", "metadata"),
 ]
@@ -75,9 +76,9 @@ EDIT_FIELDS = [
     Spec("quantity", "whole", "units, 1 to 1,000,000"),
     Spec("status", "status"),
     Spec("priorityLevel", "priority"),
-    Spec("estimatedShipDate", "day", "YYYY-MM-DD (UTC), empty: none"),
-    Spec("estimatedDeliveryDate", "day", "YYYY-MM-DD (UTC), empty: none"),
-    Spec("actualDeliveryDate", "day", "after fulfil: YYYY-MM-DD (UTC)"),
+    Spec("estimatedShipDate", "day", "YYYY-MM-DD ({zone}), empty: none"),
+    Spec("estimatedDeliveryDate", "day", "YYYY-MM-DD ({zone}), empty: none"),
+    Spec("actualDeliveryDate", "day", "after fulfil: YYYY-MM-DD ({zone})"),
     Spec("supplierOrder", "text", "empty: none"),
     Spec("metadata", "metadata"),
 ]
@@ -287,7 +288,8 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             return TextArea(id=spec.name, compact=True)
         if spec.name in SEARCHABLE:
             return SuggestInput(placeholder=spec.placeholder, id=spec.name, compact=True)
-        return Input(placeholder=spec.placeholder, id=spec.name, compact=True)
+        placeholder = spec.placeholder.format(zone=zone_name())
+        return Input(placeholder=placeholder, id=spec.name, compact=True)
 
     def on_mount(self) -> None:
         if self.backorder_id:
@@ -554,7 +556,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         assert self.base is not None
         old = self.base
         lines = [
-            f"{stamp(event.at)} {event.actor}: {summary(event)}"
+            f"{stamp(event.at, named=True)} {event.actor}: {summary(event)}"
             for event in message.events
             if event.type != "customerNotified"
         ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import deque
 
 from rich.text import Text
@@ -12,6 +11,7 @@ from textual.widgets import RichLog
 
 from botui.domain import schemas
 from botui.domain.text import safe_for_terminal
+from botui.tui import times
 from botui.tui.screens._summary import summary
 from botui.tui.widgets.cells import fit
 
@@ -31,8 +31,9 @@ TYPE_STYLES = {
 
 
 def event_line(event: schemas.Event) -> Text:
-    """One log line as literal text: time, actor, type, backorder id and a short summary."""
-    clock = time.strftime("%H:%M:%S", time.localtime(event.at))
+    """One log line as literal text: time (the zone the border names), actor, type, backorder id
+    and a short summary."""
+    clock = times.clock(event.at)
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(clock, style="dim")
     line.append(" ")
@@ -67,6 +68,7 @@ class EventLog(RichLog, can_focus=False):
         self._events: deque[schemas.Event] = deque(maxlen=MAX_LINES)
         self._drawn_width = 0
         self._redraw: Timer | None = None
+        self.border_title = f"Log, times in {times.zone_name()}"
 
     def add(self, events: list[schemas.Event]) -> None:
         """Append events not seen yet, oldest first."""
