@@ -212,7 +212,7 @@ def test_notifications_are_queued_and_sent_with_their_events(demo: Service) -> N
 
 
 def test_the_search_index_holds_what_its_trigger_would_have_written(demo: Service) -> None:
-    migration = importlib.import_module("botui.store.migrations.0002_search_and_editor")
+    migration = importlib.import_module("botui.store.migrations.0005_folded_search")
     text = migration.SEARCH_TEXT.format(r="b")
     differing = _rows(
         demo,

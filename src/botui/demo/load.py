@@ -36,6 +36,7 @@ from botui.demo.history import (
 )
 from botui.domain.errors import BotuiError, storage_error, validation
 from botui.store.db import SQLITE, translate_errors
+from botui.store.folding import fold
 
 # Page cache while loading (KiB): a million backorders fit, so nothing spills mid-way.
 BULK_CACHE_KIB = 2_000_000
@@ -86,15 +87,17 @@ def _insert(cursor: Any, table: str, columns: tuple[str, ...], rows: list[Any]) 
 
 
 def _search_rows(demo: Demo, first_seq: int) -> list[tuple[int, str]]:
-    """The search index's text per backorder, exactly as the insert trigger composes it."""
+    """The search index's text per backorder, exactly as the insert trigger composes it (folded)."""
     customers = {c[0]: c[1] for c in demo.customers}
     products = {p[0]: f"{p[2]}\n{p[1]}" for p in demo.products}
     numbers = {o[0]: o[1] for o in demo.orders}
     return [
         (
             first_seq + position,
-            f"{row[B_ID]}\n{customers[row[B_CUSTOMER]]}\n{products[row[B_PRODUCT]]}\n"
-            f"{numbers.get(row[B_ORDER]) or ''}\n{row[B_SUPPLIER] or ''}",
+            fold(
+                f"{row[B_ID]}\n{customers[row[B_CUSTOMER]]}\n{products[row[B_PRODUCT]]}\n"
+                f"{numbers.get(row[B_ORDER]) or ''}\n{row[B_SUPPLIER] or ''}"
+            ),
         )
         for position, row in enumerate(demo.backorders, 1)
     ]

@@ -14,6 +14,7 @@ import peewee
 from playhouse.migrations import Runner
 
 from botui.domain.errors import BotuiError, busy, storage_error
+from botui.store import folding
 from botui.store.models import database_proxy
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -117,11 +118,6 @@ def _target(path: Path, readonly: bool) -> str:
     return f"file:{quote(str(path.absolute()))}?mode=ro"
 
 
-def casefold_contains(text: str | None, query: str) -> bool:
-    """SQL `botui_contains(text, query)`: `query` is part of `text`, ignoring case in any script."""
-    return text is not None and query.casefold() in text.casefold()
-
-
 def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.SqliteDatabase:
     """Open (creating and migrating as needed) the database at `path` and bind the models."""
     path = Path(path)
@@ -140,7 +136,8 @@ def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.S
     )
     db.botui_path = path
     db.botui_readonly = readonly
-    db.register_function(casefold_contains, "botui_contains", 2, deterministic=True)
+    # The search index's triggers fold text with it (migration 0005): every connection needs it.
+    db.register_function(folding.sql_fold, folding.SQL_NAME, 1, deterministic=True)
     try:
         with translate_errors(path):
             db.connect()
