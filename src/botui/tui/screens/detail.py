@@ -21,6 +21,7 @@ from botui.domain import lookup, schemas, statuses
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.templates import money
+from botui.domain.text import safe_for_terminal
 from botui.tui.outcome import Outcome, summary
 from botui.tui.screens._fields import attempt, gone
 from botui.tui.screens._summary import summary as event_summary
@@ -44,6 +45,11 @@ def relative(seconds: int, now: int) -> str:
     return "today" if days == 0 else f"in {days}d"
 
 
+def _shown(text: str) -> Text:
+    """Stored text as the screen shows it: literal, and of a width every terminal agrees on."""
+    return Text(safe_for_terminal(text))
+
+
 def _label(text: str) -> Text:
     return Text(text, style="bold")
 
@@ -62,7 +68,7 @@ class Facts:
 
     def __init__(self, pairs: list[tuple[str, str | Text, str, str]]) -> None:
         self.pairs = [
-            (first, Text(a) if isinstance(a, str) else a, second, Text(b))
+            (first, _shown(a) if isinstance(a, str) else a, second, _shown(b))
             for first, a, second, b in pairs
         ]
 
@@ -126,14 +132,14 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
         order = f"{ctx.order.id}{number}, placed {stamp(ctx.order.placed_at, named=True)}"
     wide = _two_columns()
     product = ctx.product
-    wide.add_row(_label("Product"), Text(f"{product.name} ({product.id}, SKU {product.sku})"))
+    wide.add_row(_label("Product"), _shown(f"{product.name} ({product.id}, SKU {product.sku})"))
     wide.add_row(_label("Stock on hand"), Text(f"{product.stock_on_hand:,} free units"))
-    wide.add_row(_label("Customer"), Text(f"{customer.name} ({customer.id}): {contact}"))
-    wide.add_row(_label("Business"), Text(f"{ctx.business.name} ({ctx.business.id})"))
-    wide.add_row(_label("Order"), Text(order))
+    wide.add_row(_label("Customer"), _shown(f"{customer.name} ({customer.id}): {contact}"))
+    wide.add_row(_label("Business"), _shown(f"{ctx.business.name} ({ctx.business.id})"))
+    wide.add_row(_label("Order"), _shown(order))
     entries = [f"{key} = {value!r}" for key, value in bo.metadata.items()] or ["none"]
     for number, entry in enumerate(entries):
-        wide.add_row(_label("Metadata" if number == 0 else ""), Text(entry))
+        wide.add_row(_label("Metadata" if number == 0 else ""), _shown(entry))
     return Group(facts, wide)
 
 
@@ -145,7 +151,7 @@ def _timeline(events: list[schemas.Event]) -> RenderableType:
     table.add_column(max_width=14, no_wrap=True, overflow="ellipsis")
     table.add_column(ratio=1)
     for event in events:
-        table.add_row(Text(stamp(event.at)), Text(event.actor), Text(event_summary(event)))
+        table.add_row(Text(stamp(event.at)), _shown(event.actor), _shown(event_summary(event)))
     return table
 
 
@@ -161,7 +167,7 @@ def _notifications(entries: list[schemas.OutboxEntry]) -> RenderableType:
         table.add_row(
             Text(stamp(entry.created_at)),
             Text(entry.status),
-            Text(f"{entry.channel} to {entry.to} by {entry.actor}: {about}"),
+            _shown(f"{entry.channel} to {entry.to} by {entry.actor}: {about}"),
         )
     return table
 
@@ -175,7 +181,7 @@ def _refunds(refunds: list[schemas.Refund]) -> RenderableType:
     for refund in refunds:
         reason = f": {refund.reason}" if refund.reason else ""
         table.add_row(
-            Text(stamp(refund.at)), Text(f"{money(refund.amount)} by {refund.actor}{reason}")
+            Text(stamp(refund.at)), _shown(f"{money(refund.amount)} by {refund.actor}{reason}")
         )
     return table
 
@@ -322,7 +328,7 @@ class DetailScreen(Screen[None]):
         self.context = ctx = message.context
         bo = ctx.backorder
         title = f"Backorder {bo.id} v{bo.version}  {bo.status}  {bo.priority_level}"
-        self.query_one("#detail-title", Static).update(Text(f"{title}  {ctx.customer.name}"))
+        self.query_one("#detail-title", Static).update(_shown(f"{title}  {ctx.customer.name}"))
         self._banner("")
         now = config.now()
         self.query_one("#facts", Static).update(_facts(ctx, now))
