@@ -62,7 +62,7 @@ def for_display(value: str) -> str:
     """
     if value.isascii():
         return value
-    text = _AMBIGUOUS_WIDTH.sub("", unicodedata.normalize("NFC", value))
+    text = _AMBIGUOUS_WIDTH.sub("", value)
     text = _REGIONAL.sub(lambda found: chr(ord(found.group()) - 0x1F1E6 + ord("A")), text)
     shown: list[str] = []
     for char in text:
@@ -70,4 +70,5 @@ def for_display(value: str) -> str:
         if kind == _FORMAT or (kind[0] == "M" and not shown):
             continue  # a mark with nothing before it would join whatever the screen puts there
         shown.append("\ufffd" if kind in _UNSURE_CATEGORIES else char)
-    return "".join(shown)
+    # Last, so a mark freed by what was dropped joins its letter: e, U+FE0F, U+0301 is é.
+    return unicodedata.normalize("NFC", "".join(shown))
