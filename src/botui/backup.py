@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from botui.domain.errors import BotuiError, conflict, storage_error
-from botui.store.db import BUSY_TIMEOUT_MS, SQLITE, storage_failure
+from botui.store.db import SQLITE, busy_timeout_ms, storage_failure
 
 
 def _source(path: Path):
@@ -17,7 +17,7 @@ def _source(path: Path):
     if not path.is_file():
         raise storage_error(f"there is no database file at {path}: check --db or BOTUI_DB")
     uri = f"file:{quote(str(path.absolute()))}?mode=ro"
-    return SQLITE.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    return SQLITE.connect(uri, uri=True, timeout=busy_timeout_ms() / 1000)
 
 
 def _check_dest(dest: Path) -> None:

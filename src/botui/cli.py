@@ -9,7 +9,11 @@ from typing import Any, TextIO
 
 from botui import __version__, config
 from botui.domain.errors import BotuiError, storage_error, validation
+from botui.domain.schemas import MAX_INT64
 from botui.store.db import sqlite_version
+
+# The demo's largest size: ten times what it is tuned for (a million rows), still in memory.
+MAX_DEMO_COUNT = 10_000_000
 
 
 def _reject_constant(name: str) -> Any:
@@ -50,8 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     # Subcommands' --db default to SUPPRESS so `botui --db X api ...` keeps the top-level X.
     demo = commands.add_parser("demo", help="write realistic demo data")
     demo.add_argument("--db", default=argparse.SUPPRESS)
-    demo.add_argument("--count", type=int, default=2000, help="backorders to write")
-    demo.add_argument("--seed", type=int, default=7)
+    # Numbers stay text here: run_demo checks them and answers as the API does.
+    demo.add_argument("--count", default="2000", help="backorders to write")
+    demo.add_argument("--seed", default="7")
     api = commands.add_parser("api", help="run one action; JSON as argument or on stdin")
     api.add_argument("action", nargs="?")
     api.add_argument("json", nargs="?")
@@ -84,6 +89,7 @@ def run_api(db_arg: str | None, action: str | None, text: str | None) -> int:
 
     try:
         check_action(action)
+        config.check_environment()
         payload = _read_payload(text)
         service = _open_service(db_arg)
         answer = call(service, action, payload)
@@ -112,12 +118,13 @@ def _write_utf8(stream: TextIO, text: str) -> None:
     binary.flush()
 
 
-def run_demo(db_arg: str | None, count: int, seed: int) -> int:
+def run_demo(db_arg: str | None, count_arg: str, seed_arg: str) -> int:
     from botui.demo import fill_demo
 
-    if count < 0:
-        return _fail(validation("--count must be 0 or more", "count"))
     try:
+        count = config.whole_number(count_arg, "--count", 0, MAX_DEMO_COUNT, field="count")
+        seed = config.whole_number(seed_arg, "--seed", 0, MAX_INT64, field="seed")
+        config.check_environment()
         service = _open_service(db_arg)
         summary = fill_demo(service.db, count=count, seed=seed)
     except BotuiError as error:
@@ -130,6 +137,7 @@ def run_backup(db_arg: str | None, dest: str) -> int:
     from botui.backup import backup
 
     try:
+        config.check_environment()
         summary = backup(config.resolve_db_path(db_arg), dest)
     except BotuiError as error:
         return _fail(error)
@@ -141,6 +149,7 @@ def run_ui(db_arg: str | None, demo: bool) -> int:
     from botui.tui.app import run_app
 
     try:
+        config.check_environment()
         service = _open_service(db_arg)
         if demo:
             from botui.demo import ensure_demo

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import time
 from pathlib import Path
+
+from botui.domain.errors import validation
+from botui.domain.schemas import MAX_DATE
 
 APP_NAME = "botui"
 
@@ -26,12 +30,59 @@ def resolve_db_path(cli_value: str | None) -> Path:
     return default_db_path()
 
 
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+# More digits than any range botui checks: such a text is out of range without converting it.
+_MAX_DIGITS = 40
+
+
+def whole_number(
+    text: str,
+    name: str,
+    low: int,
+    high: int,
+    unit: str = "",
+    advice: str = "fix it",
+    field: str | None = None,
+) -> int:
+    """`text` as an integer from `low` to `high`, else a validation_error naming `name`
+    (and `field`, when the input's field is not spelled as the message names it).
+
+    Only ASCII digits with an optional sign are numbers here: Python's int() would also take
+    "1_000" or other scripts' digits, and a huge value would fail later, inside SQLite.
+    """
+    text = text.strip()
+    number = _WHOLE_NUMBER.fullmatch(text) is not None
+    value = int(text) if number and len(text.lstrip("+-0")) <= _MAX_DIGITS else None
+    if value is None or not low <= value <= high:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        found = f"{shown} is out of range" if number else f"not {shown!r}"
+        raise validation(
+            f"{name} must be a whole number{unit} from {low:,} to {high:,} ({found}); {advice}",
+            field or name,
+        )
+    return value
+
+
+def env_number(name: str, low: int, high: int, unit: str = "") -> int | None:
+    """The integer in the environment variable `name` (None when unset or empty), range-checked."""
+    value = os.environ.get(name, "")
+    if not value.strip():
+        return None
+    return whole_number(value, name, low, high, unit, "fix it or unset it")
+
+
 def now() -> int:
-    """Unix seconds: BOTUI_NOW when set (frozen time for tests and demos), else the real clock."""
-    frozen = os.environ.get("BOTUI_NOW")
-    if frozen is not None and frozen.strip() != "":
-        return int(frozen)
-    return int(time.time())
+    """Unix seconds: BOTUI_NOW when set (frozen time for tests and demos), else the real clock.
+
+    A BOTUI_NOW that is not a contract date (0 to the year 3000) is a validation_error.
+    """
+    frozen = env_number("BOTUI_NOW", 0, MAX_DATE, " of Unix seconds")
+    return int(time.time()) if frozen is None else frozen
+
+
+def check_environment() -> None:
+    """Refuse, before anything runs, an environment variable botui would read wrongly."""
+    now()
 
 
 def actor() -> str:

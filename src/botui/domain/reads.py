@@ -14,7 +14,9 @@ from botui.domain.core import ServiceCore
 from botui.domain.errors import (
     validation,
 )
+from botui.domain.schemas import MAX_INT64
 from botui.domain.search import is_common, match_rowids, row_matches
+from botui.domain.text import ID_PATTERN
 from botui.domain.validation import parse
 from botui.store.models import (
     Backorder,
@@ -100,14 +102,32 @@ def _encode_cursor(row: Backorder) -> str:
 
 
 def _decode_cursor(cursor: str) -> tuple[int, int, str]:
+    """The triage key a `next` cursor holds, each part checked as a stored row's could be.
+
+    A forged cursor is refused like any bad input: a rank botui does not use, a creation time
+    beyond what SQLite stores (it would overflow there), an id botui would never give.
+    """
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        rank, created, last_id = json.loads(raw)
-        if not (isinstance(rank, int) and isinstance(created, int) and isinstance(last_id, str)):
+        key = json.loads(raw)
+        if not (isinstance(key, list) and len(key) == 3):
+            raise ValueError
+        rank, created, last_id = key
+        if not (
+            _is_int(rank, 0, max(statuses.PRIORITY_RANK.values()))
+            and _is_int(created, -MAX_INT64 - 1, MAX_INT64)
+            and isinstance(last_id, str)
+            and ID_PATTERN.fullmatch(last_id)
+        ):
             raise ValueError
         return rank, created, last_id
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise validation(
             "after must be the `next` value of an earlier list answer, passed as it was",
             "after",
         ) from None
+
+
+def _is_int(value: Any, low: int, high: int) -> bool:
+    """A JSON integer (true and false are not) from `low` to `high`."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high

@@ -58,6 +58,7 @@ Price = Annotated[StrictInt, Field(ge=0, le=MAX_PRICE)]
 Date = Annotated[StrictInt, Field(ge=0, le=MAX_DATE)]
 # SQLite integers are 64-bit: a larger id or version would overflow instead of being refused.
 MAX_INT64 = 2**63 - 1
+MIN_INT64 = -(2**63)
 Version = Annotated[StrictInt, Field(ge=1, le=MAX_INT64)]
 Limit = Annotated[StrictInt, Field(ge=1, le=1000)]
 Stock = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
@@ -84,6 +85,11 @@ def _check_metadata(value: dict[str, Any]) -> dict[str, Any]:
                 raise ValueError(f"value of {key!r} {exc}") from None
         if isinstance(item, float) and not math.isfinite(item):
             raise ValueError(f"value of {key!r} must be a finite number")
+        if isinstance(item, int) and not MIN_INT64 <= item <= MAX_INT64:
+            raise ValueError(
+                f"value of {key!r} must be a whole number from {MIN_INT64:,} to {MAX_INT64:,}"
+                " (64 bits); send a larger number as text"
+            )
     return value
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 
 from botui.domain.errors import BotuiError, FieldError
+from botui.domain.schemas import MAX_INT64
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -15,9 +16,9 @@ _WHOLE_DATE = "a whole number of Unix seconds from 0 to 32,503,680,000 (the year
 FIELD_RULES = {
     "quantity": "a whole number from 1 to 1,000,000",
     "price": "a whole number of cents from 0 to 1,000,000,000",
-    "version": "the whole number `version` you last read (1 or more)",
+    "version": f"the whole number `version` you last read (1 to {MAX_INT64:,})",
     "limit": "a whole number from 1 to 1000",
-    "since": "an event id (a whole number, 0 or more)",
+    "since": f"an event id (a whole number from 0 to {MAX_INT64:,})",
     "stockOnHand": "a whole number of units from 0 to 1,000,000,000",
     "estimatedShipDate": _WHOLE_DATE,
     "estimatedDeliveryDate": _WHOLE_DATE,
@@ -32,7 +33,7 @@ FIELD_RULES = {
 }
 # Rules that hold for one action's field only (its meaning differs elsewhere).
 ACTION_FIELD_RULES = {
-    ("outbox.markSent", "id"): "the whole number id of an outbox entry (1 or more)",
+    ("outbox.markSent", "id"): f"the whole number id of an outbox entry (1 to {MAX_INT64:,})",
 }
 # Why a field that other actions know is refused here.
 REFUSED_FIELD_HINTS = {

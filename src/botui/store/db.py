@@ -13,16 +13,18 @@ from urllib.parse import quote
 import peewee
 from playhouse.migrations import Runner
 
+from botui import config
 from botui.domain.errors import BotuiError, busy, storage_error
 from botui.store import folding
 from botui.store.models import database_proxy
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The contract's 10 seconds; BOTUI_BUSY_TIMEOUT_MS shortens it so tests of `busy` stay fast.
-_BUSY_ENV = os.environ.get("BOTUI_BUSY_TIMEOUT_MS", "")
-BUSY_TIMEOUT_MS = int(_BUSY_ENV) if _BUSY_ENV.isdigit() else 10_000
+BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_ENV = "BOTUI_BUSY_TIMEOUT_MS"
 # Hidden test hook: a page limit makes SQLite answer "database or disk is full" on demand.
 MAX_PAGES_ENV = "BOTUI_MAX_PAGES"
+MAX_PAGES = 4_294_967_294  # SQLite's own limit
 FILE_MODE = 0o660
 # The SQLite library peewee really uses: pysqlite3 (a current SQLite) when installed.
 SQLITE = peewee.sqlite3
@@ -34,17 +36,22 @@ def sqlite_version() -> str:
     return SQLITE.sqlite_version
 
 
-def _pragmas(readonly: bool) -> list[tuple[str, object]]:
+def busy_timeout_ms() -> int:
+    """How long a writer waits for another's lock: 10 s, or less by BOTUI_BUSY_TIMEOUT_MS."""
+    shorter = config.env_number(BUSY_TIMEOUT_ENV, 0, BUSY_TIMEOUT_MS, " of milliseconds")
+    return BUSY_TIMEOUT_MS if shorter is None else shorter
+
+
+def _pragmas(readonly: bool, timeout_ms: int, max_pages: int | None) -> list[tuple[str, object]]:
     pragmas: list[tuple[str, object]] = [
         ("foreign_keys", 1),
-        ("busy_timeout", BUSY_TIMEOUT_MS),
+        ("busy_timeout", timeout_ms),
         ("cache_size", -32_000),
     ]
     if not readonly:
         pragmas[:0] = [("journal_mode", "wal"), ("synchronous", "full")]
-    max_pages = os.environ.get(MAX_PAGES_ENV, "").strip()
-    if max_pages:
-        pragmas.append(("max_page_count", int(max_pages)))
+    if max_pages is not None:
+        pragmas.append(("max_page_count", max_pages))
     return pragmas
 
 
@@ -121,6 +128,9 @@ def _target(path: Path, readonly: bool) -> str:
 def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.SqliteDatabase:
     """Open (creating and migrating as needed) the database at `path` and bind the models."""
     path = Path(path)
+    # The test hooks are read first, so a bad value is refused before any file is made.
+    timeout_ms = busy_timeout_ms()
+    max_pages = config.env_number(MAX_PAGES_ENV, 1, MAX_PAGES, " of pages")
     created = _check_path(path)
     if readonly is None:
         readonly = not is_writable(path)
@@ -128,9 +138,9 @@ def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.S
         _drop_world_write(path)
     db = peewee.SqliteDatabase(
         _target(path, readonly),
-        pragmas=_pragmas(readonly),
+        pragmas=_pragmas(readonly, timeout_ms, max_pages),
         lock_type="IMMEDIATE",
-        timeout=BUSY_TIMEOUT_MS / 1000,
+        timeout=timeout_ms / 1000,
         uri=readonly,
         check_same_thread=False,
     )
@@ -209,7 +219,7 @@ def storage_failure(path: Path, exc: Exception) -> BotuiError:
     if "locked" in text or "busy" in text:
         return busy(
             f"{path} is busy: another botui kept the write lock for over "
-            f"{BUSY_TIMEOUT_MS / 1000:g} seconds; nothing was saved, try again"
+            f"{busy_timeout_ms() / 1000:g} seconds; nothing was saved, try again"
         )
     if "readonly" in text or "read-only" in text:
         return storage_error(

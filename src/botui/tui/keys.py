@@ -1,0 +1,128 @@
+"""Keyboard safety: an Esc glued to the next key means Esc, and typing on never acts.
+
+Two faults of real terminals are handled here, once for every screen:
+
+- **Glued Esc.** tmux and SSH deliver a quick Esc-then-key as one read (`ESC CR`). Textual
+  reports Esc glued to a printable key as `alt+KEY`, but Esc glued to Enter, Tab, Backspace or
+  a control key as the bare key, so a question taking Enter as "yes" would say yes to what was
+  an Esc. `install_glued_escape()` makes every glued key arrive as `alt+KEY`, and the app turns
+  any `alt+` key into the Esc the person pressed (`is_glued_escape`); botui binds no Alt keys.
+- **Typing on after a dialog closes.** A person typing a reason who closes the question with
+  one key keeps typing for a moment; those keys must not reach the queue as commands.
+  `KeyGuard` drops every key but plain navigation after a screen closes until the keyboard has
+  been quiet for `QUIET_SECONDS`, and says what it dropped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+from textual import events
+from textual._xterm_parser import XTermParser
+
+QUIET_SECONDS = 0.5
+# Keys that only move the cursor or scroll: harmless however they arrive, so never dropped.
+NAVIGATION = frozenset({"up", "down", "left", "right", "pageup", "pagedown", "home", "end"})
+GLUED = "alt+"
+
+
+def install_glued_escape() -> None:
+    """Make Textual's input parser report Esc glued to any key as `alt+KEY` (idempotent).
+
+    Textual 8.2.8 drops the Alt it reads from a leading Esc when the next byte maps to a named
+    key (`\\r` -> enter, `\\t` -> tab, `\\x13` -> ctrl+s), so `ESC CR` became a plain Enter.
+    """
+    original = XTermParser._sequence_to_key_events
+    if getattr(original, "botui_glued", False):
+        return
+
+    def sequence_to_key_events(
+        self: XTermParser, sequence: str, alt: bool = False
+    ) -> Iterator[events.Key]:
+        for key in original(self, sequence, alt):
+            if alt and not key.key.startswith(GLUED):
+                yield events.Key(GLUED + key.key, key.character)
+            else:
+                yield key
+
+    sequence_to_key_events.botui_glued = True  # type: ignore[attr-defined]
+    XTermParser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]
+
+
+def is_glued_escape(key: str) -> bool:
+    """Whether a key name is an Esc that arrived glued to another key (`alt+enter`, `alt+y`)."""
+    return key.startswith(GLUED)
+
+
+def parse_bytes(data: bytes) -> list[events.Key]:
+    """The keys Textual's own parser reads from raw terminal bytes, as one read then a pause.
+
+    Used by tests to send exactly what tmux or SSH sends (`b"\\x1b\\r"`), and by nothing else.
+    """
+    parser = XTermParser()
+    keys: list[events.Key] = []
+
+    def collect(token: object) -> None:
+        if isinstance(token, events.Key):
+            keys.append(token)
+
+    for token in parser.feed(data.decode()):
+        collect(token)
+    for token in parser.feed(""):  # end of input: an Esc still waiting is flushed as itself
+        collect(token)
+    return keys
+
+
+class KeyGuard:
+    """Drops the keys typed on in one burst after a screen closes, and remembers them.
+
+    `arm()` when a screen closes; `drops(key)` for each key after that answers True, and
+    records the key, while keys keep coming less than `quiet` seconds apart; the first key
+    after a pause passes and ends the burst. Navigation keys always pass.
+    """
+
+    def __init__(self, quiet: float = QUIET_SECONDS, clock: Callable[[], float] = time.monotonic):
+        self.quiet = quiet
+        self._clock = clock
+        self._armed = False
+        self._last = 0.0
+        self.dropped: list[events.Key] = []
+
+    def arm(self) -> None:
+        """A screen just closed: the keys that follow in the same burst are dropped."""
+        self._armed = True
+        self._last = self._clock()
+
+    @property
+    def armed(self) -> bool:
+        """Whether a burst is being dropped (it ends at the first key after a pause)."""
+        return self._armed and self._clock() - self._last < self.quiet
+
+    def drops(self, key: events.Key) -> bool:
+        """Whether to drop `key`: it came within `quiet` seconds of the close or the last drop."""
+        if not self.armed:
+            self._armed = False
+            return False
+        if key.key in NAVIGATION:
+            return False
+        self._last = self._clock()
+        self.dropped.append(key)
+        return True
+
+    def take_dropped(self) -> list[events.Key]:
+        """The keys dropped since the last call, oldest first."""
+        dropped, self.dropped = self.dropped, []
+        return dropped
+
+
+def describe(keys: Iterable[events.Key]) -> str:
+    """Dropped keys as a person typed them: characters joined, other keys by name."""
+    parts: list[str] = []
+    for key in keys:
+        if key.is_printable and key.character:
+            parts.append(key.character)
+        else:
+            parts.append(f"<{key.key}>")
+    text = "".join(parts)
+    return text if len(text) <= 40 else text[:39] + "…"
