@@ -10,15 +10,16 @@ from pathlib import Path
 
 import pytest
 from conftest import pilot_test, settle
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from botui.domain.errors import BotuiError, busy
 from botui.domain.service import Service
 from botui.store.db import open_database
 from botui.tui.app import FIRST_DELAY_SCAN_SECONDS, BotuiApp
-from botui.tui.screens.confirm import ConfirmDialog
+from botui.tui.screens.confirm import Question
 from botui.tui.screens.help import HelpScreen
-from botui.tui.screens.queue import GUARD_SECONDS, QueueScreen
+from botui.tui.keys import QUIET_SECONDS
+from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.queue_table import QueueTable
 
@@ -39,7 +40,7 @@ def toasts(app: BotuiApp) -> str:
 async def after_dialog(pilot) -> None:
     """Wait out the moment after a dialog closes, in which keys that act are ignored."""
     await settle(pilot)
-    await pilot.pause(GUARD_SECONDS)
+    await pilot.pause(QUIET_SECONDS)
 
 
 async def cursor_on(pilot, backorder_id: str) -> None:
@@ -80,6 +81,11 @@ async def test_confirm_acts_at_once_and_says_so(app: BotuiApp, shop: Service) ->
         assert "BO-3 confirmed" in toasts(app)
 
 
+def question_error(app: BotuiApp) -> str:
+    """The words on the question's general error line (a refusal, or which keys answer)."""
+    return str(app.screen.query_one("#error-general").render())
+
+
 @pilot_test
 async def test_fulfil_refused_when_stock_is_short_changes_nothing(
     app: BotuiApp, shop: Service
@@ -88,17 +94,26 @@ async def test_fulfil_refused_when_stock_is_short_changes_nothing(
         await cursor_on(pilot, "BO-2")
         await pilot.press("f")
         await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         assert status(shop, "BO-2") == "confirmed"
-        assert "needs 3 more units" in toasts(app)
+        assert isinstance(app.screen, Question)  # the refusal shows in the question
+        shown = str(app.screen.query_one("#error-quantity").render())
+        assert "needs 3 more units" in shown
 
 
 @pilot_test
-async def test_fulfil_ships_an_allocated_backorder(app: BotuiApp, shop: Service) -> None:
+async def test_fulfil_asks_then_ships_an_allocated_backorder(app: BotuiApp, shop: Service) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await cursor_on(pilot, "BO-4")
         await pilot.press("f")
         await settle(pilot)
+        assert isinstance(app.screen, Question)
+        assert status(shop, "BO-4") == "confirmed"  # a single f only asks
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         assert status(shop, "BO-4") == "fulfilled"
+        assert "BO-4 fulfilled: 1 shipped" in toasts(app)
         assert "BO-4" not in shown_ids(app)  # it left the open view
 
 
@@ -110,14 +125,17 @@ async def test_cancel_asks_then_declined_then_accepted_with_reason(
         await cursor_on(pilot, "BO-2")
         await pilot.press("x")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        assert "Refund: $75.00" in str(app.screen.query_one("#confirm-body").render())
-        await pilot.press("n")
+        assert isinstance(app.screen, Question)
+        assert "Refund: $75.00" in str(app.screen.query_one("#question-body").render())
+        await pilot.press("escape")
         await after_dialog(pilot)
         assert status(shop, "BO-2") == "confirmed"
         await pilot.press("x")
         await settle(pilot)
-        await pilot.press("tab", *"no stock", "enter")
+        await pilot.press(*"no stock", "enter")  # the reason box has the typing at once
+        await settle(pilot)
+        assert isinstance(app.screen, Question)  # Enter starts a line; it never says yes
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert status(shop, "BO-2") == "cancelled"
         events = shop.events({"backorder": "BO-2"}).data
@@ -143,7 +161,7 @@ async def test_delete_asks_and_removes(app: BotuiApp, shop: Service) -> None:
         await cursor_on(pilot, "BO-3")
         await pilot.press("d")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, Question)
         await pilot.press("y")
         await settle(pilot)
         with pytest.raises(BotuiError) as refused:
@@ -164,12 +182,15 @@ async def test_busy_keeps_the_typed_reason(
         monkeypatch.setattr(shop, "cancel", locked)
         await pilot.press("x")
         await settle(pilot)
-        await pilot.press("tab", *"late", "enter")
-        await after_dialog(pilot)
-        assert "busy, try again" in toasts(app)
-        await pilot.press("x")
+        await pilot.press(*"late", "ctrl+s")
         await settle(pilot)
-        assert app.screen.query_one("#confirm-reason", Input).value == "late"
+        assert isinstance(app.screen, Question)  # still open, the reason still typed
+        assert "busy" in question_error(app)
+        assert app.screen.query_one("#reason", TextArea).text == "late"
+        monkeypatch.undo()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert status(shop, "BO-2") == "cancelled"
 
 
 @pilot_test
@@ -240,8 +261,8 @@ async def test_marks_then_bulk_confirm_asks_and_reports_each(app: BotuiApp, shop
         assert "3 marked" in str(app.query_one("#status").render())
         await pilot.press("c")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        assert "3 marked" in str(app.screen.query_one("#confirm-title").render())
+        assert isinstance(app.screen, Question)
+        assert "3 marked" in str(app.screen.query_one("#dialog-title").render())
         await pilot.press("y")
         await settle(pilot)
         assert status(shop, "BO-1") == status(shop, "BO-3") == "confirmed"
@@ -374,7 +395,7 @@ async def test_markup_in_stored_names_is_shown_literally(shop: Service) -> None:
         assert "[bold red]Eve[/] [/]" in table(app).render_line(2).text
         await pilot.press("x")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, Question)
 
 
 @pilot_test

@@ -13,8 +13,7 @@ from botui.domain import queue
 from botui.domain.service import Service
 from botui.store.db import SQLITE
 from botui.tui.app import REPORT_SECONDS, TOAST_SECONDS, BotuiApp
-from botui.tui.screens import queue as queue_screen
-from botui.tui.screens.confirm import ConfirmDialog
+from botui.tui.screens.confirm import Question
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.event_log import REDRAW_DELAY, EventLog
@@ -58,9 +57,9 @@ def shown_toasts(app: BotuiApp) -> list[Toast]:
 
 
 @pytest.fixture
-def long_guard(monkeypatch: pytest.MonkeyPatch) -> float:
-    """A guard long enough that Pilot's keys fall inside it even on a busy machine."""
-    monkeypatch.setattr(queue_screen, "GUARD_SECONDS", 1.0)
+def long_guard(app: BotuiApp) -> float:
+    """A quiet time long enough that Pilot's keys fall inside it even on a busy machine."""
+    app.key_guard.quiet = 1.0
     return 1.0
 
 
@@ -183,8 +182,8 @@ async def test_toasts_stay_clear_of_the_log_and_a_dialogs_keys(crowd_app: BotuiA
         assert toast.region.height == 1 and not toast.region.overlaps(log.region)
         await pilot.press("j", "x")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        keys = app.screen.query_one("#confirm-keys")
+        assert isinstance(app.screen, Question)
+        keys = app.screen.query_one("#question-keys")
         [toast] = shown_toasts(app)
         assert not toast.region.overlaps(keys.region)
     assert TOAST_SECONDS <= 4 and REPORT_SECONDS <= 6
@@ -229,7 +228,7 @@ async def test_bulk_lists_ids_in_number_order_and_names_what_succeeded(
         assert table(app).selected_ids() == ["BO-2", "BO-9", "BO-10", "BO-11"]
         await pilot.press("c")
         await settle(pilot)
-        body = str(app.screen.query_one("#confirm-body").render())
+        body = str(app.screen.query_one("#question-body").render())
         assert "BO-2, BO-9, BO-10, BO-11" in body
         await pilot.press("y")
         await settle(pilot)
@@ -246,9 +245,9 @@ async def test_bulk_fulfil_is_spelt_as_everywhere_else(crowd_app: BotuiApp) -> N
         await settle(pilot)
         await pilot.press("space", "space", "f")
         await settle(pilot)
-        assert str(app.screen.query_one("#confirm-title").render()) == "Fulfil 2 marked backorders?"
-        assert "fulfil all 2" in str(app.screen.query_one("#confirm-keys").render())
-        assert "fulfill" not in str(app.screen.query_one("#confirm-keys").render())
+        assert str(app.screen.query_one("#dialog-title").render()) == "Fulfil 2 marked backorders?"
+        assert "fulfil all 2" in str(app.screen.query_one("#question-keys").render())
+        assert "fulfill" not in str(app.screen.query_one("#question-keys").render())
 
 
 # -- 6. keys around dialogs -----------------------------------------------------------------
@@ -260,10 +259,10 @@ async def test_a_question_swallows_keys_that_are_not_its_own(app: BotuiApp, shop
         await settle(pilot)
         await pilot.press("G", "d")  # BO-4, ready to ship
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, Question)
         await pilot.press(*"tcfmre", "space", "j")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog) and len(app.screen_stack) == 2
+        assert isinstance(app.screen, Question) and len(app.screen_stack) == 2
         assert shop.get({"id": "BO-4"}).status == "confirmed"
         assert table(app).marks == set()
 
@@ -282,7 +281,9 @@ async def test_keys_typed_on_as_the_palette_closes_do_not_act(
         assert isinstance(app.screen, QueueScreen)
         assert shop.get({"id": "BO-4"}).status == "confirmed"
         await pilot.pause(long_guard)
-        await pilot.press("f")  # a moment later the key acts again
+        await pilot.press("f")  # a moment later the key acts again: it asks
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         assert shop.get({"id": "BO-4"}).status == "fulfilled"
 

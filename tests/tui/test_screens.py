@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Select, Static, TextArea
 
 from botui.domain.service import Service
+from botui.tui.keys import QUIET_SECONDS
 from botui.tui.outcome import Outcome
 from botui.tui.screens._fields import InputErrors
 from botui.tui.screens.detail import DetailScreen
@@ -350,7 +351,7 @@ async def test_estimate_dialog_refuses_inline_then_applies(
         assert "must not be before the ship estimate" in error_text(app, "estimatedDeliveryDate")
         await type_into(pilot, "#estimatedDeliveryDate", "2026-09-30")
         await type_into(pilot, "#reason", "supplier is late")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
     assert app.result == [
         Outcome(backorder, True, f"{backorder} re-estimated: ship 2026-09-24, delivery 2026-09-30")
@@ -520,6 +521,7 @@ async def test_detail_edit_and_dialog_inside_the_botui_app(
             pilot, lambda: "re-estimated" in text(detail.query_one("#timeline", Static))
         )
         assert app.screen is detail
+        await pilot.pause(QUIET_SECONDS)  # keys right after a dialog closes are dropped
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, BackorderForm)
@@ -528,6 +530,7 @@ async def test_detail_edit_and_dialog_inside_the_botui_app(
         await wait_until(
             pilot, lambda: "quantity 5 -> 6" in text(detail.query_one("#timeline", Static))
         )
+        await pilot.pause(QUIET_SECONDS)
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, DetailScreen)

@@ -6,29 +6,28 @@ import gc
 from dataclasses import dataclass
 from functools import partial
 
-from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
 from botui.domain import queue, schemas
-from botui.domain.errors import BotuiError
-from botui.domain.queue import QueueRow
 from botui.domain.service import Service
 from botui.tui.commands import BindingCommands
+from botui.tui.keys import KeyGuard, describe, install_glued_escape, is_glued_escape
 from botui.tui.outcome import Outcome, summary
 from botui.tui.screens._fields import attempt
-from botui.tui.screens.confirm import ConfirmDialog, question_body
+from botui.tui.screens.confirm import QUESTIONS, VERBS, done, refused
 from botui.tui.screens.detail import DetailScreen
+from botui.tui.screens.discard import DiscardDialog, unsaved
 from botui.tui.screens.estimate import EstimateDialog
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.help import HelpScreen, help_rows
 from botui.tui.screens.notify import NotifyDialog
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.screens.receive import ReceiveDialog
-from botui.tui.widgets.cells import money
 from botui.tui.widgets.queue_table import QueueTable
 
 DELAY_SECONDS = 60.0
@@ -41,24 +40,11 @@ ALIASES = {
     "notifyCustomer": "notify",
     "receiveInventory": "receive",
 }
-VERBS = {"confirm": "Confirm", "fulfill": "Fulfil", "cancel": "Cancel", "delete": "Delete"}
 DIALOGS = {"estimate": EstimateDialog, "notify": NotifyDialog, "receive": ReceiveDialog}
-BUSY = "busy, try again"
 # Toasts sit at the top right, over the queue's price and date columns, never over the log's
 # newest lines or a dialog's keys; a report of several lines stays a little longer.
 TOAST_SECONDS = 4.0
 REPORT_SECONDS = 6.0
-
-
-def _done(action: str, answer: schemas.Backorder) -> str:
-    """What a successful action did, in words."""
-    if action == "fulfill":
-        return f"{answer.id} fulfilled: {answer.quantity:,} shipped"
-    if action == "cancel":
-        refund = answer.price * answer.quantity
-        paid = f"refund {money(refund)}" if refund else "nothing to refund"
-        return f"{answer.id} cancelled, {paid}"
-    return f"{answer.id} {'confirmed' if action == 'confirm' else 'deleted'}"
 
 
 class BotuiApp(App[int]):
@@ -77,28 +63,18 @@ class BotuiApp(App[int]):
     ]
 
     @dataclass
-    class Asked(Message):
-        """The backorders behind a cancel or delete question were read."""
-
-        action: str
-        ids: list[str]
-        found: list[QueueRow]
-        missing: list[str]
-
-    @dataclass
     class Finished(Message):
-        """An action ran on every id; `reason` is what the user typed, kept if it was busy."""
+        """An action that needs no question ran on every id."""
 
         action: str
-        ids: list[str]
         outcomes: list[Outcome]
-        reason: str | None
 
     def __init__(self, service: Service, *, delay_detection: bool = True) -> None:
+        install_glued_escape()
         super().__init__()
         self.service = service
         self._delay_detection = delay_detection and not service.readonly
-        self._kept_reasons: dict[tuple[str, ...], str] = {}
+        self.key_guard = KeyGuard()
 
     def get_default_screen(self) -> Screen:
         return QueueScreen(self.service)
@@ -125,6 +101,47 @@ class BotuiApp(App[int]):
             return self.service.detect_delays()
 
         attempt(self.service, detect)
+
+    # -- keys: a glued Esc is an Esc; typing on after a screen closes never acts ------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if is_glued_escape(event.key):
+                event = events.Key("escape", "\x1b")  # what the person pressed first
+            if self.key_guard.drops(event):
+                self.set_timer(self.key_guard.quiet, self._say_dropped)
+                return
+        await super().on_event(event)
+
+    def pop_screen(self) -> AwaitComplete:
+        """Close the top screen; the keys typed on in the same burst are dropped."""
+        self.key_guard.arm()
+        return super().pop_screen()
+
+    def _say_dropped(self) -> None:
+        """Once the burst is over, say which keys were dropped, so nothing is silently lost."""
+        if self.key_guard.armed:
+            return
+        dropped = self.key_guard.take_dropped()
+        if dropped:
+            self.notify(
+                f"Ignored {describe(dropped)!r}: typed as a dialog closed, so not taken as keys",
+                severity="warning",
+                markup=False,
+            )
+
+    async def action_quit(self) -> None:
+        """Quit; when a form or dialog holds typing, only once the person agrees to lose it."""
+        if not any(unsaved(screen) for screen in self.screen_stack):
+            self.exit()
+            return
+
+        def answered(agree: bool | None) -> None:
+            if agree:
+                self.exit()
+
+        question = DiscardDialog("Quit and lose what you typed?", "quit, losing it")
+        self.push_screen(question, answered)
 
     # -- screens --------------------------------------------------------------------------
 
@@ -164,7 +181,9 @@ class BotuiApp(App[int]):
     # -- the triage runner, shared with the detail screen --------------------------------
 
     def run_triage(self, action: str, ids: list[str]) -> None:
-        """Run a triage action on `ids`: at once, after a question, or through its dialog."""
+        """Run a triage action on `ids`: a lone confirm at once, the rest through a question
+        (fulfil, cancel, delete, anything on marked rows) or a dialog (estimate, notify,
+        receive), opened before any read so the keys typed next land in it."""
         action = ALIASES.get(action, action)
         ids = list(dict.fromkeys(ids))
         if not ids:
@@ -172,92 +191,36 @@ class BotuiApp(App[int]):
             return
         if self._refuse_readonly():
             return
-        if action in DIALOGS:
-            dialog = DIALOGS[action](self.service, ids)
+        if action == "confirm" and len(ids) == 1:
+            self._confirm(ids[0])
+        elif action in DIALOGS or action in QUESTIONS:
+            dialog = (DIALOGS.get(action) or QUESTIONS[action])(self.service, ids)
             self.push_screen(dialog, partial(self._dialog_done, action, ids))
-        elif action in ("cancel", "delete"):
-            self._read_for_question(action, ids)
-        elif action in ("confirm", "fulfill"):
-            if len(ids) == 1:
-                self._execute(action, ids, None)
-                return
-            question = ConfirmDialog(
-                f"{VERBS[action]} {len(ids):,} marked backorders?",
-                Text(", ".join(ids[:6]) + (", …" if len(ids) > 6 else "")),
-                yes=f"{VERBS[action].lower()} all {len(ids):,}",
-            )
-            self.push_screen(question, partial(self._answered, action, ids))
         else:
             self.notify(f"Unknown action {action}", severity="error", markup=False)
 
-    @work(thread=True, group="triage-read")
-    def _read_for_question(self, action: str, ids: list[str]) -> None:
-        """Read what the question shows (names, refund, units held) off the event loop."""
-        found, error = attempt(self.service, lambda: queue.rows_by_id(ids))
-        if found is None:
-            self.post_message(self.Finished(action, ids, self._refused(ids, error), None))
-            return
-        rows = [found[i] for i in ids if i in found]
-        self.post_message(self.Asked(action, ids, rows, [i for i in ids if i not in found]))
-
-    @staticmethod
-    def _refused(ids: list[str], error: BotuiError | None) -> list[Outcome]:
-        text = BUSY if error is None or error.code == "busy" else error.message
-        return [Outcome(i, False, text) for i in ids]
-
-    @on(Asked)
-    def _ask(self, message: Asked) -> None:
-        action, ids = message.action, message.ids
-        what = ids[0] if len(ids) == 1 else f"{len(ids):,} marked backorders"
-        question = ConfirmDialog(
-            f"{VERBS[action]} {what}?",
-            question_body(action, message.found, message.missing),
-            yes=f"{VERBS[action].lower()} {'it' if len(ids) == 1 else 'them'}",
-            no="keep " + ("it" if len(ids) == 1 else "them"),
-            reason=self._kept_reasons.get(tuple(ids), "") if action == "cancel" else None,
-        )
-        self.push_screen(question, partial(self._answered, action, ids))
-
-    def _answered(self, action: str, ids: list[str], reason: str | None) -> None:
-        if reason is None:
-            self.notify(f"{VERBS[action]}: nothing changed", markup=False)
-            return
-        self._execute(action, ids, reason or None)
-
     @work(thread=True, group="triage-run")
-    def _execute(self, action: str, ids: list[str], reason: str | None) -> None:
-        """Apply one action to each id in its own transaction and collect the outcomes."""
-        method = {
-            "confirm": self.service.confirm,
-            "fulfill": self.service.fulfill,
-            "cancel": self.service.cancel,
-            "delete": self.service.delete,
-        }[action]
-        outcomes = []
-        for backorder_id in ids:
-            payload = {"id": backorder_id}
-            if reason and action == "cancel":
-                payload["reason"] = reason
-            answer, error = attempt(self.service, lambda p=payload: method(p), backorder_id)
-            if answer is not None:
-                outcomes.append(Outcome(backorder_id, True, _done(action, answer)))
-            else:
-                outcomes.append(self._refused([backorder_id], error)[0])
-        self.post_message(self.Finished(action, ids, outcomes, reason))
+    def _confirm(self, backorder_id: str) -> None:
+        """Confirm one backorder (reversible in effect: nothing ships, nothing is refunded)."""
+        answer, error = attempt(
+            self.service, lambda: self.service.confirm({"id": backorder_id}), backorder_id
+        )
+        if answer is not None:
+            outcome = Outcome(backorder_id, True, done("confirm", answer))
+        else:
+            outcome = Outcome(backorder_id, False, refused(error))
+        self.post_message(self.Finished("confirm", [outcome]))
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
-        outcomes = message.outcomes
-        key = tuple(message.ids)
-        if message.reason and any(o.message == BUSY for o in outcomes):
-            self._kept_reasons[key] = message.reason
-        else:
-            self._kept_reasons.pop(key, None)
-        self._report(VERBS.get(message.action, message.action), outcomes)
+        self._report(VERBS.get(message.action, message.action), message.outcomes)
 
     def _dialog_done(self, action: str, ids: list[str], outcomes: list[Outcome] | None) -> None:
-        if outcomes is not None:
-            self._report(action.capitalize(), outcomes)
+        if outcomes is None:
+            if action in QUESTIONS:
+                self.notify(f"{VERBS[action]}: nothing changed", markup=False)
+            return
+        self._report(VERBS.get(action, action.capitalize()), outcomes)
 
     def _report(self, title: str, outcomes: list[Outcome]) -> None:
         refused = sum(not o.ok for o in outcomes)

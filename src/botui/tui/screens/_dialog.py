@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
@@ -26,6 +26,7 @@ from botui.tui.screens._fields import (
     labelled,
     show_errors,
 )
+from botui.tui.screens.discard import leave_asking
 
 # Screen CSS is scoped to the concrete dialog's type, so these selectors name no type.
 DIALOG_CSS = (
@@ -62,12 +63,17 @@ def heading(verb: str, ids: list[str]) -> str:
 
 
 class ActionDialog(ModalScreen[list[Outcome] | None]):
-    """A modal form that applies one action to every id and dismisses with their outcomes."""
+    """A modal form that applies one action to every id and dismisses with their outcomes.
+
+    Only `ctrl+s` (or a click on Apply) applies: Enter in a field moves to the next one, so an
+    Enter that is the tail of an Esc, or one hit too soon, changes nothing. Escape leaves, and
+    asks first when something was typed.
+    """
 
     CSS = DIALOG_CSS
     VERB = "Apply to"
     BINDINGS = [
-        Binding("escape", "leave", "Back", id="dialog.back", tooltip="Close without changes"),
+        Binding("escape", "leave", "Back", id="dialog.back", tooltip="Close (asks if you typed)"),
         Binding("ctrl+s", "apply", "Apply", id="dialog.apply", tooltip="Apply to every id"),
     ]
 
@@ -82,6 +88,7 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
         self.service = service
         self.ids = list(ids)
         self._busy = False
+        self.baseline: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Container(id="dialog-frame"), Vertical(id="dialog"):
@@ -90,8 +97,45 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
                 yield from self.fields()
             yield ErrorLine(GENERAL)
             with Horizontal(id="dialog-buttons"):
-                yield Button("Apply ^s", id="apply", variant="primary", compact=True)
-                yield Button("Back esc", id="back", compact=True)
+                # Clickable, never focused: a keyboard reaches them only by their keys, so Tab
+                # then Enter cannot apply by accident.
+                for button in (
+                    Button(self.apply_label(), id="apply", variant="primary", compact=True),
+                    Button("Back esc", id="back", compact=True),
+                ):
+                    button.can_focus = False
+                    yield button
+
+    @on(events.Mount)
+    def _remember_baseline(self) -> None:
+        """What the text fields hold before the person types: leaving asks only after that."""
+        self.baseline = self.texts()
+
+    def texts(self) -> dict[str, str]:
+        """What each text field (Input, TextArea) of the dialog holds now, by id."""
+        found: dict[str, str] = {}
+        for widget in self.query("Input, TextArea"):
+            if widget.id:
+                found[widget.id] = widget.text if isinstance(widget, TextArea) else widget.value
+        return found
+
+    def prefill(self, widget: Input | TextArea, value: str) -> None:
+        """Fill a field with a value read from the database (not typing: leaving won't ask)."""
+        if isinstance(widget, TextArea):
+            widget.text = value
+        else:
+            widget.value = value
+        if widget.id:
+            self.baseline[widget.id] = value
+
+    def unsaved(self) -> bool:
+        """Whether a field holds typing that closing the dialog would lose."""
+        now = self.texts()
+        return any(now[name] != self.baseline.get(name, "") for name in now)
+
+    def apply_label(self) -> str:
+        """The words on the Apply button, with its key."""
+        return "Apply ^s"
 
     def title_text(self) -> str:
         """The first line: what the dialog does and to which backorders."""
@@ -119,8 +163,13 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
             results.append(Result(backorder_id, message or "", error))
         return results
 
-    @on(Button.Pressed, "#apply")
     @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        """Enter in a field moves on to the next one; only ctrl+s applies."""
+        event.stop()
+        self.focus_next()
+
+    @on(Button.Pressed, "#apply")
     def action_apply(self) -> None:
         if self._busy:
             return
@@ -170,4 +219,4 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
 
     @on(Button.Pressed, "#back")
     def action_leave(self) -> None:
-        self.dismiss(None)
+        leave_asking(self, lambda: self.dismiss(None))

@@ -13,17 +13,16 @@ from textual.widget import Widget
 from textual.widgets import Label, Static, TextArea
 
 from botui import config
-from botui.domain import lookup
+from botui.domain import lookup, numbers
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
-from botui.domain.validation import FIELD_RULES
+from botui.domain.templates import money
 from botui.tui import times
 from botui.tui.times import day as day
 from botui.tui.times import stamp as stamp
 
 T = TypeVar("T")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MONEY = re.compile(r"(\d{1,9})(?:\.(\d{1,2}))?")
 MAX_PRICE_CENTS = 1_000_000_000
 GENERAL = "general"
 END_OF_DAY = 86_399
@@ -120,30 +119,36 @@ def parse_day(text: str, field: str) -> int | None:
 
 
 def parse_whole(text: str, field: str) -> int:
-    """A typed whole number; the service checks its range."""
-    text = text.strip().replace(",", "").replace("_", "")
-    if not re.fullmatch(r"-?\d{1,12}", text):
-        rule = FIELD_RULES.get(field, "a whole number")
-        raise InputErrors([FieldError(field, f"{field} must be {rule}")])
-    return int(text)
+    """A typed whole number, read by the one rule of `domain.numbers`; the service checks
+    its range."""
+    try:
+        return numbers.parse_whole(text)
+    except ValueError as exc:
+        raise InputErrors([FieldError(field, f"{field}: {exc}")]) from None
 
 
 def parse_money(text: str, field: str) -> int:
-    """A typed amount such as 129.99 (or 129) as integer cents."""
-    found = _MONEY.fullmatch(text.strip().replace(",", ""))
-    cents = -1
-    if found:
-        whole, fraction = found.groups()
-        cents = int(whole) * 100 + int((fraction or "0").ljust(2, "0"))
-    if not 0 <= cents <= MAX_PRICE_CENTS:
-        raise InputErrors(
-            [
-                FieldError(
-                    field, f"{field} must be an amount from 0.00 to 10,000,000.00 (like 129.99)"
-                )
-            ]
-        )
+    """A typed amount such as 129.99 (or $1,250) as integer cents, by `domain.numbers`."""
+    try:
+        cents = numbers.parse_cents(text)
+    except ValueError as exc:
+        raise InputErrors([FieldError(field, f"{field}: {exc}")]) from None
+    if cents > MAX_PRICE_CENTS:
+        message = f"{field} must be at most 10,000,000.00 (this reads as {money(cents)})"
+        raise InputErrors([FieldError(field, message)])
     return cents
+
+
+def understood(kind: str, text: str) -> str:
+    """What a typed number reads as, shown under it before saving ("reads as $1,250.00")."""
+    if not text.strip():
+        return ""
+    try:
+        if kind == "money":
+            return f"reads as ${money(numbers.parse_cents(text))}"
+        return f"reads as {numbers.parse_whole(text):,}"
+    except ValueError as exc:
+        return f"cannot be read: {exc}"
 
 
 def gather(parsers: list[Callable[[], None]]) -> None:

@@ -1,120 +1,334 @@
-"""A yes/no question before a change that cannot be undone, with an optional reason field."""
+"""Questions before a change that cannot be taken back (fulfil, cancel, delete) or that reaches
+several marked rows: an explicit yes only, never Enter, and nothing glued to an Esc.
+
+A question opens the moment its key is pressed, so the keys typed after it land in the
+question, not in the queue behind it. It reads what it shows (names, refund, units held) in a
+worker; the cancel question's reason box takes the typing from the first key, and the single
+fulfil question's Quantity box ships part of a backorder.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.message import Message
+from textual.widgets import Input, Static, TextArea
 
+from botui.domain import lookup, queue, schemas
+from botui.domain.errors import BotuiError, FieldError
 from botui.domain.queue import QueueRow
 from botui.domain.text import safe_for_terminal
+from botui.tui.screens._dialog import ActionDialog
+from botui.tui.screens._fields import (
+    FIELD_LABELS,
+    GENERAL,
+    InputErrors,
+    attempt,
+    field_row,
+    gather,
+    parse_whole,
+    show_errors,
+)
 from botui.tui.widgets.cells import money
 
+VERBS = {"confirm": "Confirm", "fulfill": "Fulfil", "cancel": "Cancel", "delete": "Delete"}
 
-def _units(count: int) -> str:
+
+def units(count: int) -> str:
+    """`1 unit`, `3 units`, with thousands separators."""
     return f"{count:,} unit" + ("" if count == 1 else "s")
 
 
+def done(action: str, answer: schemas.Backorder) -> str:
+    """What a successful confirm, fulfil, cancel or delete did, in words."""
+    if action == "fulfill":
+        return f"{answer.id} fulfilled: {answer.quantity:,} shipped"
+    if action == "cancel":
+        refund = answer.price * answer.quantity
+        paid = f"refund {money(refund)}" if refund else "nothing to refund"
+        return f"{answer.id} cancelled, {paid}"
+    return f"{answer.id} {'confirmed' if action == 'confirm' else 'deleted'}"
+
+
 def question_body(action: str, rows: list[QueueRow], missing: list[str]) -> Text:
-    """What a cancel or delete will do, in words: whose, the refund, the units released."""
+    """What the action will do, in words: whose, the refund, the units shipped or released."""
     body = Text()
     open_rows = [r for r in rows if r.status not in ("fulfilled", "cancelled")]
     if len(rows) == 1:
         row = rows[0]
         body.append(f"{row.id} ({row.status}) for ")
         body.append(safe_for_terminal(row.customer), style="bold")
-        body.append(f": {_units(row.quantity)} of {safe_for_terminal(row.product)}")
+        body.append(f": {units(row.quantity)} of {safe_for_terminal(row.product)}")
         body.append(f" at {money(row.price)}\n")
+    elif rows:
+        shown = ", ".join(r.id for r in rows[:6]) + (", …" if len(rows) > 6 else "")
+        body.append(f"{shown}\n")
     if action == "cancel":
         refund = sum(r.price * r.quantity for r in open_rows)
         body.append("Refund: ", style="bold")
         body.append(money(refund) if refund else "none (the price is 0)")
         if len(rows) > 1:
             body.append(f" in total for {len(open_rows):,} open backorders")
-        closed = len(rows) - len(open_rows)
-        if closed:
-            body.append(f"\n{closed:,} already closed will be refused.")
-    else:
+    elif action == "delete":
         body.append("The event log keeps its history.")
-    held = sum(r.allocated for r in open_rows)
-    if held:
-        body.append(f"\n{_units(held)} held go back to stock for the next in line.")
+    elif action == "fulfill":
+        held = sum(r.allocated for r in open_rows)
+        wanted = sum(r.quantity for r in open_rows)
+        body.append(f"Ships to the customer: {units(held)} of {wanted:,} are held for ")
+        body.append("it" if len(rows) == 1 else "them")
+        if held < wanted:
+            body.append("; the rest is taken from free stock, if enough is free")
+        body.append(". Shipping cannot be undone.")
+    if action in ("cancel", "delete"):
+        held = sum(r.allocated for r in open_rows)
+        if held:
+            go = "goes" if held == 1 else "go"
+            body.append(f"\n{units(held)} held {go} back to stock for the next in line.")
+    closed = len(rows) - len(open_rows)
+    if closed and action in ("cancel", "fulfill", "confirm"):
+        body.append(f"\n{closed:,} already closed will be refused.")
     if missing:
         body.append(f"\n{len(missing):,} no longer exist: {', '.join(missing[:3])}")
     return body
 
 
-class ConfirmDialog(ModalScreen[str | None]):
-    """Dismisses with the reason typed ("" when none) on yes, or None on no.
+class Question(ActionDialog):
+    """Asks before `ACTION` on every id; `y` (when no box has the typing) or ctrl+s says yes.
 
-    `y` or Enter says yes, `n` or Escape says no; Tab reaches the reason field, where
-    Enter still says yes and Escape no.
+    Escape or `n` says no (asking first when something was typed); Enter answers nothing and
+    says which keys do. An Esc glued to the next key arrives as Escape (see tui.keys).
     """
 
-    DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
-    ConfirmDialog #confirm-box {
-        width: 64; max-width: 100%; height: auto; max-height: 100%;
-        border: round $warning; background: $surface; padding: 0 1;
-    }
-    ConfirmDialog #confirm-title { text-style: bold; }
-    ConfirmDialog #confirm-body { margin: 1 0 0 0; }
-    ConfirmDialog #confirm-label { margin: 1 0 0 0; }
-    ConfirmDialog Input { background: $boost; }
-    ConfirmDialog #confirm-keys { margin: 1 0 0 0; color: $text-muted; }
+    ACTION = ""
+    CSS = (
+        ActionDialog.CSS
+        + """
+    #dialog { border: round $warning; }
+    #question-body { height: auto; margin: 1 0 0 0; }
+    #question-keys { height: auto; margin: 1 0 0 0; color: $text-muted; }
     """
-
-    AUTO_FOCUS = ""  # nothing focused: y and n answer until Tab moves into the reason field
+    )
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes", show=True),
-        Binding("enter", "answer(True)", "Yes", id="confirm.yes-enter", show=False),
-        Binding("n", "answer(False)", "No", id="confirm.no", show=True),
-        Binding("escape", "answer(False)", "No", id="confirm.no-escape", show=False),
+        Binding("y", "apply", "Yes", id="question.yes", tooltip="Yes: do it"),
+        Binding("n", "leave", "No", id="question.no", tooltip="No: change nothing"),
+        Binding("enter", "explain", "Which key?", id="question.enter", show=False),
     ]
 
-    def __init__(
-        self,
-        title: str,
-        body: Text,
-        *,
-        yes: str = "yes",
-        no: str = "no",
-        reason: str | None = None,
-    ) -> None:
-        super().__init__()
-        self._title = title
-        self._body = body
-        self._yes = yes
-        self._no = no
-        self._reason = reason
+    @dataclass
+    class Read(Message):
+        """The rows the question is about (those that still exist) and the ids that do not."""
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(Text(self._title), id="confirm-title")
-            yield Static(self._body, id="confirm-body")
-            if self._reason is not None:
-                yield Static(Text("Reason (optional, Tab to type it):"), id="confirm-label")
-                yield Input(
-                    self._reason,
-                    placeholder="no reason given",
-                    max_length=500,
-                    compact=True,
-                    id="confirm-reason",
-                )
-            keys = f"y / Enter: {self._yes}    n / Escape: {self._no}"
-            yield Static(Text(keys), id="confirm-keys")
+        rows: list[QueueRow]
+        missing: list[str]
 
-    def _typed(self) -> str:
-        found = self.query("#confirm-reason")
-        return found.first(Input).value.strip() if found else ""
+    def __init__(self, service: Any, ids: list[str]) -> None:
+        super().__init__(service, ids)
+        self.rows: list[QueueRow] | None = None
 
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(self._typed() if yes else None)
+    @property
+    def verb(self) -> str:
+        """The action as a capitalised word: Fulfil, Cancel, Delete, Confirm."""
+        return VERBS[self.ACTION]
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_answer(True)
+    def title_text(self) -> str:
+        what = self.ids[0] if len(self.ids) == 1 else f"{len(self.ids):,} marked backorders"
+        return f"{self.verb} {what}?"
+
+    @property
+    def yes_words(self) -> str:
+        """What yes does, for the keys line: `cancel it`, `fulfil all 3`."""
+        if len(self.ids) == 1:
+            return f"{self.verb.lower()} it"
+        return f"{self.verb.lower()} all {len(self.ids):,}"
+
+    def takes_typing(self) -> bool:
+        """Whether the question has a box that takes the typing (then `y` is a letter)."""
+        return False
+
+    def keys_line(self) -> str:
+        """The keys that answer, as the person reads them under the question."""
+        yes = "ctrl+s" if self.takes_typing() else "y or ctrl+s"
+        no = "Escape" if self.takes_typing() else "n or Escape"
+        keep = "keep it" if len(self.ids) == 1 else "keep them"
+        return f"{yes}: {self.yes_words}    {no}: {keep}"
+
+    def apply_label(self) -> str:
+        return f"{self.verb} ^s"
+
+    def fields(self) -> ComposeResult:
+        yield Static("Reading…", id="question-body", markup=False)
+        yield from self.boxes()
+        yield Static(Text(self.keys_line()), id="question-keys")
+
+    def boxes(self) -> ComposeResult:
+        """The question's own input boxes (a reason, a quantity); none by default."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        self._read()
+
+    @work(thread=True, exclusive=True, group="question-read")
+    def _read(self) -> None:
+        found, error = attempt(self.service, lambda: queue.rows_by_id(self.ids))
+        if found is None:
+            self.post_message(self.Read([], []))
+            return
+        rows = [found[i] for i in self.ids if i in found]
+        self.post_message(self.Read(rows, [i for i in self.ids if i not in found]))
+
+    @on(Read)
+    def _on_read(self, message: Read) -> None:
+        self.rows = message.rows
+        body = question_body(self.ACTION, message.rows, message.missing)
+        self.query_one("#question-body", Static).update(body)
+        self.loaded(message.rows)
+
+    def loaded(self, rows: list[QueueRow]) -> None:
+        """The rows were read: fill in what depends on them."""
+
+    def action_apply(self) -> None:
+        if self.rows is None:
+            show_errors(self, [FieldError(GENERAL, "still reading the backorders; a moment")])
+            return
+        super().action_apply()
+
+    def action_explain(self) -> None:
+        """Enter answers nothing here: say which keys do."""
+        show_errors(self, [FieldError(GENERAL, f"Enter does not answer: {self.keys_line()}")])
+
+    def run_one(self, backorder_id: str, payload: dict[str, Any]) -> str:
+        method = {
+            "confirm": self.service.confirm,
+            "fulfill": self.service.fulfill,
+            "cancel": self.service.cancel,
+            "delete": self.service.delete,
+        }[self.ACTION]
+        return done(self.ACTION, method({"id": backorder_id, **payload}))
+
+
+class ConfirmQuestion(Question):
+    """Confirm every marked backorder (one backorder is confirmed at once, without asking)."""
+
+    ACTION = "confirm"
+
+
+class DeleteQuestion(Question):
+    """Delete the backorders; their events stay in the log."""
+
+    ACTION = "delete"
+
+
+class CancelQuestion(Question):
+    """Cancel with a refund; the reason box (lines allowed) has the typing from the first key."""
+
+    ACTION = "cancel"
+
+    def takes_typing(self) -> bool:
+        return True
+
+    def boxes(self) -> ComposeResult:
+        yield field_row(
+            FIELD_LABELS["reason"],
+            TextArea(id="reason", compact=True, placeholder="optional; Enter starts a new line"),
+            "reason",
+        )
+
+    def payload(self) -> dict[str, Any]:
+        reason = self.query_one("#reason", TextArea).text.strip()
+        return {"reason": reason} if reason else {}
+
+
+class FulfilQuestion(Question):
+    """Ship the backorders; for one, the Quantity box ships part and keeps the rest open."""
+
+    ACTION = "fulfill"
+
+    def takes_typing(self) -> bool:
+        return len(self.ids) == 1
+
+    def boxes(self) -> ComposeResult:
+        if len(self.ids) == 1:
+            yield field_row(
+                FIELD_LABELS["quantity"],
+                Input(placeholder="units to ship", id="quantity", compact=True),
+                "quantity",
+                hint="",
+            )
+
+    def loaded(self, rows: list[QueueRow]) -> None:
+        found = self.query("#quantity")
+        if rows and found:
+            box = found.first(Input)
+            if not box.value:
+                self.prefill(box, str(rows[0].quantity))
+                box.select_all()
+            self._explain_quantity()
+
+    @on(Input.Changed, "#quantity")
+    def _explain_quantity(self) -> None:
+        """Say what the typed quantity will do: ship all, or ship part and split the rest."""
+        if not self.rows:
+            return
+        row = self.rows[0]
+        typed = self.query_one("#quantity", Input).value
+        hint = self.query_one("#hint-quantity", Static)
+        try:
+            shipped = parse_whole(typed, "quantity")
+        except InputErrors:
+            shipped = -1
+        if 0 < shipped < row.quantity:
+            text = (
+                f"ships {shipped:,} now; the other {row.quantity - shipped:,} stay open "
+                f"as a new backorder"
+            )
+        elif shipped == row.quantity:
+            text = f"ships all {units(row.quantity)}; type fewer to ship part"
+        else:
+            text = f"a whole number from 1 to {row.quantity:,}"
+        hint.update(text)
+        hint.display = True
+
+    def payload(self) -> dict[str, Any]:
+        found = self.query("#quantity")
+        if not found or self.rows is None or not self.rows:
+            return {}
+        payload: dict[str, Any] = {}
+
+        def quantity() -> None:
+            shipped = parse_whole(found.first(Input).value, "quantity")
+            if shipped != self.rows[0].quantity:  # type: ignore[index]
+                payload["quantity"] = shipped
+
+        gather([quantity])
+        return payload
+
+    def run_one(self, backorder_id: str, payload: dict[str, Any]) -> str:
+        before = lookup.last_event_id(self.service)
+        shipped = self.service.fulfill({"id": backorder_id, **payload})
+        text = done("fulfill", shipped)
+        if "quantity" in payload:
+            page = self.service.events({"backorder": backorder_id, "since": before})
+            split = next(
+                (e.data.get("splitInto") for e in page.data if e.type == "fulfilled"), None
+            )
+            if split:
+                text += f"; {split} holds the rest, still open"
+        return text
+
+
+QUESTIONS: dict[str, type[Question]] = {
+    "confirm": ConfirmQuestion,
+    "fulfill": FulfilQuestion,
+    "cancel": CancelQuestion,
+    "delete": DeleteQuestion,
+}
+
+
+def refused(error: BotuiError | None) -> str:
+    """A refusal in words; a busy database says to try again."""
+    return "busy, try again" if error is None or error.code == "busy" else error.message

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -12,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
@@ -22,6 +22,7 @@ from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
+from botui.tui.keys import NAVIGATION
 from botui.tui.outcome import Outcome, summary
 from botui.tui.screens._fields import attempt, gone
 from botui.tui.screens._summary import summary as event_summary
@@ -33,7 +34,6 @@ from botui.tui.times import day, stamp, zone_name
 from botui.tui.widgets.footer import KeyFooter
 
 POLL_SECONDS = 1.0
-DIALOGS = {"estimate": EstimateDialog, "notify": NotifyDialog, "receive": ReceiveDialog}
 DAY = 86_400
 
 
@@ -266,6 +266,7 @@ class DetailScreen(Screen[None]):
         self.backorder_id = backorder_id
         self.context: lookup.Context | None = None
         self._deleting = False
+        self._checking = False
 
     def compose(self) -> ComposeResult:
         yield Static(f"Backorder {self.backorder_id}", id="detail-title", markup=False)
@@ -358,52 +359,56 @@ class DetailScreen(Screen[None]):
         body = self.query_one("#detail-body", VerticalScroll)
         body.scroll_relative(y=1 if direction == "down" else -1, animate=False)
 
+    # Questions and dialogs open at once (they name a backorder deleted meanwhile when they
+    # apply), so the keys typed next land in them; only the form first checks the backorder
+    # exists, and drops the keys typed while it looks.
+
     def action_triage(self, action: str) -> None:
-        self._check(action)
+        self._triage(action)
 
     def action_edit(self) -> None:
-        self._check("edit")
+        self._checking = True
+        self._check()
 
     def action_estimate(self) -> None:
-        self._check("estimate")
+        self._open(EstimateDialog(self.service, [self.backorder_id]), "estimate")
 
     def action_notify_customer(self) -> None:
-        self._check("notify")
+        self._open(NotifyDialog(self.service, [self.backorder_id]), "notify")
 
     def action_receive(self) -> None:
-        self._check("receive")
+        self._open(ReceiveDialog(self.service, [self.backorder_id]), "receive")
+
+    def on_key(self, event: Key) -> None:
+        """Keys typed while the form's backorder is being looked up are dropped."""
+        if self._checking and event.key not in NAVIGATION:
+            event.stop()
+            event.prevent_default()
 
     @work(thread=True, exclusive=True, group="detail-check")
-    def _check(self, action: str) -> None:
+    def _check(self) -> None:
         """Make sure the backorder still exists, so a deleted one is named as such, not "no id"."""
         bid = self.backorder_id
         _, error = attempt(self.service, lambda: self.service.get({"id": bid}), bid)
         missing = error is not None and error.code == "not_found"
-        self.post_message(self.Checked(action, error.message if missing else None))
+        self.post_message(self.Checked("edit", error.message if missing else None))
 
     @on(Checked)
-    async def _on_checked(self, message: Checked) -> None:
-        action = message.action
+    def _on_checked(self, message: Checked) -> None:
+        self._checking = False
         if message.gone is not None:
             self.notify(f"{message.gone}; nothing was done", severity="warning", markup=False)
             self.reload()
             return
-        if action == "edit":
-            self.app.push_screen(BackorderForm(self.service, self.backorder_id), self._after_edit)
-        elif action in DIALOGS:
-            self._open(DIALOGS[action](self.service, [self.backorder_id]), action)
-        else:
-            await self._triage(action)
+        self.app.push_screen(BackorderForm(self.service, self.backorder_id), self._after_edit)
 
-    async def _triage(self, action: str) -> None:
+    def _triage(self, action: str) -> None:
         run = getattr(self.app, "run_triage", None)
         if run is None:
             self.notify(f"{action} is not available here", severity="warning")
             return
         self._deleting = action == "delete"
-        result = run(action, [self.backorder_id])
-        if inspect.isawaitable(result):
-            await result
+        run(action, [self.backorder_id])
         self.reload()
 
     def _open(self, dialog: Screen[list[Outcome] | None], action: str) -> None:

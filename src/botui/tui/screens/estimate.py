@@ -8,7 +8,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from botui.domain import schemas
 from botui.domain.service import Service
@@ -46,7 +46,7 @@ class EstimateDialog(ActionDialog):
         )
         yield field_row(
             FIELD_LABELS["reason"],
-            Input(placeholder="optional, e.g. supplier delay", id="reason", compact=True),
+            TextArea(id="reason", compact=True, placeholder="optional, e.g. supplier delay"),
             "reason",
         )
 
@@ -68,7 +68,8 @@ class EstimateDialog(ActionDialog):
         ):
             widget = self.query_one(f"#{name}", Input)
             if not widget.value:
-                widget.value = self.prefilled[name] = day(value)
+                self.prefilled[name] = day(value)
+                self.prefill(widget, self.prefilled[name])
 
     def payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {}
@@ -82,7 +83,7 @@ class EstimateDialog(ActionDialog):
                 payload[name] = value
 
         gather([lambda: date("estimatedShipDate"), lambda: date("estimatedDeliveryDate")])
-        reason = self.query_one("#reason", Input).value.strip()
+        reason = self.query_one("#reason", TextArea).text.strip()
         if reason:
             payload["reason"] = reason
         return payload

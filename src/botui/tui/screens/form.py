@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static, TextArea
 
 from botui.domain import lookup, schemas, statuses
@@ -35,14 +35,17 @@ from botui.tui.screens._fields import (
     parse_whole,
     show_errors,
     stamp,
+    understood,
 )
 from botui.tui.screens._suggest import SuggestInput, Suggestions
 from botui.tui.screens._summary import summary
+from botui.tui.screens.discard import leave_asking
 from botui.tui.times import zone_name
 
 PRIORITIES = [(name, name) for name in ("standard", "expedited", "rush")]
 REFERENCES = ("product", "business", "customer", "order")
 SEARCHABLE = ("product", "business", "customer")
+NUMBERS = ("whole", "money")  # kinds whose hint says what the typing reads as
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ CREATE_FIELDS = [
     Spec("customer", "id", "name, email or id; Down/Tab picks"),
     Spec("order", "id", "optional order id"),
     Spec("quantity", "whole", "units, 1 to 1,000,000"),
-    Spec("price", "money", "e.g. 129.99"),
+    Spec("price", "money", "e.g. 129.99 or 1,250.00 (point for cents)"),
     Spec("priorityLevel", "priority"),
     Spec("estimatedShipDate", "day", "YYYY-MM-DD ({zone}), optional"),
     Spec("estimatedDeliveryDate", "day", "YYYY-MM-DD ({zone}), optional"),
@@ -161,31 +164,6 @@ def parse(spec: Spec, raw: str) -> Any:
     return raw.strip() or None
 
 
-class DiscardDialog(ModalScreen[bool]):
-    """Asks before throwing away what was typed: y discards, n or Escape keeps editing."""
-
-    CSS = """
-    DiscardDialog { align: center middle; }
-    DiscardDialog > Static {
-        width: 50; max-width: 100%; height: auto; border: round $warning;
-        background: $surface; padding: 0 1;
-    }
-    """
-    BINDINGS = [
-        Binding("y", "answer(True)", "Discard", id="form.discard", tooltip="Lose the typing"),
-        Binding("n,escape", "answer(False)", "Keep editing", id="form.keep", tooltip="Go back"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        yield Static(
-            "Discard what you typed?\n\ny: discard and leave   n or Escape: keep editing",
-            markup=False,
-        )
-
-    def action_answer(self, discard: bool) -> None:
-        self.dismiss(discard)
-
-
 class BackorderForm(Screen[schemas.Backorder | None]):
     """Create a backorder (no id) or edit one; dismisses with the saved backorder or None."""
 
@@ -270,7 +248,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         yield Static("", id="form-banner", markup=False)
         with VerticalScroll(id="form-body", can_focus=False):
             for spec in self.specs:
-                hint = "" if spec.name in REFERENCES else None
+                hint = "" if spec.name in REFERENCES or spec.kind in NUMBERS else None
                 hint = METADATA_HINT if spec.kind == "metadata" else hint
                 below = Suggestions(spec.name) if spec.name in SEARCHABLE else None
                 yield field_row(spec.label, self._widget(spec), spec.name, hint=hint, below=below)
@@ -437,6 +415,11 @@ class BackorderForm(Screen[schemas.Backorder | None]):
     def _on_input_changed(self, event: Input.Changed) -> None:
         field = event.input.id or ""
         value = event.value.strip()
+        kind = next((spec.kind for spec in self.specs if spec.name == field), "")
+        if kind in NUMBERS:
+            hint = self.query_one(f"#hint-{field}", Static)
+            hint.update(understood(kind, event.value))
+            hint.display = bool(value)
         if self.base is None and field in REFERENCES:
             self._describe(field, value)
         if self.base is None and field in SEARCHABLE:
@@ -602,13 +585,10 @@ class BackorderForm(Screen[schemas.Backorder | None]):
 
     # -- leaving --------------------------------------------------------------------------
 
+    def unsaved(self) -> bool:
+        """Whether leaving would lose typing (nothing is typed before the backorder is read)."""
+        loaded = not self.backorder_id or self.base is not None
+        return loaded and self._typed() != self.initial
+
     def action_leave(self) -> None:
-        if (self.backorder_id and self.base is None) or self._typed() == self.initial:
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(DiscardDialog(), answered)
+        leave_asking(self, lambda: self.dismiss(None))

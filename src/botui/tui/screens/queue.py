@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -26,10 +25,6 @@ from botui.tui.widgets.status_line import StatusLine
 POLL_SECONDS = 1.0
 HISTORY = 200
 PAGE = 200  # lines drawn per message: about 25 ms of the event loop
-# Keys that act, typed on in the same burst as the key that closed a dialog or the palette
-# (Escape in the palette, then "onfirm": the "f" would fulfil at once), are dropped: those
-# within this many seconds of the close, or of the last one dropped.
-GUARD_SECONDS = 0.3
 # The footer's hints in order of need, for narrow terminals; the help lists every key.
 FOOTER_KEEP = (
     "triage('confirm')",
@@ -77,8 +72,6 @@ class QueueScreen(Screen[None]):
         super().__init__()
         self.service = service
         self._polling = False
-        self._covered = False
-        self._guard_from = 0.0
 
     def compose(self) -> ComposeResult:
         if self.service.readonly:
@@ -156,38 +149,14 @@ class QueueScreen(Screen[None]):
         box.add_class("-shown")
         self.set_focus(box)
 
-    def on_screen_suspend(self) -> None:
-        self._covered = True
-
-    def on_screen_resume(self) -> None:
-        if self._covered:  # a dialog, the palette or another screen just closed
-            self._guard_from = time.monotonic()
-
-    def _acts(self, key: str) -> bool:
-        """Whether `key` would change something, open a dialog or a form, drop the filter or
-        the marks, or quit."""
-        active = self.active_bindings.get(key)
-        action = active.binding.action if active else ""
-        return action.startswith("triage") or action in ("edit", "new", "escape", "app.quit")
-
     def on_key(self, event: Key) -> None:
         """Open the filter as "/" passes, so keys typed right after it reach the box.
 
         Bindings run only after a key has bubbled up to the app, by which time the keys
-        typed after "/" are already on their way to the table; this hands them over. For
-        the same reason this is where keys that act, typed just as a dialog closed, stop.
+        typed after "/" are already on their way to the table; this hands them over.
         """
         box = self.query_one("#filter", Input)
-        now = time.monotonic()
-        if (
-            now - self._guard_from < GUARD_SECONDS
-            and self.focused is not box
-            and self._acts(event.key)
-        ):
-            self._guard_from = now  # the burst goes on
-            event.stop()
-            event.prevent_default()
-        elif event.key == "slash" and self.focused is not box:
+        if event.key == "slash" and self.focused is not box:
             event.stop()
             self.action_filter()
         elif self.focused is box and event.is_printable and event.character:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Input, Select, Static
 
-from botui.domain import lookup, schemas
+from botui.domain import lookup, numbers, schemas
 from botui.domain.errors import BotuiError, FieldError
 from botui.tui.screens._dialog import ActionDialog, Result
 from botui.tui.screens._fields import (
@@ -188,9 +188,12 @@ class ReceiveDialog(ActionDialog):
         )
         place = self.places.get(product.id)
         text = queue_note(product, place)
-        typed = self.query_one("#quantity", Input).value.strip().replace(",", "")
-        if place is not None and typed.isdigit() and int(typed) > 0:
-            text += "\n" + share(product, place, int(typed))
+        try:
+            typed = numbers.parse_whole(self.query_one("#quantity", Input).value)
+        except ValueError:
+            typed = 0
+        if place is not None and typed > 0:
+            text += "\n" + share(product, place, typed)
         self.query_one("#queue-note", Static).update(Text(text))
 
     def payload(self) -> dict[str, Any]:
