@@ -39,6 +39,16 @@ def first_schema_database(path: Path) -> None:
     db.close()
 
 
+def old_search_database(path: Path, customer_name: str) -> None:
+    """A database of migrations 0001 to 0004, whose search index holds its text unfolded."""
+    db = peewee.SqliteDatabase(str(path))
+    runner = Runner(db, directory=str(MIGRATIONS_DIR))
+    runner.up(target="0004_event_no_replace")
+    for statement in FIRST_SCHEMA_ROWS:
+        db.execute_sql(statement.replace("Margaret Hamilton", customer_name))
+    db.close()
+
+
 def columns(path: Path, table: str) -> set[str]:
     with closing(sqlite3.connect(path)) as conn:
         return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
@@ -87,3 +97,27 @@ def test_opening_a_current_database_again_changes_nothing(tmp_path: Path) -> Non
     db.close()
     with closing(sqlite3.connect(path)) as conn:
         assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
+
+
+def test_the_search_index_is_folded_in_place(tmp_path: Path) -> None:
+    """Migration 0005 folds the text of rows indexed before it, and new rows are folded too."""
+    path = tmp_path / "before-folding.db"
+    old_search_database(path, "Zoe\u0308 STRASSE")
+    with closing(sqlite3.connect(path)) as conn:
+        assert "zoë" not in conn.execute("SELECT body FROM backorder_search").fetchone()[0]
+    db = open_database(path)
+    try:
+        assert schema_version(db)[-1] == "0005_folded_search"
+        service = Service(db)
+        for query in ("zoë", "ZOË", "straße", "zoe\u0308 s", "bo-old", "storm lantern"):
+            found = call(service, "list", {"query": query})["data"]
+            assert [bo["id"] for bo in found] == ["BO-OLD"], query
+        assert db.execute_sql("SELECT name FROM customer").fetchone()[0] == "Zoe\u0308 STRASSE"
+        call(service, "customer.create", {"id": "CUS-2", "name": "Ærø Weiß"})
+        call(service, "create", {"id": "BO-NEW", "product": "PRD-1", "business": "BIZ-1",
+                                 "customer": "CUS-2", "quantity": 1, "price": 1})  # fmt: skip
+        assert [bo["id"] for bo in call(service, "list", {"query": "ÆRØ WEISS"})["data"]] == [
+            "BO-NEW"
+        ]
+    finally:
+        db.close()
