@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from botui.domain.text import safe_for_terminal
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -18,7 +20,14 @@ NAMED = 5  # successes named in a summary; the rest are counted
 
 
 def summary(action: str, outcomes: list[Outcome]) -> str:
-    """One toast text: how many succeeded and which, then each refusal with its reason."""
+    """One toast text: how many succeeded and which, then each refusal with its reason.
+
+    Messages may quote stored text (a name, a reason): shown as `safe_for_terminal` makes it.
+    """
+    return safe_for_terminal(_summary(action, outcomes))
+
+
+def _summary(action: str, outcomes: list[Outcome]) -> str:
     done = [o for o in outcomes if o.ok]
     refused = [o for o in outcomes if not o.ok]
     if len(outcomes) == 1:

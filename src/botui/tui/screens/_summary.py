@@ -6,6 +6,7 @@ from typing import Any
 
 from botui.domain import schemas
 from botui.domain.templates import money
+from botui.domain.text import safe_for_terminal
 from botui.tui.screens._fields import day
 
 _MAX_VALUE = 40
@@ -38,7 +39,11 @@ def _units(count: Any) -> str:
 
 
 def summary(event: schemas.Event) -> str:
-    """What the event did, in words a person reads at a glance."""
+    """What the event did, in words a person reads at a glance, as the screen shows text."""
+    return safe_for_terminal(_describe(event))
+
+
+def _describe(event: schemas.Event) -> str:
     data = event.data
     kind = event.type
     if kind == "created":

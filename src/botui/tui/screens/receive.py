@@ -13,6 +13,7 @@ from textual.widgets import Input, Select, Static
 
 from botui.domain import lookup, numbers, schemas
 from botui.domain.errors import BotuiError, FieldError
+from botui.domain.text import safe_for_terminal
 from botui.tui.screens._dialog import ActionDialog, Result
 from botui.tui.screens._fields import (
     FIELD_LABELS,
@@ -30,7 +31,7 @@ def _units(count: int) -> str:
 
 def queue_note(product: schemas.Product, place: lookup.Place | None) -> str:
     """Where the backorder stands: units its product's earlier backorders lack before it."""
-    text = f"{product.id} {product.name}: {product.stock_on_hand:,} free"
+    text = f"{product.id} {safe_for_terminal(product.name)}: {product.stock_on_hand:,} free"
     if place is None:
         return text + "."
     if not place.is_open:
@@ -153,7 +154,8 @@ class ReceiveDialog(ActionDialog):
                 distinct.setdefault(product.id, product)
         select = self.query_one("#product", Select)
         select.set_options(
-            (Text(f"{p.name} ({p.id}), {p.stock_on_hand:,} free"), p.id) for p in distinct.values()
+            (Text(f"{safe_for_terminal(p.name)} ({p.id}), {p.stock_on_hand:,} free"), p.id)
+            for p in distinct.values()
         )
         if distinct:
             select.value = next(iter(distinct))
@@ -184,7 +186,7 @@ class ReceiveDialog(ActionDialog):
         if product is None:
             return
         self.query_one("#dialog-title", Static).update(
-            Text(f"Receive stock of {product.name} ({product.id})")
+            Text(f"Receive stock of {safe_for_terminal(product.name)} ({product.id})")
         )
         place = self.places.get(product.id)
         text = queue_note(product, place)

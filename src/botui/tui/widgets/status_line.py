@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from botui.domain.queue import SORT_LABELS
+from botui.domain.text import safe_for_terminal
 from botui.tui.widgets.cells import sort_arrow
 from botui.tui.widgets.queue_table import QueueTable
 
@@ -37,7 +38,7 @@ def status_text(table: QueueTable) -> Text:
     text.append(f"  sort: {SORT_LABELS[spec.sort]} {sort_arrow(spec)}")
     if spec.text:
         text.append("  filter: ")
-        text.append(repr(spec.text), style="bold")
+        text.append(safe_for_terminal(repr(spec.text)), style="bold")
     return text
 
 
