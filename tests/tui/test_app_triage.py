@@ -289,23 +289,6 @@ async def test_keys_typed_on_as_the_palette_closes_do_not_act(
 
 
 @pilot_test
-async def test_keys_typed_on_after_a_reason_do_not_act(
-    app: BotuiApp, shop: Service, long_guard: float
-) -> None:
-    before = {i: shop.get({"id": i}).status for i in ("BO-2", "BO-3", "BO-4")}
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("x")  # BO-1
-        await settle(pilot)
-        await pilot.press("tab", *"no", "enter", *" stock")  # Enter hit too soon
-        await settle(pilot)
-        assert shop.get({"id": "BO-1"}).status == "cancelled"
-        assert isinstance(app.screen, QueueScreen)  # "t" did not open the estimate dialog
-        assert {i: shop.get({"id": i}).status for i in before} == before  # "c" did nothing
-        assert table(app).spec.sort == "ship"  # "s" changes nothing: it sorted
-
-
-@pilot_test
 async def test_a_second_escape_after_closing_help_keeps_the_marks(
     app: BotuiApp, long_guard: float
 ) -> None:

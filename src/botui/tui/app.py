@@ -12,6 +12,7 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from botui.domain import queue, schemas
 from botui.domain.service import Service
@@ -75,6 +76,7 @@ class BotuiApp(App[int]):
         self.service = service
         self._delay_detection = delay_detection and not service.readonly
         self.key_guard = KeyGuard()
+        self._revealed: Screen | None = None  # the screen the last close uncovered
 
     def get_default_screen(self) -> Screen:
         return QueueScreen(self.service)
@@ -108,13 +110,18 @@ class BotuiApp(App[int]):
         if isinstance(event, events.Key) and not event.is_forwarded:
             if is_glued_escape(event.key):
                 event = events.Key("escape", "\x1b")  # what the person pressed first
-            if self.key_guard.drops(event):
+            typing_into_a_box = isinstance(self.focused, (Input, TextArea))
+            revealed = self.screen is self._revealed  # not a screen opened since
+            if revealed and not typing_into_a_box and self.key_guard.drops(event):
                 self.set_timer(self.key_guard.quiet, self._say_dropped)
                 return
         await super().on_event(event)
 
     def pop_screen(self) -> AwaitComplete:
-        """Close the top screen; the keys typed on in the same burst are dropped."""
+        """Close the top screen; the keys typed on in the same burst are dropped, unless they
+        land in a text box of the screen below (there they are text, not commands)."""
+        stack = self.screen_stack
+        self._revealed = stack[-2] if len(stack) > 1 else None
         self.key_guard.arm()
         return super().pop_screen()
 

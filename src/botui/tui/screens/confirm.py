@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -247,9 +247,18 @@ class FulfilQuestion(Question):
     """Ship the backorders; for one, the Quantity box ships part and keeps the rest open."""
 
     ACTION = "fulfill"
+    AUTO_FOCUS = ""  # y ships all; a digit moves into the Quantity box to ship part
 
-    def takes_typing(self) -> bool:
-        return len(self.ids) == 1
+    def on_key(self, event: events.Key) -> None:
+        """A digit typed while no box has focus starts the quantity to ship."""
+        found = self.query("#quantity")
+        if found and self.focused is None and event.character and event.character.isdigit():
+            event.stop()
+            event.prevent_default()
+            box = found.first(Input)
+            box.focus()
+            box.value = event.character
+            box.cursor_position = len(box.value)
 
     def boxes(self) -> ComposeResult:
         if len(self.ids) == 1:
@@ -266,7 +275,6 @@ class FulfilQuestion(Question):
             box = found.first(Input)
             if not box.value:
                 self.prefill(box, str(rows[0].quantity))
-                box.select_all()
             self._explain_quantity()
 
     @on(Input.Changed, "#quantity")
@@ -282,12 +290,11 @@ class FulfilQuestion(Question):
         except InputErrors:
             shipped = -1
         if 0 < shipped < row.quantity:
-            text = (
-                f"ships {shipped:,} now; the other {row.quantity - shipped:,} stay open "
-                f"as a new backorder"
-            )
+            rest = row.quantity - shipped
+            stay = "stays" if rest == 1 else "stay"
+            text = f"ships {shipped:,} now; the other {rest:,} {stay} open as a new backorder"
         elif shipped == row.quantity:
-            text = f"ships all {units(row.quantity)}; type fewer to ship part"
+            text = f"ships all {units(row.quantity)}; type a number to ship part"
         else:
             text = f"a whole number from 1 to {row.quantity:,}"
         hint.update(text)

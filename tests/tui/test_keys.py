@@ -1,0 +1,472 @@
+"""Every key does what the person meant (issue 8, keys): raw bytes as tmux and SSH send them,
+keys one at a time at typing speed, typed work never lost without a question, one rule for
+what asks, partial fulfil, numbers read by one rule, reasons that keep their lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import pilot_test, settle
+from textual import events
+from textual.widgets import Input, Static, TextArea
+
+from botui.domain.service import Service
+from botui.tui.app import BotuiApp
+from botui.tui.keys import QUIET_SECONDS, KeyGuard, describe, install_glued_escape, parse_bytes
+from botui.tui.screens.confirm import Question
+from botui.tui.screens.discard import DiscardDialog
+from botui.tui.screens.form import BackorderForm
+from botui.tui.screens.queue import QueueScreen
+from botui.tui.widgets.queue_table import QueueTable
+
+TYPING = 0.15  # seconds between keys, as a person types
+IDS = ("BO-1", "BO-2", "BO-3", "BO-4", "BO-5")
+
+
+def everything(service: Service) -> dict[str, Any]:
+    """Every backorder as JSON, every event and the stock: what no stray key may change."""
+    backorders = {}
+    for backorder_id in IDS:
+        try:
+            backorders[backorder_id] = service.get({"id": backorder_id}).to_json()
+        except Exception:  # noqa: BLE001 - a deleted one counts as a change too
+            backorders[backorder_id] = None
+    events_seen = [e.id for e in service.events({"limit": 1000}).data]
+    return {"backorders": backorders, "events": events_seen}
+
+
+def table(app: BotuiApp) -> QueueTable:
+    return app.query_one(QueueTable)
+
+
+def toasts(app: BotuiApp) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def send_bytes(pilot: Any, data: bytes) -> None:
+    """Send what a terminal sends, through Textual's own input parser, as one read."""
+    for key in parse_bytes(data):
+        pilot.app.post_message(key)
+    await pilot.pause()
+    await settle(pilot)
+
+
+async def type_slowly(pilot: Any, text: str) -> None:
+    """Type `text` one key at a time, TYPING seconds apart, as a person does."""
+    for character in text:
+        await pilot.press("space" if character == " " else character)
+        await pilot.pause(TYPING)
+
+
+async def at(pilot: Any, backorder_id: str) -> None:
+    """Put the cursor on a backorder of the open view."""
+    await settle(pilot)
+    await pilot.press("home")
+    await settle(pilot)
+    for _ in range(10):
+        if table(pilot.app).current.id == backorder_id:
+            return
+        await pilot.press("j")
+    raise AssertionError(f"{backorder_id} is not in the view")
+
+
+async def mark(pilot: Any, *backorder_ids: str) -> None:
+    """Mark backorders of the open view with Space."""
+    for backorder_id in backorder_ids:
+        await at(pilot, backorder_id)
+        await pilot.press("space")
+
+
+# -- 1. an Esc glued to the next key --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        (b"\x1b\r", "alt+enter"),
+        (b"\x1b\t", "shift+tab"),  # some terminals send this for shift+tab
+        (b"\x1b\x13", "alt+ctrl+s"),
+        (b"\x1by", "alt+y"),
+        (b"\x1b", "escape"),
+        (b"\r", "enter"),
+        (b"y", "y"),
+    ],
+)
+def test_textuals_parser_reports_a_glued_escape_as_alt(data: bytes, key: str) -> None:
+    install_glued_escape()  # as the app does when it starts
+    assert [k.key for k in parse_bytes(data)] == [key]
+
+
+QUESTIONS = [
+    ("x", [], "BO-2"),  # cancel, with its reason box
+    ("d", [], "BO-3"),  # delete
+    ("f", [], "BO-4"),  # fulfil one: ready to ship, with its quantity box
+    ("f", ["BO-1", "BO-4"], None),  # fulfil marked rows
+    ("c", ["BO-2", "BO-3"], None),  # confirm marked rows
+    ("x", ["BO-2", "BO-3"], None),  # cancel marked rows
+    ("d", ["BO-2", "BO-3"], None),  # delete marked rows
+]
+
+
+@pytest.mark.parametrize(("key", "marked", "cursor"), QUESTIONS)
+@pytest.mark.parametrize("glued", [b"\x1b\r", b"\x1by", b"\x1b\x13", b"\x1b "])
+@pilot_test
+async def test_an_esc_glued_to_a_key_answers_no_to_every_question(
+    app: BotuiApp, shop: Service, key: str, marked: list[str], cursor: str | None, glued: bytes
+) -> None:
+    before = everything(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await mark(pilot, *marked)
+        if cursor:
+            await at(pilot, cursor)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, Question)
+        await send_bytes(pilot, glued)
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.pause(QUIET_SECONDS)
+    assert everything(shop) == before
+
+
+@pytest.mark.parametrize(("key", "marked", "cursor"), QUESTIONS)
+@pilot_test
+async def test_enter_alone_answers_no_question(
+    app: BotuiApp, shop: Service, key: str, marked: list[str], cursor: str | None
+) -> None:
+    before = everything(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await mark(pilot, *marked)
+        if cursor:
+            await at(pilot, cursor)
+        await pilot.press(key)
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, Question)
+        if key == "f" and not marked:  # in the quantity box Enter moves on, never ships
+            await pilot.press("1", "enter")
+            await send_bytes(pilot, b"\r")
+        else:
+            await send_bytes(pilot, b"\r")
+            if key != "x":  # the reason box makes Enter a new line; elsewhere it explains
+                shown = str(question.query_one("#error-general").render())
+                assert "Enter does not answer" in shown and "ctrl+s" in shown
+        await settle(pilot)
+        assert app.screen is question
+    assert everything(shop) == before
+
+
+@pilot_test
+async def test_an_esc_glued_to_y_keeps_the_typing_of_a_form(app: BotuiApp, shop: Service) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at(pilot, "BO-3")
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, BackorderForm)
+        form.query_one("#quantity", Input).value = "7"
+        await send_bytes(pilot, b"\x1b")  # Esc: asks
+        assert isinstance(app.screen, DiscardDialog)
+        await send_bytes(pilot, b"\x1by")  # Esc glued to y: keep editing, not "yes, discard"
+        assert app.screen is form
+        assert form.query_one("#quantity", Input).value == "7"
+    assert shop.get({"id": "BO-3"}).quantity == 1
+
+
+# -- 2. typing into a question never reaches the queue -------------------------------------
+
+
+@pilot_test
+async def test_a_reason_typed_at_once_goes_into_the_reason_box(
+    app: BotuiApp, shop: Service
+) -> None:
+    before = everything(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at(pilot, "BO-2")
+        sort = table(app).spec.sort
+        await pilot.press("x")
+        await type_slowly(pilot, "no, customer cancelled")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, Question)  # "n" did not close it
+        assert question.query_one("#reason", TextArea).text == "no, customer cancelled"
+        assert everything(shop) == before  # "c" confirmed nothing
+        assert table(app).spec.sort == sort  # "s" did not sort the queue behind
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    cancelled = [e for e in shop.events({"backorder": "BO-2"}).data if e.type == "cancelled"]
+    assert cancelled[-1].data["reason"] == "no, customer cancelled"
+
+
+@pilot_test
+async def test_typing_on_after_a_question_closes_is_dropped_until_a_pause(
+    app: BotuiApp, shop: Service
+) -> None:
+    before = everything(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at(pilot, "BO-3")
+        sort = table(app).spec.sort
+        await pilot.press("d")  # the delete question has no box: "n" answers no
+        await settle(pilot)
+        await type_slowly(pilot, "no, customer cancelled")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert everything(shop) == before  # neither "c" nor "d" nor "t" acted
+        assert table(app).spec.sort == sort and table(app).marks == set()
+        assert table(app).current.id == "BO-3"
+        await pilot.pause(QUIET_SECONDS + 0.1)
+        assert "Ignored 'o, customer cancelled'" in toasts(app)
+        await pilot.press("c")  # after a pause, keys act again
+        await settle(pilot)
+    assert shop.get({"id": "BO-3"}).status == "confirmed"
+
+
+@pilot_test
+async def test_arrow_keys_pass_while_typing_on_is_dropped(app: BotuiApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        await pilot.press("escape", "down", "c")
+        await settle(pilot)
+        assert table(app).current.id == "BO-2"  # the arrow moved; "c" was dropped
+        assert app.query_one(QueueTable).marks == set()
+
+
+def test_the_guard_drops_a_burst_and_lets_the_first_key_after_a_pause_through() -> None:
+    now = [100.0]
+    guard = KeyGuard(quiet=0.5, clock=lambda: now[0])
+
+    def key(name: str, character: str | None = None) -> events.Key:
+        return events.Key(name, character if character is not None else name)
+
+    assert not guard.drops(key("c"))  # nothing closed yet
+    guard.arm()
+    for step, name in enumerate("onfirm"):
+        now[0] += 0.4  # each within the quiet time of the last: the burst goes on
+        assert guard.drops(key(name)), step
+    now[0] += 0.1
+    assert not guard.drops(key("down", None))  # navigation always passes
+    now[0] += 0.6
+    assert not guard.drops(key("c"))  # after a pause
+    assert describe(guard.take_dropped()) == "onfirm"
+    assert guard.take_dropped() == []
+
+
+# -- 3. typed work is never lost without a question ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "box", "typed"),
+    [
+        ("t", "#reason", "supplier moved it"),
+        ("m", "#subject", "About your lamp"),
+        ("r", "#quantity", "12"),
+        ("x", "#reason", "customer asked"),
+    ],
+)
+@pilot_test
+async def test_escape_in_a_dialog_with_typing_asks_first(
+    app: BotuiApp, shop: Service, key: str, box: str, typed: str
+) -> None:
+    before = everything(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at(pilot, "BO-2")
+        await pilot.press(key)
+        await settle(pilot)
+        dialog = app.screen
+        widget = dialog.query_one(box)
+        widget.focus()
+        await pilot.pause()
+        for character in typed:
+            await pilot.press("space" if character == " " else character)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardDialog)
+        await pilot.press("n")  # keep editing: the typing is all there
+        await settle(pilot)
+        assert app.screen is dialog
+        value = widget.text if isinstance(widget, TextArea) else widget.value
+        assert value == typed
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")  # discard: the dialog closes, nothing changed
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    assert everything(shop) == before
+
+
+@pytest.mark.parametrize("key", ["t", "m", "r", "x", "d"])
+@pilot_test
+async def test_escape_in_a_dialog_without_typing_closes_at_once(app: BotuiApp, key: str) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at(pilot, "BO-2")
+        await pilot.press(key)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+
+
+@pilot_test
+async def test_ctrl_q_in_the_form_with_typing_asks_before_quitting(
+    app: BotuiApp, shop: Service
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at(pilot, "BO-3")
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#supplierOrder", Input).focus()
+        await pilot.press(*"PO-9")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardDialog) and app.is_running
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#supplierOrder", Input).value == "PO-9"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.pause(QUIET_SECONDS)
+        await pilot.press("ctrl+q")  # nothing typed anywhere now: quits at once
+        await settle(pilot)
+    assert shop.get({"id": "BO-3"}).supplier_order == "PO-9"
+    assert app.return_code in (0, None)
+
+
+@pilot_test
+async def test_ctrl_q_with_a_typed_reason_asks_and_yes_quits(app: BotuiApp, shop: Service) -> None:
+    before = everything(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at(pilot, "BO-2")
+        await pilot.press("x", *"late")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not app.is_running
+    assert everything(shop) == before
+
+
+# -- 4 and 5. one rule for what asks; partial fulfil ------------------------------------------
+
+
+@pilot_test
+async def test_a_single_f_asks_and_confirm_acts_at_once(app: BotuiApp, shop: Service) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at(pilot, "BO-4")
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, Question)
+        body = str(app.screen.query_one("#question-body").render())
+        assert "Shipping cannot be undone" in body
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.pause(QUIET_SECONDS)
+        await at(pilot, "BO-3")
+        await pilot.press("c")  # confirm is no shipment, no refund: at once
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    assert shop.get({"id": "BO-4"}).status == "confirmed"
+    assert shop.get({"id": "BO-3"}).status == "confirmed"
+
+
+@pilot_test
+async def test_fulfil_ships_part_and_keeps_the_rest_open(app: BotuiApp, shop: Service) -> None:
+    shop.confirm({"id": "BO-1"})  # 2 units, both held
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at(pilot, "BO-1")
+        await pilot.press("f")
+        await settle(pilot)
+        box = app.screen.query_one("#quantity", Input)
+        assert box.value == "2" and not box.has_focus  # "y" would ship all 2
+        await pilot.press("1")  # a digit goes into the box, in place of the 2
+        await pilot.pause()
+        assert box.value == "1" and box.has_focus
+        hint = str(app.screen.query_one("#hint-quantity", Static).render())
+        assert "ships 1 now; the other 1 stays open" in hint
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "BO-1 fulfilled: 1 shipped; BO-6 holds the rest" in toasts(app)
+    shipped, rest = shop.get({"id": "BO-1"}), shop.get({"id": "BO-6"})
+    assert (shipped.status, shipped.quantity) == ("fulfilled", 1)
+    assert (rest.status, rest.quantity, rest.allocated_quantity) == ("confirmed", 1, 1)
+    assert rest.metadata["splitFrom"] == "BO-1"
+
+
+@pilot_test
+async def test_fulfil_of_more_than_the_quantity_is_refused_in_the_question(
+    app: BotuiApp, shop: Service
+) -> None:
+    before = everything(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at(pilot, "BO-4")
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("5", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, Question)
+        assert "at most 1" in str(app.screen.query_one("#error-quantity").render())
+    assert everything(shop) == before
+
+
+# -- 6. money typed with a decimal comma ----------------------------------------------------
+
+
+@pilot_test
+async def test_a_decimal_comma_in_the_price_is_refused_and_a_grouped_one_is_read(
+    app: BotuiApp, shop: Service
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        for name, value in (("product", "PRD-1"), ("business", "BIZ-1"), ("customer", "CUS-1")):
+            form.query_one(f"#{name}", Input).value = value
+        form.query_one("#quantity", Input).value = "2"
+        price = form.query_one("#price", Input)
+        price.value = "12,50"
+        await pilot.pause()
+        assert "write cents after a point (12.50)" in str(form.query_one("#hint-price").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        error = str(form.query_one("#error-price").render())
+        assert "Unit price" in error and "12.50" in error and app.screen is form
+        price.value = "1,250.00"
+        await pilot.pause()
+        assert "reads as $1,250.00" in str(form.query_one("#hint-price").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    created = [b for b in shop.list({"limit": 100}).data if b.id not in IDS]
+    assert [(b.price, b.quantity) for b in created] == [(125_000, 2)]
+
+
+# -- 7. reasons keep every line -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["x", "t"])
+@pilot_test
+async def test_a_pasted_reason_keeps_all_its_lines(app: BotuiApp, shop: Service, key: str) -> None:
+    reason = "supplier wrote:\n  the lamps are late\nnew date next week"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at(pilot, "BO-2")
+        await pilot.press(key)
+        await settle(pilot)
+        box = app.screen.query_one("#reason", TextArea)
+        if key == "t":
+            app.screen.query_one("#estimatedShipDate", Input).value = "2027-01-05"
+        box.focus()
+        await pilot.pause()
+        app.post_message(events.Paste(reason))  # as the terminal sends it: to the app
+        await pilot.pause()
+        assert box.text == reason
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    kinds = {"x": "cancelled", "t": "estimateUpdated"}
+    found = [e for e in shop.events({"backorder": "BO-2"}).data if e.type == kinds[key]]
+    assert found and found[-1].data["reason"] == reason
