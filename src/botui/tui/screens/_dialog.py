@@ -101,7 +101,7 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
                 # then Enter cannot apply by accident.
                 for button in (
                     Button(self.apply_label(), id="apply", variant="primary", compact=True),
-                    Button("Back esc", id="back", compact=True),
+                    Button(self.back_label(), id="back", compact=True),
                 ):
                     button.can_focus = False
                     yield button
@@ -136,6 +136,10 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
     def apply_label(self) -> str:
         """The words on the Apply button, with its key."""
         return "Apply ^s"
+
+    def back_label(self) -> str:
+        """The words on the Back button, with its key."""
+        return "Back esc"
 
     def title_text(self) -> str:
         """The first line: what the dialog does and to which backorders."""

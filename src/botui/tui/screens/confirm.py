@@ -109,7 +109,7 @@ class Question(ActionDialog):
         ActionDialog.CSS
         + """
     #dialog { border: round $warning; }
-    #question-body { height: auto; margin: 1 0 0 0; }
+    #question-body { height: auto; margin: 1 0; }
     #question-keys { height: auto; margin: 1 0 0 0; color: $text-muted; }
     """
     )
@@ -159,6 +159,9 @@ class Question(ActionDialog):
 
     def apply_label(self) -> str:
         return f"{self.verb} ^s"
+
+    def back_label(self) -> str:
+        return "Keep esc"
 
     def fields(self) -> ComposeResult:
         yield Static("Reading…", id="question-body", markup=False)
