@@ -36,9 +36,7 @@ def parse_whole(text: str) -> int:
     if _WHOLE.fullmatch(typed) and len(_ungroup(typed)) <= MAX_DIGITS:
         return int(_ungroup(typed))
     if "," in typed and re.fullmatch(r"[0-9,]+", typed):
-        raise ValueError(
-            f"{typed!r} is not a whole number: a comma only groups thousands (1,250)"
-        )
+        raise ValueError(f"{typed!r} is not a whole number: a comma only groups thousands (1,250)")
     if re.fullmatch(r"[0-9]+\.[0-9]+", typed):
         raise ValueError(f"{typed!r} is not a whole number: give whole units, without a point")
     raise ValueError(f"{typed!r} is not a whole number: type digits only, like 12 or 1,250")

@@ -140,8 +140,12 @@ def parse_money(text: str, field: str) -> int:
 
 
 def understood(kind: str, text: str) -> str:
-    """What a typed number reads as, shown under it before saving ("reads as $1,250.00")."""
-    if not text.strip():
+    """What a typed number reads as, shown under it before saving ("reads as $1,250.00").
+
+    Plain digits in a whole-number box need no words; an amount always says it, since 1250
+    could have been meant as cents.
+    """
+    if not text.strip() or (kind == "whole" and text.strip().isascii() and text.strip().isdigit()):
         return ""
     try:
         if kind == "money":

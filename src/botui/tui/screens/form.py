@@ -418,8 +418,9 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         kind = next((spec.kind for spec in self.specs if spec.name == field), "")
         if kind in NUMBERS:
             hint = self.query_one(f"#hint-{field}", Static)
-            hint.update(understood(kind, event.value))
-            hint.display = bool(value)
+            words = understood(kind, event.value)
+            hint.update(words)
+            hint.display = bool(words)
         if self.base is None and field in REFERENCES:
             self._describe(field, value)
         if self.base is None and field in SEARCHABLE:
