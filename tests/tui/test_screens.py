@@ -440,7 +440,7 @@ async def test_receive_dialog_allocates_and_refuses_a_repeated_receipt(
         await settle(pilot)
         await type_into(pilot, "#quantity", "3")
         await type_into(pilot, "#receipt", "R-9")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
     assert app.result == [Outcome(backorder, True, f"{backorder} got 3 units; 0 left free")]
     assert service.get({"id": backorder}).allocated_quantity == 3
