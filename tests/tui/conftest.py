@@ -9,10 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual import events
+from textual._xterm_parser import XTermParser
 from textual.worker import WorkerCancelled
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
+from botui.tui.keys import QUIET_SECONDS
 
 DAY = 86_400
 NOW = 1_790_000_000
@@ -34,6 +37,47 @@ async def settle(pilot: Any, rounds: int = 3) -> None:
         with contextlib.suppress(WorkerCancelled):  # a newer read replaced an older one
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def toasts(app: Any) -> str:
+    """Every toast the app has shown that is still up, one per line."""
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def cursor_on(pilot: Any, backorder_id: str) -> None:
+    """Put the cursor on a backorder of the current view, from its first row."""
+    await settle(pilot)
+    await pilot.press("home")
+    await settle(pilot)
+    for _ in range(60):
+        row = pilot.app.query_one("#queue").current
+        if row is not None and row.id == backorder_id:
+            return
+        await pilot.press("j")
+        await settle(pilot, rounds=1)
+    raise AssertionError(f"{backorder_id} is not in the view")
+
+
+async def reads(pilot: Any) -> None:
+    """The person reads what just opened before answering: longer than a burst of typing,
+    whose keys a question that just opened drops (botui.tui.keys)."""
+    await settle(pilot)
+    await pilot.pause(QUIET_SECONDS)
+
+
+def parse_bytes(data: bytes) -> list[events.Key]:
+    """The keys Textual's own parser reads from raw terminal bytes sent as one read."""
+    parser = XTermParser()
+    found = [*parser.feed(data.decode()), *parser.feed("")]  # "": the read ends (a lone Esc)
+    return [token for token in found if isinstance(token, events.Key)]
+
+
+async def send_bytes(pilot: Any, data: bytes) -> None:
+    """Send what a terminal sends (b"\\x1b\\r" from tmux), through Textual's input parser."""
+    for key in parse_bytes(data):
+        pilot.app.post_message(key)
+    await pilot.pause()
+    await settle(pilot)
 
 
 def at(service: Service, when: int) -> Service:

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import pilot_test, settle
+from conftest import cursor_on, pilot_test, settle, toasts
 from textual.widgets import TextArea
 
 from botui.domain.errors import BotuiError, busy
@@ -33,24 +33,10 @@ def shown_ids(app: BotuiApp) -> list[str]:
     return [row.id for row in window.rows]
 
 
-def toasts(app: BotuiApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
-
-
 async def after_dialog(pilot) -> None:
     """Wait out the moment after a dialog closes, in which keys that act are ignored."""
     await settle(pilot)
     await pilot.pause(QUIET_SECONDS)
-
-
-async def cursor_on(pilot, backorder_id: str) -> None:
-    """Move the cursor down to a backorder of the current view."""
-    await settle(pilot)
-    for _ in range(20):
-        if table(pilot.app).current.id == backorder_id:
-            return
-        await pilot.press("j")
-    raise AssertionError(f"{backorder_id} is not in the view")
 
 
 def logged(log: EventLog, actor: str, kind: str, backorder_id: str) -> bool:
@@ -94,6 +80,7 @@ async def test_fulfil_refused_when_stock_is_short_changes_nothing(
         await cursor_on(pilot, "BO-2")
         await pilot.press("f")
         await settle(pilot)
+        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert status(shop, "BO-2") == "confirmed"
@@ -110,6 +97,7 @@ async def test_fulfil_asks_then_ships_an_allocated_backorder(app: BotuiApp, shop
         await settle(pilot)
         assert isinstance(app.screen, Question)
         assert status(shop, "BO-4") == "confirmed"  # a single f only asks
+        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert status(shop, "BO-4") == "fulfilled"
@@ -135,6 +123,7 @@ async def test_cancel_asks_then_declined_then_accepted_with_reason(
         await pilot.press(*"no stock", "enter")  # the reason box has the typing at once
         await settle(pilot)
         assert isinstance(app.screen, Question)  # Enter starts a line; it never says yes
+        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert status(shop, "BO-2") == "cancelled"
@@ -162,6 +151,7 @@ async def test_delete_asks_and_removes(app: BotuiApp, shop: Service) -> None:
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, Question)
+        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
         await pilot.press("y")
         await settle(pilot)
         with pytest.raises(BotuiError) as refused:
@@ -188,6 +178,7 @@ async def test_busy_keeps_the_typed_reason(
         assert "busy" in question_error(app)
         assert app.screen.query_one("#reason", TextArea).text == "late"
         monkeypatch.undo()
+        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert status(shop, "BO-2") == "cancelled"
@@ -263,6 +254,7 @@ async def test_marks_then_bulk_confirm_asks_and_reports_each(app: BotuiApp, shop
         await settle(pilot)
         assert isinstance(app.screen, Question)
         assert "3 marked" in str(app.screen.query_one("#dialog-title").render())
+        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
         await pilot.press("y")
         await settle(pilot)
         assert status(shop, "BO-1") == status(shop, "BO-3") == "confirmed"

@@ -4,7 +4,7 @@ bulk reports, sorting, keys around dialogs, the palette, the log's width and new
 from __future__ import annotations
 
 import pytest
-from conftest import DAY, NOW, create, pilot_test, settle
+from conftest import DAY, NOW, create, pilot_test, settle, toasts
 from textual.command import CommandList, CommandPalette
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast, ToastRack
@@ -13,6 +13,7 @@ from botui.domain import queue
 from botui.domain.service import Service
 from botui.store.db import SQLITE
 from botui.tui.app import REPORT_SECONDS, TOAST_SECONDS, BotuiApp
+from botui.tui.keys import QUIET_SECONDS
 from botui.tui.screens.confirm import Question
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.queue import QueueScreen
@@ -46,10 +47,6 @@ async def select(pilot, backorder_id: str) -> None:
         await pilot.press("j")
         await settle(pilot, rounds=1)
     raise AssertionError(f"{backorder_id} is not in the view")
-
-
-def toasts(app: BotuiApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 def shown_toasts(app: BotuiApp) -> list[Toast]:
@@ -230,6 +227,7 @@ async def test_bulk_lists_ids_in_number_order_and_names_what_succeeded(
         await settle(pilot)
         body = str(app.screen.query_one("#question-body").render())
         assert "BO-2, BO-9, BO-10, BO-11" in body
+        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
         await pilot.press("y")
         await settle(pilot)
         report = toasts(app).splitlines()
@@ -283,6 +281,7 @@ async def test_keys_typed_on_as_the_palette_closes_do_not_act(
         await pilot.pause(long_guard)
         await pilot.press("f")  # a moment later the key acts again: it asks
         await settle(pilot)
+        await pilot.pause(long_guard)  # the person reads the question first
         await pilot.press("y")
         await settle(pilot)
         assert shop.get({"id": "BO-4"}).status == "fulfilled"

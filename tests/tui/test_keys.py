@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import pilot_test, settle
+from conftest import cursor_on, parse_bytes, pilot_test, reads, send_bytes, settle, toasts
 from textual import events
 from textual.widgets import Input, Static, TextArea
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
-from botui.tui.keys import QUIET_SECONDS, KeyGuard, describe, install_glued_escape, parse_bytes
+from botui.tui.keys import QUIET_SECONDS, KeyGuard, describe, install_glued_escape
 from botui.tui.screens.confirm import Question
 from botui.tui.screens.discard import DiscardDialog
 from botui.tui.screens.form import BackorderForm
@@ -40,18 +40,6 @@ def table(app: BotuiApp) -> QueueTable:
     return app.query_one(QueueTable)
 
 
-def toasts(app: BotuiApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
-
-
-async def send_bytes(pilot: Any, data: bytes) -> None:
-    """Send what a terminal sends, through Textual's own input parser, as one read."""
-    for key in parse_bytes(data):
-        pilot.app.post_message(key)
-    await pilot.pause()
-    await settle(pilot)
-
-
 async def type_slowly(pilot: Any, text: str) -> None:
     """Type `text` one key at a time, TYPING seconds apart, as a person does."""
     for character in text:
@@ -59,22 +47,10 @@ async def type_slowly(pilot: Any, text: str) -> None:
         await pilot.pause(TYPING)
 
 
-async def at(pilot: Any, backorder_id: str) -> None:
-    """Put the cursor on a backorder of the open view."""
-    await settle(pilot)
-    await pilot.press("home")
-    await settle(pilot)
-    for _ in range(10):
-        if table(pilot.app).current.id == backorder_id:
-            return
-        await pilot.press("j")
-    raise AssertionError(f"{backorder_id} is not in the view")
-
-
 async def mark(pilot: Any, *backorder_ids: str) -> None:
     """Mark backorders of the open view with Space."""
     for backorder_id in backorder_ids:
-        await at(pilot, backorder_id)
+        await cursor_on(pilot, backorder_id)
         await pilot.press("space")
 
 
@@ -89,6 +65,7 @@ async def mark(pilot: Any, *backorder_ids: str) -> None:
         (b"\x1b\x13", "alt+ctrl+s"),
         (b"\x1by", "alt+y"),
         (b"\x1b", "escape"),
+        (b"\x1b\x7f", "ctrl+w"),  # Esc-Backspace: Textual's own "delete a word"
         (b"\r", "enter"),
         (b"y", "y"),
     ],
@@ -120,7 +97,7 @@ async def test_an_esc_glued_to_a_key_answers_no_to_every_question(
         await settle(pilot)
         await mark(pilot, *marked)
         if cursor:
-            await at(pilot, cursor)
+            await cursor_on(pilot, cursor)
         await pilot.press(key)
         await settle(pilot)
         assert isinstance(app.screen, Question)
@@ -141,9 +118,9 @@ async def test_enter_alone_answers_no_question(
         await settle(pilot)
         await mark(pilot, *marked)
         if cursor:
-            await at(pilot, cursor)
+            await cursor_on(pilot, cursor)
         await pilot.press(key)
-        await settle(pilot)
+        await reads(pilot)
         question = app.screen
         assert isinstance(question, Question)
         if key == "f" and not marked:  # in the quantity box Enter moves on, never ships
@@ -162,7 +139,7 @@ async def test_enter_alone_answers_no_question(
 @pilot_test
 async def test_an_esc_glued_to_y_keeps_the_typing_of_a_form(app: BotuiApp, shop: Service) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await at(pilot, "BO-3")
+        await cursor_on(pilot, "BO-3")
         await pilot.press("e")
         await settle(pilot)
         form = app.screen
@@ -185,7 +162,7 @@ async def test_a_reason_typed_at_once_goes_into_the_reason_box(
 ) -> None:
     before = everything(shop)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at(pilot, "BO-2")
+        await cursor_on(pilot, "BO-2")
         sort = table(app).spec.sort
         await pilot.press("x")
         await type_slowly(pilot, "no, customer cancelled")
@@ -207,10 +184,10 @@ async def test_typing_on_after_a_question_closes_is_dropped_until_a_pause(
 ) -> None:
     before = everything(shop)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at(pilot, "BO-3")
+        await cursor_on(pilot, "BO-3")
         sort = table(app).spec.sort
         await pilot.press("d")  # the delete question has no box: "n" answers no
-        await settle(pilot)
+        await reads(pilot)
         await type_slowly(pilot, "no, customer cancelled")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
@@ -225,15 +202,147 @@ async def test_typing_on_after_a_question_closes_is_dropped_until_a_pause(
 
 
 @pilot_test
-async def test_arrow_keys_pass_while_typing_on_is_dropped(app: BotuiApp) -> None:
+async def test_arrow_keys_pass_while_typing_on_is_dropped(app: BotuiApp, shop: Service) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await cursor_on(pilot, "BO-1")
         await pilot.press("question_mark")
         await settle(pilot)
-        await pilot.press("escape", "down", "c")
+        await pilot.press("escape", "down", "down", "c")  # BO-3 is pending: "c" would confirm
         await settle(pilot)
-        assert table(app).current.id == "BO-2"  # the arrow moved; "c" was dropped
-        assert app.query_one(QueueTable).marks == set()
+        assert table(app).current.id == "BO-3"  # the arrows moved
+        await pilot.pause(QUIET_SECONDS + 0.1)
+        assert "Ignored 'c'" in toasts(app)
+    assert shop.get({"id": "BO-3"}).status == "pending"
+
+
+@pytest.mark.parametrize(("key", "cursor"), [("d", "BO-3"), ("f", "BO-4")])
+@pilot_test
+async def test_a_reason_typed_into_a_question_without_a_box_never_answers_yes(
+    app: BotuiApp, shop: Service, key: str, cursor: str
+) -> None:
+    before = everything(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, cursor)
+        await pilot.press(key)
+        await type_slowly(pilot, "copy by mistake, they said yes")  # a "y" before any "n"
+        await settle(pilot)
+        assert isinstance(app.screen, Question)  # still asking: the burst was dropped
+        await pilot.pause(QUIET_SECONDS + 0.1)
+        assert "Ignored 'copy by mistake, they said yes'" in toasts(app)
+        assert everything(shop) == before
+        await pilot.press("y")  # after a pause, y answers
+        await settle(pilot)
+    assert everything(shop) != before
+
+
+@pilot_test
+async def test_one_marked_row_away_from_the_cursor_asks_naming_it(
+    app: BotuiApp, shop: Service
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-3")
+        await pilot.press("space")  # BO-3 marked; the cursor moves on
+        await cursor_on(pilot, "BO-1")
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, Question)  # marked rows ask, even one
+        title = str(app.screen.query_one("#dialog-title").render())
+        assert title == "Confirm 1 marked backorder: BO-3?"
+        await pilot.pause(QUIET_SECONDS)
+        await pilot.press("y")
+        await settle(pilot)
+    assert shop.get({"id": "BO-3"}).status == "confirmed"
+    assert shop.get({"id": "BO-1"}).status == "pending"
+
+
+@pilot_test
+async def test_a_question_that_cannot_read_its_rows_refuses_yes(
+    app: BotuiApp, shop: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botui.domain import queue
+    from botui.domain.errors import busy
+
+    def locked(ids: list[str]) -> dict:
+        raise busy("the database is busy")
+
+    before = everything(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-2")
+        monkeypatch.setattr(queue, "rows_by_id", locked)
+        await pilot.press("d")
+        await settle(pilot)
+        body = str(app.screen.query_one("#question-body").render())
+        assert "Could not read BO-2" in body and "event log" not in body
+        await pilot.pause(QUIET_SECONDS)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, Question)
+        assert "could not read them" in str(app.screen.query_one("#error-general").render())
+    assert everything(shop) == before
+
+
+@pilot_test
+async def test_escape_while_the_answer_is_applied_does_not_hide_it(
+    app: BotuiApp, shop: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    release = threading.Event()
+    real_delete = shop.delete
+
+    def slow_delete(payload: dict) -> object:
+        release.wait(5)
+        return real_delete(payload)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-3")
+        monkeypatch.setattr(shop, "delete", slow_delete)
+        await pilot.press("d")
+        await settle(pilot, rounds=1)
+        await pilot.pause(QUIET_SECONDS)
+        await pilot.press("y")
+        await pilot.pause(0.1)
+        await pilot.press("escape")  # while the delete is on its way
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, Question)
+        assert "Applying" in str(app.screen.query_one("#error-general").render())
+        release.set()
+        await settle(pilot)
+        assert "BO-3 deleted" in toasts(app) and "nothing changed" not in toasts(app)
+
+
+@pilot_test
+async def test_typing_on_after_a_stray_escape_does_not_answer_the_discard_question(
+    app: BotuiApp, shop: Service
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-2")
+        await pilot.press("x")
+        await type_slowly(pilot, "customer says")
+        await pilot.press("escape")  # a stray Esc mid-sentence
+        await pilot.pause(TYPING)
+        await type_slowly(pilot, " they moved")  # the "y" must not discard
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardDialog)
+        await pilot.pause(QUIET_SECONDS)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.query_one("#reason", TextArea).text == "customer says"
+
+
+@pilot_test
+async def test_esc_backspace_in_a_box_deletes_a_word_and_leaves_nothing(app: BotuiApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-2")
+        await pilot.press("x")
+        await type_slowly(pilot, "two words")
+        await send_bytes(pilot, b"\x1b\x7f")  # Esc-Backspace: Textual's delete-a-word
+        await settle(pilot)
+        assert isinstance(app.screen, Question)
+        assert app.screen.query_one("#reason", TextArea).text == "two "
+        await pilot.press("alt+backspace")  # the same, from a terminal that reports Alt
+        await settle(pilot)
+        assert isinstance(app.screen, Question)
 
 
 def test_the_guard_drops_a_burst_and_lets_the_first_key_after_a_pause_through() -> None:
@@ -274,7 +383,7 @@ async def test_escape_in_a_dialog_with_typing_asks_first(
 ) -> None:
     before = everything(shop)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at(pilot, "BO-2")
+        await cursor_on(pilot, "BO-2")
         await pilot.press(key)
         await settle(pilot)
         dialog = app.screen
@@ -284,7 +393,7 @@ async def test_escape_in_a_dialog_with_typing_asks_first(
         for character in typed:
             await pilot.press("space" if character == " " else character)
         await pilot.press("escape")
-        await settle(pilot)
+        await reads(pilot)
         assert isinstance(app.screen, DiscardDialog)
         await pilot.press("n")  # keep editing: the typing is all there
         await settle(pilot)
@@ -292,7 +401,7 @@ async def test_escape_in_a_dialog_with_typing_asks_first(
         value = widget.text if isinstance(widget, TextArea) else widget.value
         assert value == typed
         await pilot.press("escape")
-        await settle(pilot)
+        await reads(pilot)
         await pilot.press("y")  # discard: the dialog closes, nothing changed
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
@@ -303,7 +412,7 @@ async def test_escape_in_a_dialog_with_typing_asks_first(
 @pilot_test
 async def test_escape_in_a_dialog_without_typing_closes_at_once(app: BotuiApp, key: str) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await at(pilot, "BO-2")
+        await cursor_on(pilot, "BO-2")
         await pilot.press(key)
         await settle(pilot)
         await pilot.press("escape")
@@ -316,14 +425,14 @@ async def test_ctrl_q_in_the_form_with_typing_asks_before_quitting(
     app: BotuiApp, shop: Service
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await at(pilot, "BO-3")
+        await cursor_on(pilot, "BO-3")
         await pilot.press("e")
         await settle(pilot)
         form = app.screen
         form.query_one("#supplierOrder", Input).focus()
         await pilot.press(*"PO-9")
         await pilot.press("ctrl+q")
-        await settle(pilot)
+        await reads(pilot)
         assert isinstance(app.screen, DiscardDialog) and app.is_running
         await pilot.press("n")
         await settle(pilot)
@@ -341,10 +450,10 @@ async def test_ctrl_q_in_the_form_with_typing_asks_before_quitting(
 async def test_ctrl_q_with_a_typed_reason_asks_and_yes_quits(app: BotuiApp, shop: Service) -> None:
     before = everything(shop)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at(pilot, "BO-2")
+        await cursor_on(pilot, "BO-2")
         await pilot.press("x", *"late")
         await pilot.press("ctrl+q")
-        await settle(pilot)
+        await reads(pilot)
         assert isinstance(app.screen, DiscardDialog)
         await pilot.press("y")
         await settle(pilot)
@@ -358,7 +467,7 @@ async def test_ctrl_q_with_a_typed_reason_asks_and_yes_quits(app: BotuiApp, shop
 @pilot_test
 async def test_a_single_f_asks_and_confirm_acts_at_once(app: BotuiApp, shop: Service) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await at(pilot, "BO-4")
+        await cursor_on(pilot, "BO-4")
         await pilot.press("f")
         await settle(pilot)
         assert isinstance(app.screen, Question)
@@ -367,7 +476,7 @@ async def test_a_single_f_asks_and_confirm_acts_at_once(app: BotuiApp, shop: Ser
         await pilot.press("escape")
         await settle(pilot)
         await pilot.pause(QUIET_SECONDS)
-        await at(pilot, "BO-3")
+        await cursor_on(pilot, "BO-3")
         await pilot.press("c")  # confirm is no shipment, no refund: at once
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
@@ -379,9 +488,9 @@ async def test_a_single_f_asks_and_confirm_acts_at_once(app: BotuiApp, shop: Ser
 async def test_fulfil_ships_part_and_keeps_the_rest_open(app: BotuiApp, shop: Service) -> None:
     shop.confirm({"id": "BO-1"})  # 2 units, both held
     async with app.run_test(size=(80, 24)) as pilot:
-        await at(pilot, "BO-1")
+        await cursor_on(pilot, "BO-1")
         await pilot.press("f")
-        await settle(pilot)
+        await reads(pilot)
         box = app.screen.query_one("#quantity", Input)
         assert box.value == "2" and not box.has_focus  # "y" would ship all 2
         await pilot.press("1")  # a digit goes into the box, in place of the 2
@@ -404,9 +513,9 @@ async def test_fulfil_of_more_than_the_quantity_is_refused_in_the_question(
 ) -> None:
     before = everything(shop)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at(pilot, "BO-4")
+        await cursor_on(pilot, "BO-4")
         await pilot.press("f")
-        await settle(pilot)
+        await reads(pilot)
         await pilot.press("5", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, Question)
@@ -454,7 +563,7 @@ async def test_a_decimal_comma_in_the_price_is_refused_and_a_grouped_one_is_read
 async def test_a_pasted_reason_keeps_all_its_lines(app: BotuiApp, shop: Service, key: str) -> None:
     reason = "supplier wrote:\n  the lamps are late\nnew date next week"
     async with app.run_test(size=(80, 24)) as pilot:
-        await at(pilot, "BO-2")
+        await cursor_on(pilot, "BO-2")
         await pilot.press(key)
         await settle(pilot)
         box = app.screen.query_one("#reason", TextArea)

@@ -178,7 +178,8 @@ def _holds(column, folded: str):
     tables of customers and products hold some 250,000 rows at a million backorders); any
     other value is folded by `botui_fold` first and searched exactly by `instr`.
     """
-    is_ascii = fn.length(column) == fn.octet_length(column)
+    # octet_length() needs SQLite 3.43; a cast to BLOB counts the UTF-8 bytes on any version.
+    is_ascii = fn.length(column) == fn.length(column.cast("BLOB"))
     return Case(
         None, [(is_ascii, column.contains(folded))], fn.instr(fn.botui_fold(column), folded) > 0
     )

@@ -65,7 +65,7 @@ class BotuiApp(App[int]):
 
     @dataclass
     class Finished(Message):
-        """An action that needs no question ran on every id."""
+        """A confirm of the cursor's row, which asks nothing, ran."""
 
         action: str
         outcomes: list[Outcome]
@@ -76,7 +76,8 @@ class BotuiApp(App[int]):
         self.service = service
         self._delay_detection = delay_detection and not service.readonly
         self.key_guard = KeyGuard()
-        self._revealed: Screen | None = None  # the screen the last close uncovered
+        self._guarded: Screen | None = None  # the screen a burst of typing must not reach
+        self._guard_opening = False
 
     def get_default_screen(self) -> Screen:
         return QueueScreen(self.service)
@@ -108,11 +109,17 @@ class BotuiApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if is_glued_escape(event.key):
-                event = events.Key("escape", "\x1b")  # what the person pressed first
             typing_into_a_box = isinstance(self.focused, (Input, TextArea))
-            revealed = self.screen is self._revealed  # not a screen opened since
-            if revealed and not typing_into_a_box and self.key_guard.drops(event):
+            if is_glued_escape(event.key, typing_into_a_box):
+                event = events.Key("escape", "\x1b")  # what the person pressed first
+            guarded = self.screen is self._guarded  # not a screen opened since
+            backing_out = self._guard_opening and event.key == "escape"  # never text, never yes
+            if (
+                guarded
+                and not typing_into_a_box
+                and not backing_out
+                and self.key_guard.drops(event)
+            ):
                 self.set_timer(self.key_guard.quiet, self._say_dropped)
                 return
         await super().on_event(event)
@@ -121,9 +128,16 @@ class BotuiApp(App[int]):
         """Close the top screen; the keys typed on in the same burst are dropped, unless they
         land in a text box of the screen below (there they are text, not commands)."""
         stack = self.screen_stack
-        self._revealed = stack[-2] if len(stack) > 1 else None
-        self.key_guard.arm()
+        self.guard_typing(stack[-2] if len(stack) > 1 else None, opening=False)
         return super().pop_screen()
+
+    def guard_typing(self, screen: Screen | None, *, opening: bool = True) -> None:
+        """Drop the keys that reach `screen` in the burst of typing going on now: a question
+        about to open (a `y` typed on must not answer it; Escape still backs out), or, with
+        `opening` False, a screen a close uncovered."""
+        self._guarded = screen
+        self._guard_opening = opening
+        self.key_guard.arm()
 
     def _say_dropped(self) -> None:
         """Once the burst is over, say which keys were dropped, so nothing is silently lost."""
@@ -148,6 +162,7 @@ class BotuiApp(App[int]):
                 self.exit()
 
         question = DiscardDialog("Quit and lose what you typed?", "quit, losing it")
+        self.guard_typing(question)
         self.push_screen(question, answered)
 
     # -- screens --------------------------------------------------------------------------
@@ -187,10 +202,11 @@ class BotuiApp(App[int]):
 
     # -- the triage runner, shared with the detail screen --------------------------------
 
-    def run_triage(self, action: str, ids: list[str]) -> None:
-        """Run a triage action on `ids`: a lone confirm at once, the rest through a question
-        (fulfil, cancel, delete, anything on marked rows) or a dialog (estimate, notify,
-        receive), opened before any read so the keys typed next land in it."""
+    def run_triage(self, action: str, ids: list[str], *, marked: bool = False) -> None:
+        """Run a triage action on `ids` (`marked`: the marked rows, not the cursor's): a
+        confirm of the cursor's row at once, the rest through a question (fulfil, cancel,
+        delete, anything on marked rows) or a dialog (estimate, notify, receive), opened
+        before any read so the keys typed next land in it."""
         action = ALIASES.get(action, action)
         ids = list(dict.fromkeys(ids))
         if not ids:
@@ -198,11 +214,14 @@ class BotuiApp(App[int]):
             return
         if self._refuse_readonly():
             return
-        if action == "confirm" and len(ids) == 1:
+        if action == "confirm" and len(ids) == 1 and not marked:
             self._confirm(ids[0])
-        elif action in DIALOGS or action in QUESTIONS:
-            dialog = (DIALOGS.get(action) or QUESTIONS[action])(self.service, ids)
-            self.push_screen(dialog, partial(self._dialog_done, action, ids))
+        elif action in QUESTIONS:
+            question = QUESTIONS[action](self.service, ids, marked=marked)
+            self.guard_typing(question)
+            self.push_screen(question, partial(self._dialog_done, action))
+        elif action in DIALOGS:
+            self.push_screen(DIALOGS[action](self.service, ids), partial(self._dialog_done, action))
         else:
             self.notify(f"Unknown action {action}", severity="error", markup=False)
 
@@ -222,7 +241,7 @@ class BotuiApp(App[int]):
     def _finished(self, message: Finished) -> None:
         self._report(VERBS.get(message.action, message.action), message.outcomes)
 
-    def _dialog_done(self, action: str, ids: list[str], outcomes: list[Outcome] | None) -> None:
+    def _dialog_done(self, action: str, outcomes: list[Outcome] | None) -> None:
         if outcomes is None:
             if action in QUESTIONS:
                 self.notify(f"{VERBS[action]}: nothing changed", markup=False)

@@ -3,10 +3,12 @@
 Two faults of real terminals are handled here, once for every screen:
 
 - **Glued Esc.** tmux and SSH deliver a quick Esc-then-key as one read (`ESC CR`). Textual
-  reports Esc glued to a printable key as `alt+KEY`, but Esc glued to Enter, Tab, Backspace or
-  a control key as the bare key, so a question taking Enter as "yes" would say yes to what was
-  an Esc. `install_glued_escape()` makes every glued key arrive as `alt+KEY`, and the app turns
-  any `alt+` key into the Esc the person pressed (`is_glued_escape`); botui binds no Alt keys.
+  reports Esc glued to a printable key as `alt+KEY`, but Esc glued to Enter or a control key
+  as the bare key, so a question taking Enter as "yes" would say yes to what was an Esc.
+  `install_glued_escape()` makes those arrive as `alt+KEY` too, and the app turns any `alt+`
+  key into the Esc the person pressed (`is_glued_escape`); botui binds no Alt keys. Two pairs
+  are Textual's own named sequences and stay so: `ESC TAB` is shift+tab and `ESC DEL`
+  (Esc-Backspace) deletes a word in a text box; neither can answer a question.
 - **Typing on after a dialog closes.** A person typing a reason who closes the question with
   one key keeps typing for a moment; those keys must not reach the queue as commands.
   `KeyGuard` drops every key but plain navigation after a screen closes until the keyboard has
@@ -25,6 +27,7 @@ QUIET_SECONDS = 0.5
 # Keys that only move the cursor or scroll: harmless however they arrive, so never dropped.
 NAVIGATION = frozenset({"up", "down", "left", "right", "pageup", "pagedown", "home", "end"})
 GLUED = "alt+"
+TEXT_BOX_ALT_KEYS = frozenset({"alt+backspace", "alt+delete"})  # Input and TextArea word deletes
 
 
 def install_glued_escape() -> None:
@@ -50,28 +53,12 @@ def install_glued_escape() -> None:
     XTermParser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]
 
 
-def is_glued_escape(key: str) -> bool:
-    """Whether a key name is an Esc that arrived glued to another key (`alt+enter`, `alt+y`)."""
-    return key.startswith(GLUED)
+def is_glued_escape(key: str, in_text_box: bool = False) -> bool:
+    """Whether a key name is an Esc that arrived glued to another key (`alt+enter`, `alt+y`).
 
-
-def parse_bytes(data: bytes) -> list[events.Key]:
-    """The keys Textual's own parser reads from raw terminal bytes, as one read then a pause.
-
-    Used by tests to send exactly what tmux or SSH sends (`b"\\x1b\\r"`), and by nothing else.
+    In a text box the Alt editing keys Textual binds there (delete a word) keep their meaning.
     """
-    parser = XTermParser()
-    keys: list[events.Key] = []
-
-    def collect(token: object) -> None:
-        if isinstance(token, events.Key):
-            keys.append(token)
-
-    for token in parser.feed(data.decode()):
-        collect(token)
-    for token in parser.feed(""):  # end of input: an Esc still waiting is flushed as itself
-        collect(token)
-    return keys
+    return key.startswith(GLUED) and not (in_text_box and key in TEXT_BOX_ALT_KEYS)
 
 
 class KeyGuard:

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, TextArea
 
-from botui.domain.errors import BotuiError
+from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
 from botui.tui.outcome import Outcome
 from botui.tui.screens._fields import (
@@ -125,13 +125,16 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
             widget.text = value
         else:
             widget.value = value
+            if widget.has_focus:  # typing replaces the value read, as in a focused box
+                widget.select_all()
         if widget.id:
             self.baseline[widget.id] = value
 
     def unsaved(self) -> bool:
-        """Whether a field holds typing that closing the dialog would lose."""
+        """Whether a field holds typing that closing the dialog would lose (blank lines and
+        spaces alone are no typing)."""
         now = self.texts()
-        return any(now[name] != self.baseline.get(name, "") for name in now)
+        return any(now[name].strip() != self.baseline.get(name, "").strip() for name in now)
 
     def apply_label(self) -> str:
         """The words on the Apply button, with its key."""
@@ -198,8 +201,8 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
         if (
             refused
             and nothing_done
-            and (len(results) == 1 or all(e.code == "validation_error" for e in refused))
-        ):
+            and (len(results) == 1 or all(e.code in ("validation_error", "busy") for e in refused))
+        ):  # nothing happened: stay open with the typing, the refusal under its field
             show_errors(self, refused[0].errors)
             return
         self.dismiss(
@@ -223,4 +226,9 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
 
     @on(Button.Pressed, "#back")
     def action_leave(self) -> None:
+        if self._busy:  # the action is being applied: leaving now would hide what it did
+            show_errors(
+                self, [FieldError(GENERAL, "applying…: a moment, then it says how it went")]
+            )
+            return
         leave_asking(self, lambda: self.dismiss(None))

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, Static, TextArea
 
-from botui.domain import lookup, queue, schemas
+from botui.domain import lookup, queue, schemas, statuses
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.queue import QueueRow
 from botui.domain.text import safe_for_terminal
@@ -71,7 +71,10 @@ def question_body(action: str, rows: list[QueueRow], missing: list[str]) -> Text
     if action == "cancel":
         refund = sum(r.price * r.quantity for r in open_rows)
         body.append("Refund: ", style="bold")
-        body.append(money(refund) if refund else "none (the price is 0)")
+        if not open_rows:
+            body.append("none: nothing open to cancel")
+        else:
+            body.append(money(refund) if refund else "none (the price is 0)")
         if len(rows) > 1:
             body.append(f" in total for {len(open_rows):,} open backorders")
     elif action == "delete":
@@ -79,7 +82,7 @@ def question_body(action: str, rows: list[QueueRow], missing: list[str]) -> Text
     elif action == "fulfill":
         held = sum(r.allocated for r in open_rows)
         wanted = sum(r.quantity for r in open_rows)
-        body.append(f"Ships to the customer: {units(held)} of {wanted:,} are held for ")
+        body.append(f"Ships to the customer: {held:,} of {units(wanted)} held for ")
         body.append("it" if len(rows) == 1 else "them")
         if held < wanted:
             body.append("; the rest is taken from free stock, if enough is free")
@@ -89,9 +92,22 @@ def question_body(action: str, rows: list[QueueRow], missing: list[str]) -> Text
         if held:
             go = "goes" if held == 1 else "go"
             body.append(f"\n{units(held)} held {go} back to stock for the next in line.")
-    closed = len(rows) - len(open_rows)
-    if closed and action in ("cancel", "fulfill", "confirm"):
-        body.append(f"\n{closed:,} already closed will be refused.")
+    check = {
+        "cancel": statuses.check_cancel,
+        "fulfill": statuses.check_fulfill,
+        "confirm": statuses.check_confirm,
+    }.get(action)
+    if check is not None:  # the status rule itself says which will be refused, and why
+        refusals = []
+        for row in rows:
+            try:
+                check(row.id, row.status)
+            except BotuiError as error:
+                refusals.append(error.message)
+        if len(refusals) == 1:
+            body.append(f"\nRefused: {refusals[0]}.")
+        elif refusals:
+            body.append(f"\n{len(refusals):,} will be refused by their status, e.g. {refusals[0]}.")
     if missing:
         body.append(f"\n{len(missing):,} no longer exist: {', '.join(missing[:3])}")
     return body
@@ -121,14 +137,18 @@ class Question(ActionDialog):
 
     @dataclass
     class Read(Message):
-        """The rows the question is about (those that still exist) and the ids that do not."""
+        """The rows the question is about (those that still exist) and the ids that do not,
+        or why they could not be read."""
 
         rows: list[QueueRow]
         missing: list[str]
+        error: BotuiError | None = None
 
-    def __init__(self, service: Any, ids: list[str]) -> None:
+    def __init__(self, service: Any, ids: list[str], *, marked: bool = False) -> None:
         super().__init__(service, ids)
+        self.marked = marked
         self.rows: list[QueueRow] | None = None
+        self._unread = ""  # why the rows could not be read, if they could not
 
     @property
     def verb(self) -> str:
@@ -136,7 +156,11 @@ class Question(ActionDialog):
         return VERBS[self.ACTION]
 
     def title_text(self) -> str:
-        what = self.ids[0] if len(self.ids) == 1 else f"{len(self.ids):,} marked backorders"
+        if self.marked:  # the marked rows, wherever the cursor is: say so
+            count = len(self.ids)
+            shown = f": {self.ids[0]}" if count == 1 else ""
+            return f"{self.verb} {count:,} marked backorder{'s' if count > 1 else ''}{shown}?"
+        what = self.ids[0] if len(self.ids) == 1 else f"{len(self.ids):,} backorders"
         return f"{self.verb} {what}?"
 
     @property
@@ -179,13 +203,20 @@ class Question(ActionDialog):
     def _read(self) -> None:
         found, error = attempt(self.service, lambda: queue.rows_by_id(self.ids))
         if found is None:
-            self.post_message(self.Read([], []))
+            self.post_message(self.Read([], [], error or BotuiError("busy", "busy")))
             return
         rows = [found[i] for i in self.ids if i in found]
         self.post_message(self.Read(rows, [i for i in self.ids if i not in found]))
 
     @on(Read)
     def _on_read(self, message: Read) -> None:
+        if message.error is not None:  # yes stays refused: the question cannot say what it does
+            why = refused(message.error)
+            self._unread = f"not done: could not read them ({why}); Escape, then try again"
+            self.query_one("#question-body", Static).update(
+                Text(f"Could not read {', '.join(self.ids[:3])}: {why}. Escape, then try again.")
+            )
+            return
         self.rows = message.rows
         body = question_body(self.ACTION, message.rows, message.missing)
         self.query_one("#question-body", Static).update(body)
@@ -196,7 +227,8 @@ class Question(ActionDialog):
 
     def action_apply(self) -> None:
         if self.rows is None:
-            show_errors(self, [FieldError(GENERAL, "still reading the backorders; a moment")])
+            why = self._unread or "still reading the backorders; a moment"
+            show_errors(self, [FieldError(GENERAL, why)])
             return
         super().action_apply()
 
@@ -322,12 +354,15 @@ class FulfilQuestion(Question):
         shipped = self.service.fulfill({"id": backorder_id, **payload})
         text = done("fulfill", shipped)
         if "quantity" in payload:
-            page = self.service.events({"backorder": backorder_id, "since": before})
-            split = next(
-                (e.data.get("splitInto") for e in page.data if e.type == "fulfilled"), None
-            )
-            if split:
-                text += f"; {split} holds the rest, still open"
+            split = None
+            try:  # the shipment is done; a failed read only leaves the new id unnamed
+                page = self.service.events({"backorder": backorder_id, "since": before})
+                split = next(
+                    (e.data.get("splitInto") for e in page.data if e.type == "fulfilled"), None
+                )
+            except BotuiError:
+                pass
+            text += f"; {split or 'a new backorder'} holds the rest, still open"
         return text
 
 

@@ -326,6 +326,7 @@ class DetailScreen(Screen[None]):
 
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
+        self._deleting = False  # it is still there: a delete asked for was declined
         self.context = ctx = message.context
         bo = ctx.backorder
         title = f"Backorder {bo.id} v{bo.version}  {bo.status}  {bo.priority_level}"

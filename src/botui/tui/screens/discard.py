@@ -59,4 +59,8 @@ def leave_asking(screen: Screen, leave: Callable[[], object]) -> None:
         if discard:
             leave()
 
-    screen.app.push_screen(DiscardDialog(), answered)
+    question = DiscardDialog()
+    guard = getattr(screen.app, "guard_typing", None)
+    if guard is not None:  # typing on after a stray Esc must not answer "y"
+        guard(question)
+    screen.app.push_screen(question, answered)

@@ -592,4 +592,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         return loaded and self._typed() != self.initial
 
     def action_leave(self) -> None:
+        if self._saving:  # leaving now would hide whether the save went through
+            self.notify("Saving…: a moment, then it says how it went", markup=False)
+            return
         leave_asking(self, lambda: self.dismiss(None))

@@ -193,7 +193,7 @@ class QueueScreen(Screen[None]):
     # -- actions --------------------------------------------------------------------------
 
     def action_triage(self, action: str) -> None:
-        self.app.run_triage(action, self.table.selected_ids())
+        self.app.run_triage(action, self.table.selected_ids(), marked=bool(self.table.marks))
 
     def action_open(self) -> None:
         row = self.table.current

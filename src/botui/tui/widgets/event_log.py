@@ -43,7 +43,9 @@ def event_line(event: schemas.Event) -> Text:
     line.append(" ")
     line.append(fit(event.backorder, ID_WIDTH))
     line.append(" ")
-    line.append(safe_for_terminal(summary(event)), style="dim")
+    # One event, one line: a reason or message of several lines is joined with a mark.
+    text = " ⏎ ".join(part for part in summary(event).splitlines() if part.strip())
+    line.append(safe_for_terminal(text), style="dim")
     return line
 
 
