@@ -79,7 +79,7 @@ def test_whole_numbers_read_by_the_rule(typed: str, whole: int) -> None:
         ("-3", "digits only"),
         ("3 units", "digits only"),
         ("", "digits only"),
-        ("9" * 16, "digits only"),
+        ("9" * 16, "too many digits"),
     ],
 )
 def test_whole_numbers_the_rule_cannot_read_are_refused(typed: str, says: str) -> None:

@@ -37,6 +37,8 @@ def parse_whole(text: str) -> int:
         return int(_ungroup(typed))
     if "," in typed and re.fullmatch(r"[0-9,]+", typed):
         raise ValueError(f"{typed!r} is not a whole number: a comma only groups thousands (1,250)")
+    if re.fullmatch(r"[0-9,]+", typed) and len(_ungroup(typed)) > MAX_DIGITS:
+        raise ValueError(f"{typed!r} has too many digits for a count botui keeps")
     if re.fullmatch(r"[0-9]+\.[0-9]+", typed):
         raise ValueError(f"{typed!r} is not a whole number: give whole units, without a point")
     raise ValueError(f"{typed!r} is not a whole number: type digits only, like 12 or 1,250")
@@ -61,7 +63,7 @@ def parse_cents(text: str) -> int:
             return int(whole) * 100 + int(fraction.ljust(2, "0"))
     if _DECIMAL_COMMA.fullmatch(typed.removeprefix("$")):
         raise ValueError(
-            f"{typed!r} is not read: write cents after a point ({typed.replace(',', '.')}); "
+            f"{typed!r} is ambiguous: write cents after a point ({typed.replace(',', '.')}); "
             "a comma only groups thousands (1,250.00)"
         )
     raise ValueError(f"{typed!r} is not an amount: type it like 129.99 or 1,250.00")

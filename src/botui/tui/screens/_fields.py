@@ -15,15 +15,15 @@ from textual.widgets import Label, Static, TextArea
 from botui import config
 from botui.domain import lookup, numbers
 from botui.domain.errors import BotuiError, FieldError
+from botui.domain.schemas import MAX_PRICE
 from botui.domain.service import Service
-from botui.domain.templates import money
 from botui.tui import times
 from botui.tui.times import day as day
 from botui.tui.times import stamp as stamp
+from botui.tui.widgets.cells import money
 
 T = TypeVar("T")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-MAX_PRICE_CENTS = 1_000_000_000
 GENERAL = "general"
 END_OF_DAY = 86_399
 DAY = 86_400
@@ -133,8 +133,8 @@ def parse_money(text: str, field: str) -> int:
         cents = numbers.parse_cents(text)
     except ValueError as exc:
         raise InputErrors([FieldError(field, f"{field}: {exc}")]) from None
-    if cents > MAX_PRICE_CENTS:
-        message = f"{field} must be at most 10,000,000.00 (this reads as {money(cents)})"
+    if cents > MAX_PRICE:
+        message = f"{field} must be at most {money(MAX_PRICE)} (this reads as {money(cents)})"
         raise InputErrors([FieldError(field, message)])
     return cents
 
@@ -149,10 +149,10 @@ def understood(kind: str, text: str) -> str:
         return ""
     try:
         if kind == "money":
-            return f"reads as ${money(numbers.parse_cents(text))}"
+            return f"reads as {money(numbers.parse_cents(text))}"
         return f"reads as {numbers.parse_whole(text):,}"
     except ValueError as exc:
-        return f"cannot be read: {exc}"
+        return str(exc)
 
 
 def gather(parsers: list[Callable[[], None]]) -> None:

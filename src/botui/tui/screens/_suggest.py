@@ -8,6 +8,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from botui.domain.lookup import Suggestion
+from botui.domain.text import safe_for_terminal
 
 
 class Suggestions(OptionList):
@@ -32,7 +33,8 @@ class Suggestions(OptionList):
     def offer(self, matches: list[Suggestion]) -> None:
         """Show `matches` (record text shown literally), or hide the list when there are none."""
         self.set_options(
-            Option(Text(m.text, no_wrap=True, overflow="ellipsis"), m.id) for m in matches
+            Option(Text(safe_for_terminal(m.text), no_wrap=True, overflow="ellipsis"), m.id)
+            for m in matches
         )
         self.set_class(bool(matches), "-shown")
         self.highlighted = 0 if matches else None

@@ -14,6 +14,7 @@ from textual.widgets import Input, Select, Static, TextArea
 from botui.domain import lookup, schemas
 from botui.domain.errors import BotuiError
 from botui.domain.templates import SUBJECTS, render
+from botui.domain.text import safe_for_terminal
 from botui.tui.screens._dialog import ActionDialog
 from botui.tui.screens._fields import FIELD_LABELS, attempt, field_row
 
@@ -132,10 +133,10 @@ class NotifyDialog(ActionDialog):
         address = _address(ctx.customer, str(channel))
         to = address or f"nobody: {unreachable(ctx.customer, str(channel))}"
         text = Text()
-        text.append(f"Preview for {ctx.backorder.id}, to {to}\n", style="bold")
+        text.append(safe_for_terminal(f"Preview for {ctx.backorder.id}, to {to}\n"), style="bold")
         if subject:
-            text.append(f"Subject: {subject}\n")
-        text.append(body)
+            text.append(safe_for_terminal(f"Subject: {subject}\n"))
+        text.append(safe_for_terminal(body))
         preview.update(text)
 
     def payload(self) -> dict[str, Any]:
