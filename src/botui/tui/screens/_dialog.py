@@ -8,7 +8,7 @@ from typing import Any
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, TextArea
@@ -32,7 +32,6 @@ from botui.tui.screens.discard import leave_asking
 DIALOG_CSS = (
     FIELDS_CSS
     + """
-#dialog-frame { align: center middle; width: 100%; height: 100%; }
 #dialog {
     width: 76; max-width: 100%; height: auto; max-height: 100%;
     border: round $accent; background: $surface; padding: 0 1;
@@ -89,9 +88,11 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
         self.ids = list(ids)
         self._busy = False
         self.baseline: dict[str, str] = {}
+        # Centred by the screen itself, over the dimmed queue (a full-size frame hid it).
+        self.styles.align = ("center", "middle")
 
     def compose(self) -> ComposeResult:
-        with Container(id="dialog-frame"), Vertical(id="dialog"):
+        with Vertical(id="dialog"):
             yield Static(self.title_text(), id="dialog-title", markup=False)
             with VerticalScroll(id="dialog-body", can_focus=False):
                 yield from self.fields()
