@@ -130,9 +130,10 @@ class Question(ActionDialog):
     """
     )
     BINDINGS = [
-        Binding("y", "apply", "Yes", id="question.yes", tooltip="Yes: do it"),
-        Binding("n", "leave", "No", id="question.no", tooltip="No: change nothing"),
-        Binding("enter", "explain", "Which key?", id="question.enter", show=False),
+        Binding("y,ctrl+s", "apply", "Yes", id="question.yes", tooltip="Yes: do it"),
+        Binding("n,escape", "leave", "No", id="question.no", tooltip="No: change nothing"),
+        # No id: not an action of its own, so neither the palette nor a keymap lists it.
+        Binding("enter", "explain", "Which key?", show=False),
     ]
 
     @dataclass
