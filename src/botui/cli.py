@@ -1,17 +1,21 @@
-"""Argument parsing only: `botui`, `botui demo`, `botui api`, `botui backup`."""
+"""Argument parsing only: `botui`, `botui demo`, `botui api` (and --batch), `botui export`,
+`botui backup`."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from typing import Any, TextIO
+from collections.abc import Callable
+from typing import Any, TextIO, TypeVar
 
 from botui import __version__, config
 from botui.domain.errors import BotuiError, storage_error, validation
 from botui.domain.schemas import MAX_INT64
 from botui.store.db import sqlite_version
 
+T = TypeVar("T")
 # The demo's largest size: ten times what it is tuned for (a million rows), still in memory.
 MAX_DEMO_COUNT = 10_000_000
 
@@ -61,6 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     api.add_argument("action", nargs="?")
     api.add_argument("json", nargs="?")
     api.add_argument("--db", default=argparse.SUPPRESS)
+    api.add_argument(
+        "--batch", action="store_true", help="JSON Lines of {action, input, ref} on stdin"
+    )
+    export = commands.add_parser("export", help="write backorders as CSV or JSON Lines")
+    export.add_argument("--db", default=argparse.SUPPRESS)
+    # Checked by the export itself, so a wrong value is answered in the API's JSON shape.
+    export.add_argument("--format", default="csv", help="csv (default) or jsonl")
+    export.add_argument("--view", default="all", help="open, pending, late, ready, closed, all")
+    export.add_argument("--status", help="only backorders of this status")
+    export.add_argument("--query", help="only those matching this text, as `list` searches")
+    export.add_argument("-o", "--output", help="file to write (default: standard output)")
     backup = commands.add_parser("backup", help="copy the database safely while others write")
     backup.add_argument("dest")
     backup.add_argument("--db", default=argparse.SUPPRESS)
@@ -83,27 +98,140 @@ def _open_service(db_arg: str | None):
     return Service(open_database(path))
 
 
+def _guarded(work: Callable[..., T], *args: Any) -> T:
+    """Run `work(*args)`; any failure comes out as a BotuiError in the contract's shape."""
+    try:
+        return work(*args)
+    except BotuiError:
+        raise
+    except UnicodeDecodeError:
+        raise validation("the input is not valid UTF-8; send UTF-8 encoded JSON") from None
+    except OSError as exc:
+        raise storage_error(f"the database failed: {exc.strerror or exc}") from None
+    except Exception as exc:  # a bug must still answer in the contract's shape, never a traceback
+        raise storage_error(
+            f"botui failed unexpectedly ({type(exc).__name__}); nothing was saved"
+        ) from None
+
+
 def run_api(db_arg: str | None, action: str | None, text: str | None) -> int:
     """`botui api`: one action, its answer on stdout, or one JSON error line on stderr."""
     from botui.domain.service import call, check_action
 
-    try:
+    def one_action() -> dict[str, Any]:
         check_action(action)
         config.check_environment()
         payload = _read_payload(text)
-        service = _open_service(db_arg)
-        answer = call(service, action, payload)
+        return call(_open_service(db_arg), action, payload)
+
+    try:
+        answer = _guarded(one_action)
     except BotuiError as error:
         return _fail(error)
-    except UnicodeDecodeError:
-        return _fail(validation("the input is not valid UTF-8; send UTF-8 encoded JSON"))
-    except OSError as exc:
-        return _fail(storage_error(f"the database failed: {exc.strerror or exc}"))
-    except Exception as exc:  # a bug must still answer in the contract's shape, never a traceback
-        return _fail(
-            storage_error(f"botui failed unexpectedly ({type(exc).__name__}); nothing was saved")
-        )
     _write_utf8(sys.stdout, json.dumps(answer, ensure_ascii=False) + "\n")
+    return 0
+
+
+def run_batch(db_arg: str | None) -> int:
+    """`botui api --batch`: one answer line per JSON line on stdin, each its own transaction.
+
+    Exit 0 when every line succeeded, 2 when any was refused; a busy or storage error stops
+    the run at once with exit 1 (every line answered before it was committed).
+    """
+    from botui.domain.service import call
+
+    try:
+        config.check_environment()
+        service = _guarded(_open_service, db_arg)
+    except BotuiError as error:
+        return _fail(error)
+    refused = False
+    for raw in sys.stdin.buffer:
+        ref: Any = None
+        try:
+            request = _batch_object(raw)
+            ref = request.get("ref")
+            answer = _guarded(call, service, _batch_action(request), request.get("input", {}))
+            line: dict[str, Any] = {"ref": ref, "ok": answer}
+        except BotuiError as error:
+            line = {"ref": ref, **error.to_json()}
+            if error.exit_status != 2:
+                _write_utf8(sys.stdout, json.dumps(line, ensure_ascii=False) + "\n")
+                return error.exit_status
+            refused = True
+        _write_utf8(sys.stdout, json.dumps(line, ensure_ascii=False) + "\n")
+    return 2 if refused else 0
+
+
+_BATCH_USAGE = 'each line must be one JSON object {"action": NAME, "input": {...}, "ref": ANY}'
+
+
+def _batch_object(raw: bytes) -> dict[str, Any]:
+    """One line of a batch as its object, or a validation_error saying what a line must be."""
+    line = raw.removesuffix(b"\n").removesuffix(b"\r")
+    if not line.strip():
+        raise validation(f"this line is empty; {_BATCH_USAGE}")
+    try:
+        request = json.loads(line.decode("utf-8"), parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise validation(f"this line is not valid UTF-8; {_BATCH_USAGE}") from None
+    except (ValueError, RecursionError) as exc:
+        raise validation(f"this line is not valid JSON ({exc}); {_BATCH_USAGE}") from None
+    if not isinstance(request, dict):
+        raise validation(f"this line is not a JSON object; {_BATCH_USAGE}")
+    return request
+
+
+def _batch_action(request: dict[str, Any]) -> str:
+    """The action a batch line names, after checking the line holds nothing else."""
+    for name in request:
+        if name not in ("action", "input", "ref"):
+            raise validation(f"unknown field {name!r}; {_BATCH_USAGE}", name)
+    if not isinstance(request.get("action"), str):
+        raise validation(f"action must be an action's name, as text; {_BATCH_USAGE}", "action")
+    return request["action"]
+
+
+def _export_to_stdout(write: Callable[..., int], *args: Any) -> int:
+    """Stream the export to stdout; a reader that goes away early is said as such."""
+    try:
+        return write(*args, sys.stdout.buffer)
+    except BrokenPipeError:
+        # Python would complain again flushing stdout at exit: point it at nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise storage_error("standard output was closed before the export finished") from None
+
+
+def run_export(
+    db_arg: str | None,
+    fmt: str,
+    view: str,
+    status: str | None,
+    query: str | None,
+    output: str | None,
+) -> int:
+    """`botui export`: the backorders to stdout, or to a file with a one-line summary."""
+    from pathlib import Path
+
+    from botui.io.export import check_format, export_to_file, write_export
+
+    payload: dict[str, Any] = {"view": view}
+    if status is not None:
+        payload["status"] = status
+    if query is not None:
+        payload["query"] = query
+    try:
+        config.check_environment()
+        chosen = check_format(fmt)
+        service = _guarded(_open_service, db_arg)
+        if output is None:
+            _guarded(_export_to_stdout, write_export, service, payload, chosen)
+            return 0
+        written = _guarded(export_to_file, service, payload, chosen, Path(output))
+    except BotuiError as error:
+        return _fail(error)
+    summary = {"exported": written, "format": chosen, "file": str(Path(output).resolve())}
+    _write_utf8(sys.stdout, json.dumps(summary, ensure_ascii=False) + "\n")
     return 0
 
 
@@ -168,6 +296,15 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     db_arg = getattr(args, "db", None)
     if args.command == "api":
+        if args.batch:
+            if extra or args.action is not None:
+                return _fail(
+                    validation(
+                        "botui api --batch reads its actions as JSON Lines on standard input; "
+                        "usage: botui api --batch [--db PATH]"
+                    )
+                )
+            return run_batch(db_arg)
         if len(extra) == 1 and args.json is None and args.action is not None:
             args.json = extra.pop()
         if extra:
@@ -184,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo(db_arg, args.count, args.seed)
     if args.command == "backup":
         return run_backup(db_arg, args.dest)
+    if args.command == "export":
+        return run_export(db_arg, args.format, args.view, args.status, args.query, args.output)
     return run_ui(db_arg, args.demo)
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, get_args
 
 from peewee import SQL, Database, Expression, Tuple, fn
 
 from botui.domain import search
+from botui.domain.schemas import View
 from botui.domain.search import match_rowids
 from botui.store.models import Backorder, Customer, Event, Product
 
-VIEWS = ("open", "pending", "late", "ready", "closed", "all")
+VIEWS = get_args(View)
 SORTS = ("triage", "ship", "created")
 # As the queue names them; "created" shows as the age column, oldest first.
 SORT_LABELS = {"triage": "triage", "ship": "ship date", "created": "age"}
@@ -96,7 +97,8 @@ def _part_of(sort: str, key: tuple[Any, ...]) -> int:
 _OPEN = Backorder.is_open == SQL("1")  # a literal, so SQLite can match the partial indexes
 
 
-def _view_condition(view: str, now: int, sort: str = "ship") -> Expression | None:
+def view_condition(view: str, now: int, sort: str = "ship") -> Expression | None:
+    """Which backorders a view of the queue holds (None: all); the export reads it too."""
     if view == "open":
         return _OPEN
     if view == "pending":
@@ -121,7 +123,7 @@ def _filtered(
 ) -> Any:
     """The spec's rows; `walk`: a short ordered read, which tests a common text row by row."""
     query = Backorder.select(*columns)
-    condition = _view_condition(spec.view, now, sort)
+    condition = view_condition(spec.view, now, sort)
     if condition is not None:
         query = query.where(condition)
     if spec.text:

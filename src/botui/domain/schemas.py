@@ -28,6 +28,8 @@ Status = Literal["pending", "confirmed", "in-production", "in-transit", "fulfill
 Priority = Literal["standard", "expedited", "rush"]
 Channel = Literal["email", "sms"]
 Template = Literal["status", "delay", "arrival", "cancellation"]
+# The queue's views (domain.queue says which backorders each holds).
+View = Literal["open", "pending", "late", "ready", "closed", "all"]
 
 
 def _text(max_length: int, multiline: bool = False) -> Any:
@@ -393,3 +395,21 @@ class QueueRow(Answer):
     product_name: str
     product_sku: str
     customer_name: str
+
+
+class ExportBackorders(Input):
+    """What `botui export` and the queue's export key write: a view, a status, a text query."""
+
+    view: View = "all"
+    status: Status | None = None
+    query: _text(200) | None = None
+
+
+class ExportRow(Backorder):
+    """A Backorder with the names a person knows it by, as an export writes it."""
+
+    customer_name: str
+    customer_email: str | None
+    product_sku: str
+    product_name: str
+    order_number: str | None

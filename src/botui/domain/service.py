@@ -13,6 +13,7 @@ from botui.domain.errors import (
     invalid_transition,
     validation,
 )
+from botui.domain.exports import Exports
 from botui.domain.notifications import Notifications
 from botui.domain.reads import Reads
 from botui.domain.references import References
@@ -44,7 +45,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
-class Service(Reads, Notifications, References):
+class Service(Reads, Exports, Notifications, References):
     """Every action of the contract; the UI and `botui api` both call only this."""
 
     # -- backorder actions ----------------------------------------------------------------

@@ -29,6 +29,7 @@ FIELD_RULES = {
     "status": "one of pending, confirmed, in-production, in-transit, fulfilled or cancelled",
     "channel": "email or sms",
     "template": "one of status, delay, arrival or cancellation",
+    "view": "one of open, pending, late, ready, closed or all",
     "metadata": "an object of at most 50 keys with text, number, true/false or null values",
 }
 # Rules that hold for one action's field only (its meaning differs elsewhere).
