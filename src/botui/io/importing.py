@@ -1,0 +1,174 @@
+"""`botui import`: check every row of a file first, then create its backorders in batches.
+
+The file is read twice and never held whole: the first pass checks each row (keeping only
+source keys and the records rows name), the second writes the rows in transactions of
+BATCH rows. Nothing is written unless every row is good (or `--skip-invalid` says to leave
+the bad ones out); re-importing a file skips every row whose source key was imported before.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from botui.domain.errors import validation
+from botui.domain.imports import SKIPPED, Importer, ImportRow, RowProblem
+from botui.domain.service import Service
+from botui.io.progress import ImportProgress
+from botui.io.rows import SKIPPED_LINE, ImportRefusal, Item, botui_csv, botui_jsonl
+from botui.io.shopify import COLUMN_OF, shopify_csv
+
+FORMATS = ("botui", "shopify")
+# Rows checked, and written, per transaction: large enough to be fast, short enough that
+# another user waiting for the write lock waits about a second, not the whole import.
+BATCH = 10_000
+MAX_REPORTED = 100
+JSON_LINES = (".jsonl", ".ndjson")
+
+Reader = Callable[[BinaryIO, Callable[[], None]], Iterator[Item]]
+
+
+def _reader(path: Path, fmt: str) -> Reader:
+    if fmt == "shopify":
+        return shopify_csv
+    if fmt != "botui":
+        raise validation(f"--format must be botui or shopify, not {fmt!r}", "format")
+    return botui_jsonl if path.suffix.lower() in JSON_LINES else botui_csv
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise validation(
+            f"cannot read {path}: {exc.strerror}; check the file's path", "file"
+        ) from None
+    if not path.is_file():
+        raise validation(f"{path} is not a file; give the path of a CSV or JSON Lines file", "file")
+    return info.st_size, info.st_mtime_ns
+
+
+def _batches(
+    path: Path, reader: Reader, progress: ImportProgress, phase: str
+) -> Iterator[list[Item]]:
+    """The file's items, BATCH at a time, with the progress bar following the bytes read."""
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed below, also when the caller stops early
+    except OSError as exc:
+        raise validation(f"cannot read {path}: {exc.strerror}", "file") from None
+    try:
+        progress.start(phase)
+        batch: list[Item] = []
+        for item in reader(raw, lambda: progress.update(raw.tell() if not raw.closed else 0)):
+            batch.append(item)
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+        progress.update(progress.size)
+    finally:
+        raw.close()
+
+
+def _field(fmt: str, problem: RowProblem) -> RowProblem:
+    if fmt == "shopify" and problem.field in COLUMN_OF:
+        return RowProblem(problem.line, COLUMN_OF[problem.field], problem.message)
+    return problem
+
+
+def import_file(
+    service: Service,
+    path: str | Path,
+    *,
+    fmt: str = "botui",
+    business: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    show_progress: bool = False,
+) -> dict[str, Any]:
+    """Import one file; the contract's answer `{created, skipped, invalid, rows}`."""
+    path = Path(path)
+    reader = _reader(path, fmt)
+    size, mtime = _stat(path)
+    importer = Importer(service, source=str(path), business=business)
+    if fmt == "shopify" and importer.default_business is None:
+        raise validation(
+            "give --business ID: a Shopify export names no business, and the database does "
+            "not hold exactly one",
+            "business",
+        )
+    with ImportProgress(size, show_progress) as progress:
+        planned, skipped, problems, invalid, left_out = _check(
+            path, reader, importer, progress, fmt
+        )
+        if invalid and not skip_invalid:
+            first = problems[0]
+            raise ImportRefusal(
+                "validation_error",
+                f"{invalid:,} row{'s are' if invalid != 1 else ' is'} invalid (the first on "
+                f"line {first.line}: {first.message}); nothing was imported: fix "
+                f"{'them' if invalid != 1 else 'it'}, or give --skip-invalid to import the "
+                "other rows",
+                None,
+                rows=problems,
+            )
+        created = planned
+        if not dry_run and planned:
+            if _stat(path) != (size, mtime):
+                raise validation(f"{path} changed while it was checked; import it again", "file")
+            created, skipped_now = _write(path, reader, importer, progress, left_out)
+            skipped += skipped_now
+    return {
+        "created": created,
+        "skipped": skipped,
+        "invalid": invalid,
+        "rows": [problem.to_json() for problem in problems],
+    }
+
+
+def _check(
+    path: Path, reader: Reader, importer: Importer, progress: ImportProgress, fmt: str
+) -> tuple[int, int, list[RowProblem], int, set[int]]:
+    """First pass: counts of rows to create and to skip, the first bad rows, the lines left out.
+
+    Lines left out are the bad rows and the repeats of a key seen earlier in the file; the
+    second pass passes them over.
+    """
+    planned = skipped = invalid = 0
+    problems: list[RowProblem] = []
+    left_out: set[int] = set()
+    for batch in _batches(path, reader, progress, "checking"):
+        rows = [item for item in batch if isinstance(item, ImportRow)]
+        outcomes = iter(importer.check(rows))
+        for item in batch:
+            outcome: Any = next(outcomes) if isinstance(item, ImportRow) else item
+            if outcome is None:
+                planned += 1
+            elif outcome in (SKIPPED, SKIPPED_LINE):
+                skipped += 1
+            elif isinstance(outcome, str):  # a repeat of a key earlier in this file
+                skipped += 1
+                left_out.add(item.line)
+            else:
+                invalid += 1
+                left_out.add(outcome.line)
+                if len(problems) < MAX_REPORTED:
+                    problems.append(_field(fmt, outcome))
+    return planned, skipped, problems, invalid, left_out
+
+
+def _write(
+    path: Path, reader: Reader, importer: Importer, progress: ImportProgress, left_out: set[int]
+) -> tuple[int, int]:
+    """Second pass: create the good rows' backorders, a transaction per batch."""
+    created = skipped = 0
+    for batch in _batches(path, reader, progress, "importing"):
+        rows = [item for item in batch if isinstance(item, ImportRow) and item.line not in left_out]
+        if rows:
+            counts = importer.write(rows)
+            created += counts.created
+            skipped += counts.skipped
+    return created, skipped
