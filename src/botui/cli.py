@@ -79,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the database safely while others write")
     backup.add_argument("dest")
     backup.add_argument("--db", default=argparse.SUPPRESS)
+    importing = commands.add_parser("import", help="create backorders from a CSV/JSONL file")
+    importing.add_argument("file")
+    importing.add_argument("--db", default=argparse.SUPPRESS)
+    importing.add_argument("--format", default="botui", help="botui (default) or shopify")
+    importing.add_argument("--business", help="business id of rows that name none")
+    importing.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    importing.add_argument("--skip-invalid", action="store_true", help="write the good rows")
     return parser
 
 
@@ -273,6 +280,30 @@ def run_backup(db_arg: str | None, dest: str) -> int:
     return 0
 
 
+def run_import(db_arg: str | None, args: argparse.Namespace) -> int:
+    """`botui import`: the counts on stdout, or the refusal with its bad rows on stderr."""
+    from botui.io.importing import import_file
+
+    try:
+        config.check_environment()
+        service = _guarded(_open_service, db_arg)
+        answer = _guarded(
+            lambda: import_file(
+                service,
+                args.file,
+                fmt=args.format,
+                business=args.business,
+                dry_run=args.dry_run,
+                skip_invalid=args.skip_invalid,
+                show_progress=sys.stderr.isatty(),
+            )
+        )
+    except BotuiError as error:
+        return _fail(error)
+    _write_utf8(sys.stdout, json.dumps(answer, ensure_ascii=False) + "\n")
+    return 0
+
+
 def run_ui(db_arg: str | None, demo: bool) -> int:
     from botui.tui.app import run_app
 
@@ -321,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo(db_arg, args.count, args.seed)
     if args.command == "backup":
         return run_backup(db_arg, args.dest)
+    if args.command == "import":
+        return run_import(db_arg, args)
     if args.command == "export":
         return run_export(db_arg, args.format, args.view, args.status, args.query, args.output)
     return run_ui(db_arg, args.demo)
