@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -14,9 +15,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from botui import config
 from botui.domain import queue, schemas
+from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
+from botui.io.export import default_file_name, export_to_file
 from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.footer import KeyFooter
 from botui.tui.widgets.queue_table import QueueTable
@@ -59,8 +63,16 @@ class QueueScreen(Screen[None]):
         _key("slash", "filter", "Filter", "queue.filter"),
         _key("escape", "escape", "Clear filter, then marks", "queue.escape", show=False),
         _key("l", "toggle_log", "Show or hide the log", "queue.log", show=False),
+        _key("X", "export", "Export this view to CSV", "queue.export", show=False),
         _key("q", "app.quit", "Quit", "queue.quit"),
     ]
+
+    @dataclass
+    class Exported(Message):
+        """An export finished (`text` says where) or failed (`failed`, `text` says why)."""
+
+        text: str
+        failed: bool = False
 
     @dataclass
     class EventsArrived(Message):
@@ -185,6 +197,36 @@ class QueueScreen(Screen[None]):
             self._clear_filter()
         elif self.table.marks:
             self.table.clear_marks()
+
+    def action_export(self) -> None:
+        spec = self.table.spec
+        self._export(spec.view, spec.text)
+
+    @work(thread=True, group="export")
+    def _export(self, view: str, text: str) -> None:
+        """Write the view, filter included, to a CSV file in the current folder."""
+        payload = {"view": view} | ({"query": text} if text else {})
+        try:
+            path = Path.cwd() / default_file_name(view, config.now())
+            with self.service.db.connection_context():
+                written = export_to_file(self.service, payload, "csv", path)
+        except BotuiError as error:
+            self.post_message(self.Exported(f"Export failed: {error.message}", failed=True))
+            return
+        except Exception as exc:  # the queue stays up whatever went wrong; say what it was
+            self.post_message(self.Exported(f"Export failed: {exc}", failed=True))
+            return
+        rows = f"{written:,} backorder" + ("" if written == 1 else "s")
+        self.post_message(self.Exported(f"Exported {rows} to {path}"))
+
+    @on(Exported)
+    def _say_exported(self, message: Exported) -> None:
+        self.notify(
+            safe_for_terminal(message.text),
+            severity="error" if message.failed else "information",
+            markup=False,
+            timeout=10,
+        )
 
     def action_toggle_log(self) -> None:
         log = self.query_one(EventLog)
