@@ -107,7 +107,7 @@ def test_the_search_index_is_folded_in_place(tmp_path: Path) -> None:
         assert "zoë" not in conn.execute("SELECT body FROM backorder_search").fetchone()[0]
     db = open_database(path)
     try:
-        assert schema_version(db)[-1] == "0005_folded_search"
+        assert "0005_folded_search" in schema_version(db)
         service = Service(db)
         for query in ("zoë", "ZOË", "straße", "zoe\u0308 s", "bo-old", "storm lantern"):
             found = call(service, "list", {"query": query})["data"]
@@ -119,5 +119,38 @@ def test_the_search_index_is_folded_in_place(tmp_path: Path) -> None:
         assert [bo["id"] for bo in call(service, "list", {"query": "ÆRØ WEISS"})["data"]] == [
             "BO-NEW"
         ]
+    finally:
+        db.close()
+
+
+def test_the_outbox_gains_delivery_columns_and_the_database_an_id(tmp_path: Path) -> None:
+    """Migration 0007 keeps queued entries queued, untried, and gives the database one id."""
+    path = tmp_path / "before-delivery.db"
+    old_search_database(path, "Grace Hopper")
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute(
+            "INSERT INTO notification (backorder_id, channel, recipient, subject, body, status,"
+            " created_at, actor) VALUES ('BO-OLD', 'email', 'mh@example.com', 'Hi', 'Body',"
+            " 'queued', 100, 'old-actor')"
+        )
+        conn.commit()
+    db = open_database(path)
+    try:
+        assert "0007_outbox_delivery" in schema_version(db)
+        assert {"attempts", "last_error", "next_attempt_at", "claimed_until"} <= columns(
+            path, "notification"
+        )
+        service = Service(db)
+        database_id = service.database_id()
+        assert len(database_id) == 16
+        [entry] = call(service, "outbox", {"status": "queued"})["data"]
+        assert entry["attempts"] == 0
+        assert entry["lastError"] is None
+        assert entry["messageId"] == f"<outbox-{entry['id']}.{database_id}@botui>"
+    finally:
+        db.close()
+    db = open_database(path)
+    try:
+        assert Service(db).database_id() == database_id  # made once, never again
     finally:
         db.close()

@@ -70,6 +70,7 @@ VALID = {
     "events": {"since": 1, "limit": 5, "backorder": "BO-1"},
     "outbox": {"status": "queued", "limit": 3},
     "outbox.markSent": {"id": 1},
+    "outbox.retry": {"id": 1},
     "business.create": {"name": "B2"},
     "customer.create": {"name": "C2", "email": "d@x.io", "phone": "+1 555"},
     "product.create": {"sku": "S2", "name": "P2", "stockOnHand": 1},

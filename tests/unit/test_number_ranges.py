@@ -208,6 +208,7 @@ MODELS: dict[str, type[schemas.Input]] = {
     "events": schemas.ListEvents,
     "outbox": schemas.ListOutbox,
     "outbox.markSent": schemas.MarkSent,
+    "outbox.retry": schemas.RetryOutbox,
     "business.create": schemas.CreateBusiness,
     "customer.create": schemas.CreateCustomer,
     "product.create": schemas.CreateProduct,

@@ -67,7 +67,12 @@ def event(row: models.Event) -> schemas.Event:
     )
 
 
-def outbox(row: models.Notification) -> schemas.OutboxEntry:
+def message_id(entry_id: int, database_id: str) -> str:
+    """The stable Message-ID of an outbox entry: the same on every attempt, unique per database."""
+    return f"<outbox-{entry_id}.{database_id}@botui>"
+
+
+def outbox(row: models.Notification, database_id: str) -> schemas.OutboxEntry:
     return schemas.OutboxEntry(
         id=row.id,
         backorder=row.backorder,
@@ -79,6 +84,9 @@ def outbox(row: models.Notification) -> schemas.OutboxEntry:
         created_at=row.created_at,
         sent_at=row.sent_at,
         actor=row.actor,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        message_id=message_id(row.id, database_id),
     )
 
 

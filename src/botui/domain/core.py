@@ -22,6 +22,7 @@ from botui.store.db import translate_errors
 from botui.store.models import (
     Backorder,
     Counter,
+    DatabaseFact,
     Event,
 )
 
@@ -55,6 +56,15 @@ class ServiceCore:
     @property
     def path(self) -> str:
         return str(getattr(self.db, "botui_path", self.db.database))
+
+    def database_id(self) -> str:
+        """This database's own random id (made by migration 0007), read once and kept."""
+        known = getattr(self, "_database_id", None)
+        if known is None:
+            with translate_errors(self.path):
+                known = DatabaseFact.get(DatabaseFact.key == "database_id").value
+            self._database_id = known
+        return known
 
     def _who(self) -> tuple[str, int]:
         actor = self._actor()

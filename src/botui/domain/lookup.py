@@ -75,7 +75,9 @@ def context(service: Service, backorder_id: str) -> Context:
             customer=convert.customer(Customer.get(Customer.id == backorder.customer)),
             order=convert.order(order) if order else None,
             events=[convert.event(row) for row in reversed(list(events))],
-            notifications=[convert.outbox(row) for row in reversed(list(notifications))],
+            notifications=[
+                convert.outbox(row, service.database_id()) for row in reversed(list(notifications))
+            ],
             refunds=[convert.refund(row) for row in reversed(list(refunds))],
             last_event_id=seen,
         )

@@ -104,7 +104,7 @@ class Notifications(ServiceCore):
                 raise not_found(f"there is no outbox entry {data.id}; check id", "id")
             if row.status == "sent":
                 raise conflict(f"outbox entry {data.id} was already marked sent", "id")
-            Notification.update(status="sent", sent_at=now).where(
+            Notification.update(status="sent", sent_at=now, claimed_until=None).where(
                 Notification.id == row.id
             ).execute()
-            return convert.outbox(Notification.get(Notification.id == row.id))
+            return convert.outbox(Notification.get(Notification.id == row.id), self.database_id())

@@ -93,7 +93,8 @@ class Reads(ServiceCore):
             if data.status is not None:
                 query = query.where(Notification.status == data.status)
             rows = query.order_by(Notification.id).limit(data.limit)
-            return schemas.OutboxPage(data=[convert.outbox(r) for r in rows])
+            database_id = self.database_id()
+            return schemas.OutboxPage(data=[convert.outbox(r, database_id) for r in rows])
 
 
 def _encode_cursor(row: Backorder) -> str:

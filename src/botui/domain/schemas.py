@@ -28,6 +28,7 @@ Status = Literal["pending", "confirmed", "in-production", "in-transit", "fulfill
 Priority = Literal["standard", "expedited", "rush"]
 Channel = Literal["email", "sms"]
 Template = Literal["status", "delay", "arrival", "cancellation"]
+OutboxStatus = Literal["queued", "sent", "failed"]
 # The queue's views (domain.queue says which backorders each holds).
 View = Literal["open", "pending", "late", "ready", "closed", "all"]
 
@@ -235,11 +236,15 @@ class ListEvents(Input):
 
 
 class ListOutbox(Input):
-    status: Literal["queued", "sent"] | None = None
+    status: OutboxStatus | None = None
     limit: Limit = 100
 
 
 class MarkSent(Input):
+    id: Annotated[StrictInt, Field(ge=1, le=MAX_INT64)]
+
+
+class RetryOutbox(Input):
     id: Annotated[StrictInt, Field(ge=1, le=MAX_INT64)]
 
 
@@ -345,10 +350,13 @@ class OutboxEntry(Answer):
     to: str
     subject: str | None
     body: str
-    status: Literal["queued", "sent"]
+    status: OutboxStatus
     created_at: int
     sent_at: int | None
     actor: str
+    attempts: int
+    last_error: str | None
+    message_id: str
 
 
 class Refund(Answer):
@@ -386,6 +394,14 @@ class EventPage(Answer):
 
 class OutboxPage(Answer):
     data: list[OutboxEntry]
+
+
+class DeliveryResult(Answer):
+    """What one `botui outbox send` run did: sent, refused this run, still queued untried."""
+
+    sent: int
+    failed: int
+    waiting: int
 
 
 class QueueRow(Answer):

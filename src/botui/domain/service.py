@@ -7,6 +7,7 @@ from typing import Any
 from botui.domain import convert, schemas, statuses
 from botui.domain.allocation import Grant, allocate
 from botui.domain.core import camel
+from botui.domain.delivery import Delivery
 from botui.domain.errors import (
     conflict,
     insufficient_stock,
@@ -45,7 +46,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
-class Service(Reads, Exports, Notifications, References):
+class Service(Reads, Exports, Notifications, Delivery, References):
     """Every action of the contract; the UI and `botui api` both call only this."""
 
     # -- backorder actions ----------------------------------------------------------------
@@ -553,6 +554,7 @@ ACTIONS: dict[str, str] = {
     "events": "events",
     "outbox": "outbox",
     "outbox.markSent": "mark_sent",
+    "outbox.retry": "retry_outbox",
     "business.create": "create_business",
     "customer.create": "create_customer",
     "product.create": "create_product",

@@ -93,7 +93,7 @@ class Event(BaseModel):
 
 
 class Notification(BaseModel):
-    """The outbox: messages queued for a customer until marked sent."""
+    """The outbox: messages queued for a customer until sent (or failed after 8 attempts)."""
 
     id = AutoField()
     backorder = CharField(column_name="backorder_id")
@@ -105,6 +105,10 @@ class Notification(BaseModel):
     created_at = IntegerField()
     sent_at = IntegerField(null=True)
     actor = CharField()
+    attempts = IntegerField(default=0)
+    last_error = TextField(null=True)
+    next_attempt_at = IntegerField(null=True)
+    claimed_until = IntegerField(null=True)
 
 
 class Refund(BaseModel):
@@ -135,6 +139,16 @@ class Counter(BaseModel):
     value = IntegerField()
 
 
+class DatabaseFact(BaseModel):
+    """Facts about the database itself, such as its `database_id` (migration 0007)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+    class Meta:
+        table_name = "meta"
+
+
 ALL_MODELS = [
     Business,
     Customer,
@@ -146,4 +160,5 @@ ALL_MODELS = [
     Refund,
     Receipt,
     Counter,
+    DatabaseFact,
 ]
