@@ -24,6 +24,8 @@ stress: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench_batch.py
+	$(BIN)/python bench/bench_export.py
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
