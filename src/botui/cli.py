@@ -1,5 +1,5 @@
 """Argument parsing only: `botui`, `botui demo`, `botui api` (and --batch), `botui export`,
-`botui backup`."""
+`botui backup`, `botui outbox send`, `botui config`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO, TypeVar
 
-from botui import __version__, config
+from botui import __version__, config, settings
 from botui.domain.errors import BotuiError, storage_error, validation
 from botui.domain.schemas import MAX_INT64
 from botui.store.db import sqlite_version
@@ -86,6 +86,18 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--business", help="business id of rows that name none")
     importing.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     importing.add_argument("--skip-invalid", action="store_true", help="write the good rows")
+    outbox = commands.add_parser("outbox", help="deliver the outbox: botui outbox send")
+    outbox.add_argument("--db", default=argparse.SUPPRESS)
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)
+    send = outbox_commands.add_parser("send", help="send queued e-mail and SMS, oldest first")
+    send.add_argument("--db", default=argparse.SUPPRESS)
+    send.add_argument("--limit", help="send at most this many entries")
+    commands.add_parser("config", help="show the configuration in force and where it came from")
+    # --config may stand before or after the command (SUPPRESS keeps the one given first).
+    parser.add_argument("--config", help=f"configuration file (default: {settings.CONFIG_ENV}, "
+                        "else config.toml in $XDG_CONFIG_HOME/botui)")  # fmt: skip
+    for command in (*commands.choices.values(), send):
+        command.add_argument("--config", default=argparse.SUPPRESS)
     return parser
 
 
@@ -304,11 +316,42 @@ def run_import(db_arg: str | None, args: argparse.Namespace) -> int:
     return 0
 
 
-def run_ui(db_arg: str | None, demo: bool) -> int:
+def run_outbox_send(db_arg: str | None, config_arg: str | None, limit_arg: str | None) -> int:
+    """`botui outbox send`: {"sent", "failed", "waiting"} on stdout, or one JSON error line."""
+    from botui.io.outbox import send_outbox
+
+    try:
+        config.check_environment()
+        limit = None
+        if limit_arg is not None:
+            limit = config.whole_number(limit_arg, "--limit", 1, MAX_INT64, field="limit")
+        loaded = settings.load(config_arg)
+        service = _guarded(_open_service, db_arg)
+        answer = _guarded(send_outbox, service, loaded, limit)
+    except BotuiError as error:
+        return _fail(error)
+    _write_utf8(sys.stdout, json.dumps(answer.to_json()) + "\n")
+    return 0
+
+
+def run_config(config_arg: str | None) -> int:
+    """`botui config`: the settings in force, each with the file line it came from."""
+    from botui.settings_view import describe
+
+    try:
+        loaded = settings.load(config_arg)
+    except BotuiError as error:
+        return _fail(error)
+    _write_utf8(sys.stdout, describe(loaded))
+    return 0
+
+
+def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int:
     from botui.tui.app import run_app
 
     try:
         config.check_environment()
+        loaded = settings.load(config_arg)
         service = _open_service(db_arg)
         if demo:
             from botui.demo import ensure_demo
@@ -317,7 +360,7 @@ def run_ui(db_arg: str | None, demo: bool) -> int:
     except BotuiError as error:
         sys.stderr.write(f"botui: {error.message}\n")
         return error.exit_status
-    return run_app(service)
+    return run_app(service, loaded.settings)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -326,7 +369,12 @@ def main(argv: list[str] | None = None) -> int:
     # parse_known_args: argparse leaves a JSON argument written after `--db PATH` unclaimed.
     args, extra = parser.parse_known_args(argv)
     db_arg = getattr(args, "db", None)
+    config_arg = getattr(args, "config", None)
     if args.command == "api":
+        try:
+            settings.load(config_arg)  # a broken configuration file is refused everywhere
+        except BotuiError as error:
+            return _fail(error)
         if args.batch:
             if extra or args.action is not None:
                 return _fail(
@@ -356,7 +404,11 @@ def main(argv: list[str] | None = None) -> int:
         return run_import(db_arg, args)
     if args.command == "export":
         return run_export(db_arg, args.format, args.view, args.status, args.query, args.output)
-    return run_ui(db_arg, args.demo)
+    if args.command == "outbox":
+        return run_outbox_send(db_arg, config_arg, args.limit)
+    if args.command == "config":
+        return run_config(config_arg)
+    return run_ui(db_arg, args.demo, config_arg)
 
 
 if __name__ == "__main__":

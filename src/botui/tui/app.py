@@ -16,6 +16,8 @@ from textual.widgets import Input, TextArea
 
 from botui.domain import queue, schemas
 from botui.domain.service import Service
+from botui.settings import Settings
+from botui.tui import times
 from botui.tui.commands import BindingCommands
 from botui.tui.keys import KeyGuard, describe, install_glued_escape, is_glued_escape
 from botui.tui.outcome import Outcome, summary
@@ -259,9 +261,15 @@ class BotuiApp(App[int]):
         self._refresh_queue({o.backorder for o in outcomes if o.ok})
 
 
-def run_app(service: Service) -> int:
-    """Run the terminal UI until the user quits; the exit status for the shell."""
+def run_app(service: Service, settings: Settings | None = None) -> int:
+    """Run the terminal UI until the user quits; the exit status for the shell.
+
+    `settings` (the configuration file's) give the zone of every time shown and the keymap.
+    """
+    settings = settings or Settings()
+    times.ZONE = settings.display.zone()
     app = BotuiApp(service)
+    app.set_keymap(dict(settings.keys))
     result = app.run()
     if app.return_code:
         return app.return_code
