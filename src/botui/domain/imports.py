@@ -33,6 +33,7 @@ from botui.domain.schemas import (
 )
 from botui.domain.service import Service
 from botui.domain.validation import parse
+from botui.store.folding import fold
 from botui.store.import_sources import ImportSource
 from botui.store.models import Backorder, Business, Counter, Customer, Order, Product
 
@@ -424,7 +425,15 @@ class Importer:
         elif m.order_number is not None:
             known = self._orders_by_number.get(m.order_number)
             if known is None:
-                planned = _New("order", {"number": m.order_number, "placed_at": m.order_placed_at})
+                planned = _New(
+                    "order",
+                    {
+                        "number": m.order_number,
+                        "placed_at": m.order_placed_at,
+                        "customer": customer,
+                        "business": business,
+                    },
+                )
                 known = (planned, customer, business)
                 self._orders_by_number[m.order_number] = known
             if not (_same(known[1], customer) and _same(known[2], business)):
@@ -450,6 +459,7 @@ class Importer:
         service = self.service
         actor, now = service._who()
         counts = ImportCounts()
+        source = convert.dumps(self.source)
         with service._write():
             cursor = service.db.cursor()
             taken = self._known_keys(rows)
@@ -467,29 +477,41 @@ class Importer:
                 if isinstance(resolved, RowProblem):
                     raise _refusal(resolved)
                 plan.append((row, model, resolved))
+            self._create_references(plan, now)
             ids = self._backorder_ids([m.id for _, m, _ in plan])
             free = self._free_stock(plan)
             backorders: list[tuple[Any, ...]] = []
             events: list[tuple[Any, ...]] = []
             sources: list[tuple[Any, ...]] = []
 
+            names = self._search_names(plan)
+            trigger = cursor.execute(_SEARCH_TRIGGER).fetchone()
+            if trigger is not None:
+                # The search index is written below, a batch at a time: the per-row trigger
+                # costs a hundred times more. Dropped inside this transaction only.
+                cursor.execute("DROP TRIGGER backorder_search_insert")
+
             def flush() -> None:
+                before = cursor.execute(_LAST_SEQ).fetchone()[0]
                 cursor.executemany(_INSERT_BACKORDER, backorders)
+                if trigger is not None:
+                    after = cursor.execute(_LAST_SEQ).fetchone()[0]
+                    seqs: Iterable[int] = range(before + 1, after + 1)
+                    if after - before != len(backorders):
+                        seqs = [self._seq_of(row[0]) for row in backorders]
+                    cursor.executemany(
+                        _INSERT_SEARCH,
+                        zip(seqs, (_search_text(row, names) for row in backorders), strict=True),
+                    )
                 cursor.executemany(_INSERT_EVENT, events)
                 backorders.clear()
                 events.clear()
 
             for (row, m, resolved), backorder_id in zip(plan, ids, strict=True):
-                product = self._materialize(resolved.product, now)
-                business = self._materialize(resolved.business, now)
-                customer = self._materialize(resolved.customer, now)
-                order = (
-                    None
-                    if resolved.order is None
-                    else self._materialize(
-                        resolved.order, now, customer=customer, business=business
-                    )
-                )
+                product = _id_of(resolved.product)
+                business = _id_of(resolved.business)
+                customer = _id_of(resolved.customer)
+                order = None if resolved.order is None else _id_of(resolved.order)
                 backorders.append(
                     (
                         backorder_id,
@@ -509,7 +531,7 @@ class Importer:
                         now,
                         now,
                         actor,
-                        convert.dumps(m.metadata),
+                        convert.dumps(m.metadata) if m.metadata else "{}",
                         0,
                         1,
                     )
@@ -530,15 +552,9 @@ class Importer:
                         backorder_id,
                         now,
                         actor,
-                        convert.dumps(
-                            {
-                                "quantity": m.quantity,
-                                "priorityLevel": m.priority_level,
-                                "price": m.price,
-                                "allocated": allocated,
-                                "import": self.source,
-                            }
-                        ),
+                        # convert.dumps of create's data and `import`, written out for speed.
+                        f'{{"allocated":{allocated},"import":{source},"price":{m.price},'
+                        f'"priorityLevel":"{m.priority_level}","quantity":{m.quantity}}}',
                     )
                 )
                 if others:
@@ -548,29 +564,91 @@ class Importer:
                 counts.created_ids.append(backorder_id)
             flush()
             cursor.executemany(_INSERT_SOURCE, sources)
+            if trigger is not None:
+                cursor.execute(trigger[0])
             counts.created = len(plan)
         return counts
 
     def _backorder_ids(self, given: list[str | None]) -> list[str]:
         """Each row's id: the one given, else the next free BO-n, as `create` numbers them."""
-        wanted = sum(1 for g in given if g is None)
-        generated: list[str] = []
-        if wanted:
-            row = Counter.get_or_none(Counter.name == "backorder")
-            value = row.value if row else 0
-            reserved = {g for g in given if g is not None}
-            while len(generated) < wanted:
-                candidates = [f"BO-{value + i}" for i in range(1, wanted - len(generated) + 1)]
-                value += len(candidates)
-                existing = set()
-                for batch in _batches(candidates):
-                    existing.update(
-                        r.id for r in Backorder.select(Backorder.id).where(Backorder.id.in_(batch))
-                    )
-                generated += [c for c in candidates if c not in existing and c not in reserved]
-            Counter.insert(name="backorder", value=value).on_conflict_replace().execute()
-        numbers = iter(generated)
+        reserved = {g for g in given if g is not None}
+        numbers = iter(self._new_ids("backorder", sum(1 for g in given if g is None), reserved))
         return [g if g is not None else next(numbers) for g in given]
+
+    def _new_ids(self, kind: str, wanted: int, reserved: set[str] = frozenset()) -> list[str]:
+        """The next `wanted` free generated ids of a kind (BO-n, CUS-n...), counter advanced."""
+        if not wanted:
+            return []
+        counter, prefix, model = _GENERATED[kind]
+        row = Counter.get_or_none(Counter.name == counter)
+        value = row.value if row else 0
+        generated: list[str] = []
+        while len(generated) < wanted:
+            candidates = [f"{prefix}{value + i}" for i in range(1, wanted - len(generated) + 1)]
+            value += len(candidates)
+            existing = set()
+            for batch in _batches(candidates):
+                existing.update(r.id for r in model.select(model.id).where(model.id.in_(batch)))
+            generated += [c for c in candidates if c not in existing and c not in reserved]
+        Counter.insert(name=counter, value=value).on_conflict_replace().execute()
+        return generated
+
+    def _create_references(
+        self, plan: list[tuple[ImportRow, ImportBackorder, _Resolved]], now: int
+    ) -> None:
+        """Create, a table at a time, the planned records these rows are the first to need."""
+        wanted: dict[str, dict[int, _New]] = {
+            kind: {} for kind in _GENERATED if kind != "backorder"
+        }
+        for _, _, resolved in plan:
+            for ref in (resolved.business, resolved.customer, resolved.product, resolved.order):
+                if isinstance(ref, _New) and ref.id is None:
+                    wanted[ref.kind][id(ref)] = ref
+        cursor = self.service.db.cursor()
+        for kind in ("business", "customer", "product", "order"):
+            refs = list(wanted[kind].values())
+            for ref, record_id in zip(refs, self._new_ids(kind, len(refs)), strict=True):
+                ref.id = record_id
+            rows = [_reference_row(ref, now) for ref in refs]
+            if not rows:
+                continue
+            try:
+                cursor.executemany(_INSERT_REFERENCE[kind], rows)
+            except peewee.sqlite3.IntegrityError:
+                raise BotuiError(
+                    "conflict",
+                    f"a {kind} that this import creates (the same SKU or order number) was "
+                    "added by someone else meanwhile; run the import again (rows already "
+                    "imported are skipped)",
+                ) from None
+
+    @staticmethod
+    def _search_names(
+        plan: list[tuple[ImportRow, ImportBackorder, _Resolved]],
+    ) -> dict[str, dict[str, str]]:
+        """The names the search index holds for these rows' customers, products and orders."""
+        wanted: dict[str, set[str]] = {"customer": set(), "product": set(), "orders": set()}
+        for _, _, r in plan:
+            wanted["customer"].add(_id_of(r.customer))
+            wanted["product"].add(_id_of(r.product))
+            if r.order is not None:
+                wanted["orders"].add(_id_of(r.order))
+        columns = {"customer": "name", "product": "name || char(10) || sku", "orders": "number"}
+        names: dict[str, dict[str, str]] = {}
+        for table, ids in wanted.items():
+            found: dict[str, str] = {}
+            for batch in _batches(sorted(ids)):
+                sql = (
+                    f"SELECT id, {columns[table]} FROM {table}"
+                    f" WHERE id IN ({', '.join('?' * len(batch))})"
+                )
+                found.update(Backorder._meta.database.execute_sql(sql, batch).fetchall())
+            names[table] = found
+        return names
+
+    @staticmethod
+    def _seq_of(backorder_id: str) -> int:
+        return Backorder.select(Backorder.seq).where(Backorder.id == backorder_id).scalar()
 
     @staticmethod
     def _free_stock(plan: list[tuple[ImportRow, ImportBackorder, _Resolved]]) -> dict[str, int]:
@@ -584,37 +662,57 @@ class Importer:
             free.update(query.tuples())
         return free
 
-    def _materialize(self, ref: str | _New, now: int, **owners: str) -> str:
-        """The id of a referenced record, creating a planned one the first time it is needed."""
-        if isinstance(ref, str):
-            return ref
-        if ref.id is None:
-            ref.id = self._create_reference(ref, now, owners)
-        return ref.id
 
-    def _create_reference(self, ref: _New, now: int, owners: dict[str, str]) -> str:
-        service = self.service
-        model, counter, prefix = {
-            "business": (Business, "business", "BIZ-"),
-            "customer": (Customer, "customer", "CUS-"),
-            "product": (Product, "product", "PRD-"),
-            "order": (Order, "order", "ORD-"),
-        }[ref.kind]
-        record_id = service._next_id(counter, prefix, model, model.id)
-        values = dict(ref.values)
-        if ref.kind == "order":
-            values.update(owners)
-            if values["placed_at"] is None:
-                values["placed_at"] = now
-        try:
-            model.insert(id=record_id, **values).execute()
-        except peewee.IntegrityError:
-            raise BotuiError(
-                "conflict",
-                f"a {ref.kind} like the one this import creates ({values}) was added by someone "
-                "else meanwhile; run the import again (rows already imported are skipped)",
-            ) from None
-        return record_id
+_GENERATED = {
+    "backorder": ("backorder", "BO-", Backorder),
+    "business": ("business", "BIZ-", Business),
+    "customer": ("customer", "CUS-", Customer),
+    "product": ("product", "PRD-", Product),
+    "order": ("order", "ORD-", Order),
+}
+_INSERT_REFERENCE = {
+    "business": "INSERT INTO business (id, name) VALUES (?, ?)",
+    "customer": "INSERT INTO customer (id, name, email, phone) VALUES (?, ?, ?, ?)",
+    "product": "INSERT INTO product (id, sku, name, stock_on_hand) VALUES (?, ?, ?, 0)",
+    "order": "INSERT INTO orders (id, number, customer_id, business_id, placed_at)"
+    " VALUES (?, ?, ?, ?, ?)",
+}
+
+
+_SEARCH_TRIGGER = (
+    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'backorder_search_insert'"
+)
+_LAST_SEQ = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'backorder'), 0)"
+_INSERT_SEARCH = "INSERT INTO backorder_search (rowid, body) VALUES (?, ?)"
+
+
+def _search_text(row: tuple[Any, ...], names: dict[str, dict[str, str]]) -> str:
+    """A backorder's search text, folded, exactly as migration 0005's insert trigger makes it."""
+    backorder_id, product, _, customer, order = row[:5]
+    number = names["orders"].get(order) if order is not None else None
+    return fold(
+        f"{backorder_id}\n{names['customer'][customer]}\n{names['product'][product]}\n"
+        f"{number or ''}\n{row[13] or ''}"
+    )
+
+
+def _id_of(ref: str | _New) -> str:
+    if isinstance(ref, str):
+        return ref
+    assert ref.id is not None, "planned records are created before the rows naming them"
+    return ref.id
+
+
+def _reference_row(ref: _New, now: int) -> tuple[Any, ...]:
+    v = ref.values
+    if ref.kind == "business":
+        return (ref.id, v["name"])
+    if ref.kind == "customer":
+        return (ref.id, v["name"], v["email"], v["phone"])
+    if ref.kind == "product":
+        return (ref.id, v["sku"], v["name"])
+    placed = v["placed_at"] if v["placed_at"] is not None else now
+    return (ref.id, v["number"], _id_of(v["customer"]), _id_of(v["business"]), placed)
 
 
 def _refusal(problem: RowProblem) -> BotuiError:
