@@ -55,3 +55,22 @@ def refs(service: Service) -> dict[str, str]:
         "product": product.id,
         "order": order.id,
     }
+
+
+@pytest.fixture(scope="session")
+def _mail_controller():
+    from aiosmtpd.controller import Controller
+    from mailserver import MailServer
+
+    server = MailServer()
+    controller = Controller(server, hostname="127.0.0.1", port=server.port)
+    controller.start()
+    yield server
+    controller.stop()
+
+
+@pytest.fixture
+def mail_server(_mail_controller):
+    """The session's SMTP server, emptied for this test."""
+    _mail_controller.received.clear()
+    return _mail_controller
