@@ -50,6 +50,12 @@ def test_outbox_send_sends_each_entry_once(
     [entry] = api(shop, "outbox", {"status": "sent"}).json["data"]
     assert message["Message-ID"] == entry["messageId"]
     assert message.get_content().strip() == "Grüße"
+    assert set(entry) == set(
+        "id backorder channel to subject body status createdAt sentAt actor attempts lastError"
+        " messageId".split()
+    )
+    refused = api(shop, "outbox.retry", {"id": entry["id"]})
+    assert (refused.status, refused.error["code"]) == (2, "conflict")
 
 
 def test_a_mail_server_that_is_down_is_exit_1_and_counts_nothing(

@@ -35,6 +35,7 @@ FIELD_RULES = {
 # Rules that hold for one action's field only (its meaning differs elsewhere).
 ACTION_FIELD_RULES = {
     ("outbox.markSent", "id"): f"the whole number id of an outbox entry (1 to {MAX_INT64:,})",
+    ("outbox.retry", "id"): f"the whole number id of an outbox entry (1 to {MAX_INT64:,})",
 }
 # Why a field that other actions know is refused here.
 REFUSED_FIELD_HINTS = {
