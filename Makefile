@@ -24,6 +24,7 @@ stress: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_batch.py
 	$(BIN)/python bench/bench_export.py
 
