@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from peewee import Tuple
+from peewee import JOIN, Tuple
 
-from botui.domain import convert, queue, schemas
+from botui.domain import queue, schemas
 from botui.domain.core import ServiceCore
 from botui.domain.search import is_common, match_rowids, row_matches
 from botui.domain.validation import parse
@@ -47,18 +47,17 @@ class Exports(ServiceCore):
         keys: set[str] = set()
         with self._read():
             common = bool(data.query) and is_common(self.db, data.query)
-        for rows in self._raw_pages(data, now, common, EXPORT_PAGE, [*_TRIAGE, Backorder.metadata]):
+        for rows in self._raw_pages(data, now, common, EXPORT_PAGE, [Backorder.metadata]):
             for row in rows:
-                keys.update(json.loads(row.metadata))
+                if row[-1] != "{}":
+                    keys.update(json.loads(row[-1]))
         return sorted(keys)
 
     def _pages(
         self, data: schemas.ExportBackorders, now: int, common: bool, page_size: int
     ) -> Iterator[list[schemas.ExportRow]]:
-        for rows in self._raw_pages(data, now, common, page_size, [Backorder]):
-            with self._read():
-                named = _named(rows)
-            yield named
+        for rows in self._raw_pages(data, now, common, page_size, _ROW, named=True):
+            yield [_export_row(row) for row in rows]
 
     def _raw_pages(
         self,
@@ -67,11 +66,26 @@ class Exports(ServiceCore):
         common: bool,
         page_size: int,
         columns: list[Any],
-    ) -> Iterator[list[Backorder]]:
-        last: tuple[int, int, str] | None = None
+        *,
+        named: bool = False,
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Pages of tuples: the triage key (rank, createdAt, id), then `columns`.
+
+        `named`: joined to the backorder's product, customer and order (one primary-key
+        lookup each per row), so `columns` may name theirs.
+        """
+        last: tuple[Any, ...] | None = None
         while True:
             with self._read():
-                query = Backorder.select(*columns)
+                query = Backorder.select(*_TRIAGE, *columns)
+                if named:
+                    query = (
+                        query.join(Product, on=Backorder.product == Product.id)
+                        .switch(Backorder)
+                        .join(Customer, on=Backorder.customer == Customer.id)
+                        .switch(Backorder)
+                        .join(Order, JOIN.LEFT_OUTER, on=Backorder.order == Order.id)
+                    )
                 condition = queue.view_condition(data.view, now, sort="triage")
                 if condition is not None:
                     query = query.where(condition)
@@ -85,47 +99,99 @@ class Exports(ServiceCore):
                         query = query.where(Backorder.seq.in_(match_rowids(data.query)))
                 if last is not None:
                     query = query.where(Tuple(*_TRIAGE) > Tuple(*last))
-                rows = list(query.order_by(*_TRIAGE).limit(page_size))
+                # Plain tuples straight from the cursor: every column is a text or an integer,
+                # so peewee's per-value conversion would only cost time.
+                rows = self.db.execute(query.order_by(*_TRIAGE).limit(page_size)).fetchall()
             if not rows:
                 return
             yield rows
             if len(rows) < page_size:
                 return
-            tail = rows[-1]
-            last = (tail.priority_rank, tail.created_at, tail.id)
+            last = rows[-1][:3]
 
 
-def _named(rows: list[Backorder]) -> list[schemas.ExportRow]:
-    """The page's rows with their customer, product and order names: three lookups a page."""
-    products = {
-        p.id: p
-        for p in Product.select(Product.id, Product.sku, Product.name).where(
-            Product.id.in_({r.product_id for r in rows})
-        )
-    }
-    customers = {
-        c.id: c
-        for c in Customer.select(Customer.id, Customer.name, Customer.email).where(
-            Customer.id.in_({r.customer_id for r in rows})
-        )
-    }
-    order_ids = {r.order_id for r in rows if r.order_id is not None}
-    orders = (
-        dict(Order.select(Order.id, Order.number).where(Order.id.in_(order_ids)).tuples())
-        if order_ids
-        else {}
+# The columns of an export row after the triage key, in the order _export_row reads them.
+_ROW = [
+    Backorder.product,
+    Backorder.business,
+    Backorder.customer,
+    Backorder.order,
+    Backorder.quantity,
+    Backorder.status,
+    Backorder.price,
+    Backorder.estimated_ship_date,
+    Backorder.estimated_delivery_date,
+    Backorder.actual_ship_date,
+    Backorder.actual_delivery_date,
+    Backorder.priority_level,
+    Backorder.supplier_order,
+    Backorder.cancelled_at,
+    Backorder.metadata,
+    Backorder.allocated_quantity,
+    Backorder.version,
+    Backorder.updated_at,
+    Customer.name,
+    Customer.email,
+    Product.sku,
+    Product.name,
+    Order.number,
+]
+
+
+def _export_row(row: tuple[Any, ...]) -> schemas.ExportRow:
+    """One export row from a tuple of _TRIAGE + _ROW."""
+    (
+        _rank,
+        created_at,
+        backorder_id,
+        product,
+        business,
+        customer,
+        order,
+        quantity,
+        status,
+        price,
+        estimated_ship_date,
+        estimated_delivery_date,
+        actual_ship_date,
+        actual_delivery_date,
+        priority_level,
+        supplier_order,
+        cancelled_at,
+        metadata,
+        allocated_quantity,
+        version,
+        updated_at,
+        customer_name,
+        customer_email,
+        product_sku,
+        product_name,
+        order_number,
+    ) = row
+    return schemas.ExportRow(
+        id=backorder_id,
+        product=product,
+        business=business,
+        customer=customer,
+        order=order,
+        quantity=quantity,
+        status=status,
+        price=price,
+        estimated_ship_date=estimated_ship_date,
+        estimated_delivery_date=estimated_delivery_date,
+        actual_ship_date=actual_ship_date,
+        actual_delivery_date=actual_delivery_date,
+        priority_level=priority_level,
+        supplier_order=supplier_order,
+        created_at=created_at,
+        cancelled_at=cancelled_at,
+        metadata=json.loads(metadata),
+        allocated_quantity=allocated_quantity,
+        version=version,
+        updated_at=updated_at,
+        customer_name=customer_name,
+        customer_email=customer_email,
+        product_sku=product_sku,
+        product_name=product_name,
+        order_number=order_number,
     )
-    named = []
-    for row in rows:
-        product, customer = products[row.product_id], customers[row.customer_id]
-        named.append(
-            schemas.ExportRow(
-                **dict(convert.backorder(row)),
-                customer_name=customer.name,
-                customer_email=customer.email,
-                product_sku=product.sku,
-                product_name=product.name,
-                order_number=orders.get(row.order_id),
-            )
-        )
-    return named

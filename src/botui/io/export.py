@@ -15,7 +15,8 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -25,6 +26,7 @@ from botui.domain.service import Service
 
 Format = Literal["csv", "jsonl"]
 FORMATS: tuple[str, ...] = ("csv", "jsonl")
+EPOCH = date(1970, 1, 1)
 METADATA_PREFIX = "metadata."
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP's CSV injection list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -56,7 +58,14 @@ def check_format(value: str) -> Format:
 
 def iso_date(seconds: int) -> str:
     """Unix seconds as ISO 8601 UTC, as `botui import` reads them (`2027-01-15T08:00:00Z`)."""
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    day, second = divmod(seconds, 86_400)
+    return f"{_iso_day(day)}T{second // 3600:02}:{second // 60 % 60:02}:{second % 60:02}Z"
+
+
+@lru_cache(maxsize=4096)
+def _iso_day(day: int) -> str:
+    """The date of a day counted from 1970-01-01 (a million rows span a few thousand days)."""
+    return (EPOCH + timedelta(days=day)).isoformat()
 
 
 def safe_cell(text: str) -> str:
