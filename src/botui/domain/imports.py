@@ -157,6 +157,7 @@ class Importer:
         self._orders_by_number: dict[str, tuple[str | _New, str | _New, str | _New]] = {}
         self._customers_by_email: dict[str, Any] | None = None
         self._businesses_by_name: dict[str, Any] | None = None
+        self._business_ids: set[str] = set()
         with service._read():
             self.default_business = self._default_business(business)
 
@@ -240,13 +241,13 @@ class Importer:
         for model in models:
             if model.product is not None and model.product not in self._product_ids:
                 products.add(model.product)
-            elif model.product is None and model.product_sku not in self._products_by_sku:
+            if model.product_sku not in self._products_by_sku:
                 skus.add(model.product_sku)
             if model.customer is not None and model.customer not in self._customer_ids:
                 customers.add(model.customer)
             if model.order is not None and model.order not in self._order_ids:
                 orders.add(model.order)
-            elif model.order is None and model.order_number not in self._orders_by_number:
+            if model.order_number not in self._orders_by_number:
                 numbers.add(model.order_number)
         skus.discard(None)
         numbers.discard(None)
@@ -290,6 +291,7 @@ class Importer:
         if self._businesses_by_name is None:
             found: dict[str, Any] = {}
             for business_id, name in Business.select(Business.id, Business.name).tuples():
+                self._business_ids.add(business_id)
                 key = name.casefold()
                 found[key] = _AMBIGUOUS if key in found else business_id
             self._businesses_by_name = found
@@ -315,8 +317,9 @@ class Importer:
                 "estimatedDeliveryDate",
                 "estimatedDeliveryDate must not be before estimatedShipDate",
             )
-        # Product: the id, else the SKU (a missing SKU plans a product).
-        if m.product is not None:
+        # Product: the id, else (no id, or one this database does not know) the SKU, which
+        # plans a product when it finds none. The other references follow the same rule.
+        if m.product is not None and (m.product_sku is None or self._product_ids.get(m.product)):
             if not self._product_ids.get(m.product):
                 return problem(
                     "product",
@@ -334,9 +337,11 @@ class Importer:
         else:
             return problem("product", "product is required: give product (an id) or productSku")
         # Business: the id, else the name, else --business or the only business.
-        if m.business is not None:
+        if m.business is not None and (
+            m.business_name is None or self._business_exists(m.business)
+        ):
             business = m.business
-            if business not in self._businesses().values() and not self._business_exists(business):
+            if not self._business_exists(business):
                 return problem(
                     "business",
                     f"there is no business {business}; "
@@ -364,7 +369,9 @@ class Importer:
                 "or --business ID for every row",
             )
         # Customer: the id, else the e-mail (a missing e-mail plans a customer).
-        if m.customer is not None:
+        if m.customer is not None and (
+            m.customer_email is None or self._customer_ids.get(m.customer)
+        ):
             if not self._customer_ids.get(m.customer):
                 return problem(
                     "customer",
@@ -408,7 +415,7 @@ class Importer:
             )
         # Order: the id, else the number (a missing number plans an order of this customer).
         order: str | _New | None = None
-        if m.order is not None:
+        if m.order is not None and (m.order_number is None or self._order_ids.get(m.order)):
             owner = self._order_ids.get(m.order)
             if owner is None:
                 return problem(
@@ -446,7 +453,8 @@ class Importer:
         return _Resolved(product, business, customer, order)
 
     def _business_exists(self, business_id: str) -> bool:
-        return Business.select().where(Business.id == business_id).exists()
+        self._businesses()
+        return business_id in self._business_ids
 
     # -- second pass: write ------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -69,6 +70,9 @@ METADATA_PREFIX = "metadata."
 # Progress is reported every so many rows (asking the file for its position is not free).
 REPORT_EVERY = 2000
 _WHOLE = re.compile(r"[+-]?[0-9]{1,20}")
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,3})?")
+# A leading `'` that `botui export` puts before what a spreadsheet would run as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -128,6 +132,17 @@ def timestamp(text: str, field: str) -> int:
             f"{field} must be Unix seconds or an ISO 8601 date such as 2027-01-15 or "
             f"2027-01-15T08:00:00Z (it is {text[:40]!r})",
         ) from None
+
+
+def metadata_value(text: str) -> Any:
+    """A metadata cell: true, false and numbers spelt as JSON spells them are those values
+    (as `botui export` writes them); anything else is text."""
+    if text in ("true", "false"):
+        return text == "true"
+    if _JSON_NUMBER.fullmatch(text):
+        number = json.loads(text)
+        return number if not isinstance(number, float) or math.isfinite(number) else text
+    return text
 
 
 def content_key(raw: dict[str, Any]) -> str:
@@ -225,10 +240,12 @@ def _csv_row(line: int, header: list[str], cells: list[str]) -> Item:
             if not value:
                 continue
             raw[name] = value
+            if value[0] == "'" and value[1:2] in FORMULA_STARTS:
+                value = value[1:]  # `botui export` wrote the `'` to disarm a formula
             if name in EXPORT_ONLY:
                 continue
             if name.startswith(METADATA_PREFIX):
-                metadata[name[len(METADATA_PREFIX) :]] = value
+                metadata[name[len(METADATA_PREFIX) :]] = metadata_value(value)
             elif name in INTEGERS:
                 fields[name] = whole_number(value, name)
             elif name in DATES:
