@@ -9,6 +9,7 @@ import pytest
 from unit.helpers import events_of, snapshot_db, stock
 
 from botui.domain.errors import BotuiError
+from botui.domain.imports import Importer
 from botui.domain.service import Service, call
 from botui.io import importing
 from botui.io.importing import import_file
@@ -300,3 +301,26 @@ def test_an_export_shaped_file_imports(
     backorder = call(service, "get", {"id": "BO-77"})
     assert backorder["status"] == "pending" and backorder["priorityLevel"] == "rush"
     assert backorder["order"] == refs["order"] and backorder["metadata"] == {"gift": "yes"}
+
+
+def test_a_batch_refused_after_earlier_ones_were_written_says_so(
+    service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "BATCH", 1)
+    text = "productSku,customerEmail,businessName,quantity,price\n"
+    text += "SKU-A,a@example.com,Shop,1,100\nSKU-B,a@example.com,Shop,1,100\n"
+    path = write(tmp_path / "orders.csv", text)
+    write_batch = Importer.write
+
+    def someone_else_adds_sku_b(importer: Importer, rows: list) -> object:
+        if rows[0].line == 3:
+            service.create_product({"sku": "SKU-B", "name": "Added meanwhile"})
+        return write_batch(importer, rows)
+
+    monkeypatch.setattr(Importer, "write", someone_else_adds_sku_b)
+    with pytest.raises(BotuiError) as caught:
+        import_file(service, path)
+    assert caught.value.code == "conflict"
+    assert "earlier batches were written, 1 created" in caught.value.message
+    monkeypatch.setattr(Importer, "write", write_batch)
+    assert import_file(service, path) == {"created": 1, "skipped": 1, "invalid": 0, "rows": []}

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from botui.domain.errors import validation
-from botui.domain.imports import SKIPPED, Importer, ImportRow, RowProblem
+from botui.domain.errors import BotuiError, validation
+from botui.domain.imports import DUPLICATE, SKIPPED, Importer, ImportRow, RowProblem
 from botui.domain.service import Service
 from botui.io.progress import ImportProgress
 from botui.io.rows import SKIPPED_LINE, ImportRefusal, Item, botui_csv, botui_jsonl
@@ -101,9 +102,8 @@ def import_file(
             "business",
         )
     with ImportProgress(size, show_progress) as progress:
-        planned, skipped, problems, invalid, left_out = _check(
-            path, reader, importer, progress, fmt
-        )
+        found = _check(path, reader, importer, progress, fmt)
+        invalid, problems = found.invalid, found.problems
         if invalid and not skip_invalid:
             first = problems[0]
             raise ImportRefusal(
@@ -115,12 +115,12 @@ def import_file(
                 None,
                 rows=problems,
             )
-        created = planned
-        if not dry_run and planned:
+        created, skipped = found.planned, found.passed_over + found.taken
+        if not dry_run and found.planned:
             if _stat(path) != (size, mtime):
                 raise validation(f"{path} changed while it was checked; import it again", "file")
-            created, skipped_now = _write(path, reader, importer, progress, left_out)
-            skipped += skipped_now
+            created, skipped_now = _write(path, reader, importer, progress, found.left_out)
+            skipped = found.passed_over + skipped_now
     return {
         "created": created,
         "skipped": skipped,
@@ -129,35 +129,44 @@ def import_file(
     }
 
 
+@dataclass
+class _Checked:
+    """What the first pass found: rows to create, rows to skip, bad rows, lines to pass over."""
+
+    planned: int = 0
+    taken: int = 0  # rows whose key an earlier import took (the second pass counts them again)
+    passed_over: int = 0  # lines the format leaves out, and repeats of a key in this file
+    invalid: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    left_out: set[int] = field(default_factory=set)
+
+
 def _check(
     path: Path, reader: Reader, importer: Importer, progress: ImportProgress, fmt: str
-) -> tuple[int, int, list[RowProblem], int, set[int]]:
-    """First pass: counts of rows to create and to skip, the first bad rows, the lines left out.
-
-    Lines left out are the bad rows and the repeats of a key seen earlier in the file; the
-    second pass passes them over.
-    """
-    planned = skipped = invalid = 0
-    problems: list[RowProblem] = []
-    left_out: set[int] = set()
+) -> _Checked:
+    """First pass: check every row, keeping counts, the first bad rows and the lines left out
+    (bad rows and repeats of a key seen earlier in the file), which the second pass skips."""
+    found = _Checked()
     for batch in _batches(path, reader, progress, "checking"):
         rows = [item for item in batch if isinstance(item, ImportRow)]
         outcomes = iter(importer.check(rows))
         for item in batch:
             outcome: Any = next(outcomes) if isinstance(item, ImportRow) else item
             if outcome is None:
-                planned += 1
-            elif outcome in (SKIPPED, SKIPPED_LINE):
-                skipped += 1
-            elif isinstance(outcome, str):  # a repeat of a key earlier in this file
-                skipped += 1
-                left_out.add(item.line)
+                found.planned += 1
+            elif outcome == SKIPPED:
+                found.taken += 1
+            elif outcome == SKIPPED_LINE:
+                found.passed_over += 1
+            elif outcome == DUPLICATE:
+                found.passed_over += 1
+                found.left_out.add(item.line)
             else:
-                invalid += 1
-                left_out.add(outcome.line)
-                if len(problems) < MAX_REPORTED:
-                    problems.append(_field(fmt, outcome))
-    return planned, skipped, problems, invalid, left_out
+                found.invalid += 1
+                found.left_out.add(outcome.line)
+                if len(found.problems) < MAX_REPORTED:
+                    found.problems.append(_field(fmt, outcome))
+    return found
 
 
 def _write(
@@ -167,8 +176,18 @@ def _write(
     created = skipped = 0
     for batch in _batches(path, reader, progress, "importing"):
         rows = [item for item in batch if isinstance(item, ImportRow) and item.line not in left_out]
-        if rows:
+        if not rows:
+            continue
+        try:
             counts = importer.write(rows)
-            created += counts.created
-            skipped += counts.skipped
+        except BotuiError as error:
+            if created:
+                # Earlier batches are committed: say so, and that running again finishes.
+                error.message += (
+                    f" (earlier batches were written, {created:,} created; importing the file "
+                    "again skips them and finishes the rest)"
+                )
+            raise
+        created += counts.created
+        skipped += counts.skipped
     return created, skipped

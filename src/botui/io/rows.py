@@ -23,7 +23,7 @@ from botui.domain.errors import BotuiError
 from botui.domain.imports import ImportRow, RowProblem
 from botui.domain.validation import FIELD_RULES
 
-SKIPPED_LINE = "skipped"
+SKIPPED_LINE = "not a backorder"
 Item = ImportRow | RowProblem | str
 Position = Callable[[], None]
 
