@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -172,3 +173,58 @@ def test_sms_goes_through_the_command_with_the_body_on_stdin(
     assert entries(service)[0]["status"] == "sent"
     assert mail_server.received == []
     assert os.environ["BOTUI_NOW"] == str(NOW)
+
+
+@pytest.fixture
+def login_server() -> Iterator[MailServer]:
+    """An SMTP server that wants a login (orders / s3cret), without TLS for the test."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def check(server, session, envelope, mechanism, data) -> AuthResult:
+        good = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            b"orders",
+            b"s3cret",
+        )
+        return AuthResult(success=good, handled=False)
+
+    mail = MailServer()
+    controller = Controller(
+        mail,
+        hostname="127.0.0.1",
+        port=mail.port,
+        authenticator=check,
+        auth_required=True,
+        auth_require_tls=False,
+    )
+    controller.start()
+    yield mail
+    controller.stop()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_login_uses_the_password_from_the_environment(
+    service: Service, refs: dict, login_server: MailServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notify(service, refs, "hello")
+    mail = {"username": "orders", "password_env": "SHOP_SMTP_PASSWORD"}
+    config = loaded(login_server.port)
+    config = Loaded(
+        Settings.model_validate({"mail": config.settings.mail.model_dump(by_alias=True) | mail}),
+        config.path,
+        config.source,
+        True,
+    )
+    before = snapshot_db(service.db)
+    monkeypatch.delenv("SHOP_SMTP_PASSWORD", raising=False)
+    with pytest.raises(BotuiError) as unset:
+        send(service, config)
+    assert (unset.value.code, unset.value.field) == ("validation_error", "mail.password_env")
+    monkeypatch.setenv("SHOP_SMTP_PASSWORD", "wrong")
+    with pytest.raises(BotuiError) as wrong:
+        send(service, config)
+    assert wrong.value.code == "unreachable" and "refused the login" in wrong.value.message
+    assert snapshot_db(service.db) == before  # neither counted an attempt
+    monkeypatch.setenv("SHOP_SMTP_PASSWORD", "s3cret")
+    assert send(service, config) == {"sent": 1, "failed": 0, "waiting": 0}
+    assert len(login_server.received) == 1
