@@ -146,11 +146,11 @@ def config_home() -> Path:
 def locate(cli_value: str | None) -> tuple[Path, str]:
     """The configuration file and why it is that one: --config, else BOTUI_CONFIG, else XDG."""
     if cli_value:
-        return Path(cli_value), "--config"
+        return Path(cli_value), "given by --config"
     env = os.environ.get(CONFIG_ENV)
     if env:
-        return Path(env), CONFIG_ENV
-    return config_home() / "botui" / "config.toml", "the default place"
+        return Path(env), f"given by {CONFIG_ENV}"
+    return config_home() / "botui" / "config.toml", "the default location"
 
 
 def load(cli_value: str | None = None) -> Loaded:

@@ -24,8 +24,8 @@ def _line(name: str, value: Any, origin: str) -> str:
 def describe(loaded: Loaded) -> str:
     """Every setting with its origin (FILE:LINE or "default"); a password never appears."""
     settings = loaded.settings
-    state = "" if loaded.found else " (not found: every value is the default)"
-    out = [f"# configuration file: {loaded.path}, chosen by {loaded.source}{state}"]
+    state = "" if loaded.found else "; not found, so every value is the default"
+    out = [f"# configuration file: {loaded.path} ({loaded.source}{state})"]
     mail = settings.mail
     out.append("\n[mail]")
     for name, value in (

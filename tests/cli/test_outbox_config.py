@@ -90,7 +90,7 @@ def test_config_shows_each_value_and_where_it_came_from(tmp_path: Path) -> None:
     shown = botui("config", BOTUI_CONFIG=str(config), BOTUI_SMTP_PASSWORD="hunter2-secret")
     assert shown.status == 0, shown.stderr
     lines = shown.stdout.splitlines()
-    assert lines[0] == f"# configuration file: {config}, chosen by BOTUI_CONFIG"
+    assert lines[0] == f"# configuration file: {config} (given by BOTUI_CONFIG)"
     assert any(x.startswith("port = 2525 ") and x.endswith(f"# {config}:3") for x in lines)
     assert any(x.startswith('security = "none" ') and x.endswith("# default") for x in lines)
     assert any(x.startswith('fulfil = "F" ') and x.endswith(f"# {config}:8") for x in lines)

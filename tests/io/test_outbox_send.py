@@ -23,7 +23,7 @@ NOW = 1_790_000_000
 def loaded(port: int, **sections: Any) -> Loaded:
     data = {"mail": {"host": "127.0.0.1", "port": port, "from": "Northwind <orders@nw.example>"}}
     data.update(sections)
-    return Loaded(Settings.model_validate(data), Path("shop.toml"), "--config", True)
+    return Loaded(Settings.model_validate(data), Path("shop.toml"), "given by --config", True)
 
 
 def send(service: Service, config: Loaded, limit: int | None = None) -> dict[str, int]:

@@ -63,7 +63,7 @@ def test_a_full_file_is_read_with_the_line_of_every_key(tmp_path: Path) -> None:
     assert loaded.origin("mail", "port") == f"{path}:4"
     assert loaded.origin("keys", "quit") == f"{path}:17"
     assert loaded.origin("mail", "password_env") == "default"
-    assert (loaded.source, loaded.found) == ("--config", True)
+    assert (loaded.source, loaded.found) == ("given by --config", True)
 
 
 def test_the_file_is_found_by_option_then_environment_then_xdg(
