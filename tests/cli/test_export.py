@@ -240,3 +240,9 @@ def test_an_export_imports_again_unchanged(db: Path, tmp_path: Path) -> None:
     assert api(third, "business.create", {"id": "BIZ-1", "name": "Northwind"}).status == 0
     assert botui("import", str(lines), "--db", str(third)).json["created"] == 2
     assert api(third, "get", {"id": "BO-1"}).json["metadata"] == METADATA
+
+
+def test_a_file_that_cannot_be_written_is_a_storage_error(db: Path, tmp_path: Path) -> None:
+    done = botui("export", "--db", str(db), "-o", str(tmp_path / "no-such-folder" / "x.csv"))
+    assert done.status == 1
+    assert done.error["code"] == "storage_error" and "no-such-folder" in done.error["message"]

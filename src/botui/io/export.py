@@ -145,7 +145,7 @@ def export_to_file(service: Service, payload: dict[str, Any], fmt: Format, path:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     except OSError as exc:
         raise storage_error(
-            f"cannot write in {folder}: {exc.strerror}; choose another -o"
+            f"cannot write in {folder}: {exc.strerror}; choose another folder"
         ) from None
     try:
         with os.fdopen(handle, "wb") as out:
@@ -166,7 +166,7 @@ def _opened(path: Path, mode: str) -> BinaryIO:
     try:
         return open(path, mode)  # noqa: SIM115 (the caller closes it)
     except OSError as exc:
-        raise storage_error(f"cannot write {path}: {exc.strerror}; choose another -o") from None
+        raise storage_error(f"cannot write {path}: {exc.strerror}; choose another file") from None
 
 
 def default_file_name(view: str, now: int) -> str:
