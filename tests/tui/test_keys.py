@@ -437,6 +437,7 @@ async def test_ctrl_q_in_the_form_with_typing_asks_before_quitting(
         await pilot.press("n")
         await settle(pilot)
         assert app.screen is form and form.query_one("#supplierOrder", Input).value == "PO-9"
+        await reads(pilot)  # ctrl+s right after a close would be dropped with the burst
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.pause(QUIET_SECONDS)
@@ -579,3 +580,53 @@ async def test_a_pasted_reason_keeps_all_its_lines(app: BotuiApp, shop: Service,
     kinds = {"x": "cancelled", "t": "estimateUpdated"}
     found = [e for e in shop.events({"backorder": "BO-2"}).data if e.type == kinds[key]]
     assert found and found[-1].data["reason"] == reason
+
+
+# -- second trial: a pause mid-sentence, keys before a box has focus, ctrl+s in the burst ----
+
+
+@pilot_test
+async def test_a_pause_in_a_sentence_typed_into_the_delete_question_never_answers_yes(
+    app: BotuiApp, shop: Service
+) -> None:
+    before = everything(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-3")
+        await pilot.press("d")
+        await type_slowly(pilot, "customer")
+        await pilot.pause(QUIET_SECONDS + 0.3)  # a pause to think, mid-sentence
+        await type_slowly(pilot, " says copy")  # "s", "a" are typing: the "y" is dropped
+        await settle(pilot)
+        assert isinstance(app.screen, Question)
+        await pilot.pause(QUIET_SECONDS + 0.1)
+        assert "the question is still open" in toasts(app)
+    assert everything(shop) == before
+
+
+@pytest.mark.parametrize(("key", "box"), [("r", "#quantity"), ("e", "#quantity")])
+@pilot_test
+async def test_digits_typed_as_a_dialog_or_form_opens_land_in_its_first_box(
+    app: BotuiApp, key: str, box: str
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-2")
+        await pilot.press(key, "1", "2")  # as fast as keys come: before focus lands
+        await settle(pilot)
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert app.screen.query_one(box, Input).value == "12"
+
+
+@pilot_test
+async def test_ctrl_s_in_the_burst_that_opened_the_cancel_question_waits(
+    app: BotuiApp, shop: Service
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-2")
+        await pilot.press("x", "ctrl+s")  # x then ctrl+s at once: not read yet
+        await settle(pilot)
+        assert isinstance(app.screen, Question)
+        assert shop.get({"id": "BO-2"}).status == "confirmed"
+        await pilot.press(*"late", "ctrl+s")  # a reason typed: the person is answering
+        await settle(pilot)
+    assert shop.get({"id": "BO-2"}).status == "cancelled"

@@ -50,6 +50,12 @@ TOAST_SECONDS = 4.0
 REPORT_SECONDS = 6.0
 
 
+def _takes_early_typing(screen: Screen) -> bool:
+    """Whether a screen puts keys typed before its box has focus into that box."""
+    target = getattr(screen, "typing_target", None)
+    return callable(target) and target() is not None
+
+
 class BotuiApp(App[int]):
     """Keyboard triage of backorders over one service; everything slow runs in workers."""
 
@@ -111,20 +117,28 @@ class BotuiApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            typing_into_a_box = isinstance(self.focused, (Input, TextArea))
+            typing_into_a_box = isinstance(self.focused, (Input, TextArea)) or (
+                self.focused is None and _takes_early_typing(self.screen)
+            )
             if is_glued_escape(event.key, typing_into_a_box):
                 event = events.Key("escape", "\x1b")  # what the person pressed first
             guarded = self.screen is self._guarded  # not a screen opened since
             backing_out = self._guard_opening and event.key == "escape"  # never text, never yes
-            if (
-                guarded
-                and not typing_into_a_box
-                and not backing_out
-                and self.key_guard.drops(event)
-            ):
+            # In a text box the typing is text; only ctrl+s there applies, so it waits too.
+            text = typing_into_a_box and event.key != "ctrl+s"
+            if guarded and text and self._guard_opening and event.is_printable:
+                self.key_guard.disarm()  # typing a reason is dealing with the question
+            elif guarded and not text and not backing_out and self.key_guard.drops(event):
                 self.set_timer(self.key_guard.quiet, self._say_dropped)
                 return
         await super().on_event(event)
+
+    def typed_into(self, screen: Screen, key: events.Key) -> None:
+        """A letter reached a question that has no box for it: the person is typing, so the
+        burst starts again and its `y` cannot answer (see tui.keys)."""
+        self.guard_typing(screen)
+        self.key_guard.dropped.append(key)
+        self.set_timer(self.key_guard.quiet, self._say_dropped)
 
     def pop_screen(self) -> AwaitComplete:
         """Close the top screen; the keys typed on in the same burst are dropped, unless they
@@ -146,12 +160,13 @@ class BotuiApp(App[int]):
         if self.key_guard.armed:
             return
         dropped = self.key_guard.take_dropped()
-        if dropped:
-            self.notify(
-                f"Ignored {describe(dropped)!r}: typed as a dialog closed, so not taken as keys",
-                severity="warning",
-                markup=False,
-            )
+        if not dropped:
+            return
+        if self._guard_opening and self.screen is self._guarded:
+            why = "typed on without a pause; the question is still open: read it, then answer"
+        else:
+            why = "typed on as a screen closed, so not taken as keys"
+        self.notify(f"Ignored {describe(dropped)!r}: {why}", severity="warning", markup=False)
 
     async def action_quit(self) -> None:
         """Quit; when a form or dialog holds typing, only once the person agrees to lose it."""

@@ -81,6 +81,10 @@ class KeyGuard:
         self._armed = True
         self._last = self._clock()
 
+    def disarm(self) -> None:
+        """The burst is over: the person is answering what opened (typing into its box)."""
+        self._armed = False
+
     @property
     def armed(self) -> bool:
         """Whether a burst is being dropped (it ends at the first key after a pause)."""

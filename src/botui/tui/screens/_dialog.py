@@ -112,6 +112,26 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
         """What the text fields hold before the person types: leaving asks only after that."""
         self.baseline = self.texts()
 
+    def typing_target(self) -> str | None:
+        """The box that takes what is typed before any box has focus (None: no such box)."""
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed as the dialog opens, before its box has focus, go into that box."""
+        target = self.typing_target()
+        if target is None or self.focused is not None:
+            return
+        if not (event.is_printable and event.character):
+            return
+        event.stop()
+        event.prevent_default()
+        box = self.query_one(target)
+        if isinstance(box, TextArea):
+            box.insert(event.character)
+        elif isinstance(box, Input):
+            box.insert_text_at_cursor(event.character)
+        box.focus()
+
     def texts(self) -> dict[str, str]:
         """What each text field (Input, TextArea) of the dialog holds now, by id."""
         found: dict[str, str] = {}

@@ -200,6 +200,20 @@ class Question(ActionDialog):
     def on_mount(self) -> None:
         self._read()
 
+    def on_key(self, event: events.Key) -> None:
+        """A letter that answers nothing, typed where no box takes it, is someone typing a
+        reason: the burst starts again, so a `y` later in the sentence cannot answer."""
+        if (
+            self.focused is None
+            and self.typing_target() is None  # a box takes the typing (ActionDialog.on_key)
+            and event.is_printable
+            and event.character not in ("y", "n")
+            and not (event.character or "").isdigit()
+        ):
+            typed_into = getattr(self.app, "typed_into", None)
+            if typed_into is not None:
+                typed_into(self, event)
+
     @work(thread=True, exclusive=True, group="question-read")
     def _read(self) -> None:
         found, error = attempt(self.service, lambda: queue.rows_by_id(self.ids))
@@ -267,6 +281,9 @@ class CancelQuestion(Question):
     def takes_typing(self) -> bool:
         return True
 
+    def typing_target(self) -> str | None:
+        return "#reason"
+
     def boxes(self) -> ComposeResult:
         yield field_row(
             FIELD_LABELS["reason"],
@@ -286,7 +303,8 @@ class FulfilQuestion(Question):
     AUTO_FOCUS = ""  # y ships all; a digit moves into the Quantity box to ship part
 
     def on_key(self, event: events.Key) -> None:
-        """A digit typed while no box has focus starts the quantity to ship."""
+        """A digit typed while no box has focus starts the quantity to ship (Question's own
+        handler, which Textual calls next, sees other keys; prevent_default stops it here)."""
         found = self.query("#quantity")
         if found and self.focused is None and event.character and event.character.isdigit():
             event.stop()

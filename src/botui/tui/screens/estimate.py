@@ -50,6 +50,9 @@ class EstimateDialog(ActionDialog):
             "reason",
         )
 
+    def typing_target(self) -> str | None:
+        return "#estimatedShipDate"
+
     def on_mount(self) -> None:
         if len(self.ids) == 1:
             self._read_current()

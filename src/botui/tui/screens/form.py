@@ -239,6 +239,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         self.initial: dict[str, str] = {}
         self._saving = False
         self._described: dict[str, str | None] = {}
+        self._early: list[str] = []  # characters typed before the backorder was read
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -384,7 +385,19 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             widget = self.query_one(f"#{spec.name}")
             if not widget.disabled:
                 widget.focus()
+                if self._early and isinstance(widget, Input):  # typed while it loaded
+                    widget.value = "".join(self._early)
+                    widget.cursor_position = len(widget.value)
                 break
+        self._early.clear()
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed while the backorder loads are kept for its first field, not lost."""
+        loading = bool(self.backorder_id) and self.base is None
+        if loading and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            self._early.append(event.character)
 
     def _title(self, bo: schemas.Backorder) -> None:
         """Name the copy being edited: its version, status and the fields the form cannot change.

@@ -120,6 +120,9 @@ class ReceiveDialog(ActionDialog):
             "supplierOrder",
         )
 
+    def typing_target(self) -> str | None:
+        return "#quantity"
+
     def on_mount(self) -> None:
         self.query_one("#quantity", Input).focus()
         self._read_products()
