@@ -110,7 +110,7 @@ SKIPPED = "skipped"
 DUPLICATE = "duplicate"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _New:
     """A record the import will create when the first row that needs it is written."""
 
