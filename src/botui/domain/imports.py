@@ -138,6 +138,22 @@ def _same(a: str | _New, b: str | _New) -> bool:
     return a is b if isinstance(a, _New) or isinstance(b, _New) else a == b
 
 
+def _existing(table: str, column: str, values: list[str]) -> Iterable[str]:
+    """Which of `values` the column holds, asked a batch at a time (plain SQL: this runs for
+    every row of a large import, where building queries would cost more than running them)."""
+    for (found,) in _matching(table, column, values):
+        yield found
+
+
+def _matching(table: str, column: str, values: list[str], *more: str) -> Iterable[tuple]:
+    """Rows (the column, then the `more` columns) whose column holds one of `values`."""
+    selected = ", ".join((column, *more))
+    db = Backorder._meta.database
+    for batch in _batches(values):
+        sql = f"SELECT {selected} FROM {table} WHERE {column} IN ({', '.join('?' * len(batch))})"
+        yield from db.execute_sql(sql, batch).fetchall()
+
+
 def _batches(items: list[Any]) -> Iterable[list[Any]]:
     for start in range(0, len(items), _LOOKUP_BATCH):
         yield items[start : start + _LOOKUP_BATCH]
@@ -150,6 +166,8 @@ class Importer:
         self.service = service
         self.source = source
         self._seen: set[int] = set()
+        # Keys (hashed) of rows the first pass skipped unchecked, as an earlier import took them.
+        self._unchecked: set[int] = set()
         self._product_ids: dict[str, bool] = {}
         self._customer_ids: dict[str, bool] = {}
         self._order_ids: dict[str, tuple[str, str] | None] = {}
@@ -199,6 +217,7 @@ class Importer:
                     continue
                 if row.key in done:
                     outcomes[index] = SKIPPED
+                    self._unchecked.add(hash(row.key))
                     continue
                 model = self._parse(row)
                 if isinstance(model, RowProblem):
@@ -214,19 +233,17 @@ class Importer:
 
     def _known_keys(self, rows: list[ImportRow]) -> set[str]:
         """Keys of these rows that an earlier import took, and ids that already exist."""
-        keys = [row.key for row in rows]
-        known: set[str] = set()
-        for batch in _batches(keys):
-            known.update(
-                r.key
-                for r in ImportSource.select(ImportSource.key).where(ImportSource.key.in_(batch))
-            )
+        known = set(_existing(ImportSource._meta.table_name, "key", [row.key for row in rows]))
         by_id = {row.fields["id"]: row.key for row in rows if isinstance(row.fields.get("id"), str)}
-        for batch in _batches(list(by_id)):
-            known.update(
-                by_id[r.id] for r in Backorder.select(Backorder.id).where(Backorder.id.in_(batch))
-            )
+        known.update(by_id[found] for found in _existing("backorder", "id", list(by_id)))
         return known
+
+    def _parse_checked(self, row: ImportRow) -> ImportBackorder | RowProblem:
+        """A row the first pass found valid, read again without checking it again (the file
+        is the same: its size and time were compared); any other row is checked in full."""
+        if hash(row.key) in self._unchecked:
+            return self._parse(row)
+        return ImportBackorder.model_construct(**row.fields)
 
     @staticmethod
     def _parse(row: ImportRow) -> ImportBackorder | RowProblem:
@@ -251,28 +268,22 @@ class Importer:
                 numbers.add(model.order_number)
         skus.discard(None)
         numbers.discard(None)
-        for batch in _batches(sorted(products)):
-            found = {r.id for r in Product.select(Product.id).where(Product.id.in_(batch))}
-            self._product_ids.update((pid, pid in found) for pid in batch)
-        for batch in _batches(sorted(customers)):
-            found = {r.id for r in Customer.select(Customer.id).where(Customer.id.in_(batch))}
-            self._customer_ids.update((cid, cid in found) for cid in batch)
-        for batch in _batches(sorted(orders)):
-            found = {
-                r.id: (r.customer_id, r.business_id)
-                for r in Order.select(Order.id, Order.customer, Order.business).where(
-                    Order.id.in_(batch)
-                )
-            }
-            self._order_ids.update((oid, found.get(oid)) for oid in batch)
-        for batch in _batches(sorted(skus)):
-            for r in Product.select(Product.id, Product.sku).where(Product.sku.in_(batch)):
-                self._products_by_sku[r.sku] = r.id
-        for batch in _batches(sorted(numbers)):
-            for r in Order.select(Order.id, Order.number, Order.customer, Order.business).where(
-                Order.number.in_(batch)
-            ):
-                self._orders_by_number[r.number] = (r.id, r.customer_id, r.business_id)
+        found = set(_existing("product", "id", sorted(products)))
+        self._product_ids.update((pid, pid in found) for pid in products)
+        found = set(_existing("customer", "id", sorted(customers)))
+        self._customer_ids.update((cid, cid in found) for cid in customers)
+        owners = {
+            oid: (customer, business)
+            for oid, customer, business in _matching(
+                "orders", "id", sorted(orders), "customer_id", "business_id"
+            )
+        }
+        self._order_ids.update((oid, owners.get(oid)) for oid in orders)
+        for sku, product_id in _matching("product", "sku", sorted(skus), "id"):
+            self._products_by_sku[sku] = product_id
+        owned = ("id", "customer_id", "business_id")
+        for number, *order in _matching("orders", "number", sorted(numbers), *owned):
+            self._orders_by_number[number] = tuple(order)
 
     def _customers(self) -> dict[str, Any]:
         """Customers by e-mail, without regard to case (several with one e-mail: ambiguous)."""
@@ -471,16 +482,19 @@ class Importer:
         with service._write():
             cursor = service.db.cursor()
             taken = self._known_keys(rows)
-            plan: list[tuple[ImportRow, ImportBackorder, _Resolved]] = []
+            parsed: list[tuple[ImportRow, ImportBackorder]] = []
             for row in rows:
                 if row.key in taken:
                     counts.skipped += 1
                     continue
                 taken.add(row.key)
-                model = self._parse(row)
+                model = self._parse_checked(row)
                 if isinstance(model, RowProblem):
                     raise _refusal(model)
-                self._prefetch([model])
+                parsed.append((row, model))
+            self._prefetch(model for _, model in parsed)
+            plan: list[tuple[ImportRow, ImportBackorder, _Resolved]] = []
+            for row, model in parsed:
                 resolved = self._resolve(row.line, model)
                 if isinstance(resolved, RowProblem):
                     raise _refusal(resolved)
@@ -594,9 +608,7 @@ class Importer:
         while len(generated) < wanted:
             candidates = [f"{prefix}{value + i}" for i in range(1, wanted - len(generated) + 1)]
             value += len(candidates)
-            existing = set()
-            for batch in _batches(candidates):
-                existing.update(r.id for r in model.select(model.id).where(model.id.in_(batch)))
+            existing = set(_existing(model._meta.table_name, "id", candidates))
             generated += [c for c in candidates if c not in existing and c not in reserved]
         Counter.insert(name=counter, value=value).on_conflict_replace().execute()
         return generated

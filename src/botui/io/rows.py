@@ -146,8 +146,15 @@ def metadata_value(text: str) -> Any:
 
 
 def content_key(raw: dict[str, Any]) -> str:
-    """The source key of a row without an id: a hash of every field as read."""
-    text = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """The source key of a row without an id: a hash of every field as read (in any order).
+
+    CSV cells are text, joined with separators no cell can hold (CSV is text); JSON values
+    are written as JSON.
+    """
+    if all(type(value) is str for value in raw.values()):
+        text = "\x1e".join(f"{name}\x1f{value}" for name, value in sorted(raw.items()))
+    else:
+        text = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "row:" + hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
