@@ -77,7 +77,7 @@ def test_a_mail_server_that_is_down_is_exit_1_and_counts_nothing(
     config = str(config_file(tmp_path, free_port()))
     down = botui("outbox", "send", "--db", str(shop), "--config", config)
     assert down.status == 1
-    assert down.error["code"] == "unreachable"
+    assert down.error["code"] == "storage_error"
     assert "cannot reach the mail server 127.0.0.1" in down.error["message"]
     [entry] = api(shop, "outbox").json["data"]
     assert (entry["status"], entry["attempts"], entry["lastError"]) == ("queued", 0, None)

@@ -117,7 +117,7 @@ def test_a_server_that_is_down_counts_nothing(
     before = snapshot_db(service.db)
     with pytest.raises(BotuiError) as caught:
         send(service, loaded(free_port()))
-    assert caught.value.code == "unreachable"
+    assert caught.value.code == "storage_error"
     assert caught.value.exit_status == 1
     assert "cannot reach the mail server 127.0.0.1:" in caught.value.message
     assert snapshot_db(service.db) == before  # no attempt, no claim left behind
@@ -223,7 +223,7 @@ def test_the_login_uses_the_password_from_the_environment(
     monkeypatch.setenv("SHOP_SMTP_PASSWORD", "wrong")
     with pytest.raises(BotuiError) as wrong:
         send(service, config)
-    assert wrong.value.code == "unreachable" and "refused the login" in wrong.value.message
+    assert wrong.value.code == "storage_error" and "refused the login" in wrong.value.message
     assert snapshot_db(service.db) == before  # neither counted an attempt
     monkeypatch.setenv("SHOP_SMTP_PASSWORD", "s3cret")
     assert send(service, config) == {"sent": 1, "failed": 0, "waiting": 0}

@@ -30,8 +30,12 @@ class Refused(Exception):
 
 
 def unreachable(message: str) -> BotuiError:
-    """The mail server cannot be reached or refuses botui itself: exit 1, nothing counted."""
-    return BotuiError("unreachable", message)
+    """The mail server cannot be reached or refuses botui itself: exit 1, nothing counted.
+
+    The contract's codes for exit 1 are `busy` and `storage_error` only, so this is a
+    `storage_error` whose message names the mail server and what to check.
+    """
+    return BotuiError("storage_error", message)
 
 
 def _reply(code: int, text: bytes | str) -> str:

@@ -116,6 +116,8 @@ class BotuiApp(App[int]):
     # -- keys: a glued Esc is an Esc; typing on after a screen closes never acts ------------
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and self.screen is self._guarded:
+            self.key_guard.disarm()  # a pasted reason is typing too: the person is answering
         if isinstance(event, events.Key) and not event.is_forwarded:
             typing_into_a_box = isinstance(self.focused, (Input, TextArea)) or (
                 self.focused is None and _takes_early_typing(self.screen)
