@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import peewee
@@ -37,6 +37,7 @@ from botui.store.folding import fold
 from botui.store.import_sources import ImportSource
 from botui.store.models import Backorder, Business, Counter, Customer, Order, Product
 
+# The rules of `customer.create` (domain/references.py) for a customer an import creates.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[0-9 ().\-]{3,100}")
 # Keys and ids asked of the database at a time (SQLite allows far more; this keeps SQL small).
@@ -121,6 +122,8 @@ class _New:
 
 @dataclass
 class _Resolved:
+    """The records one row points to: existing ids, or records the import will create."""
+
     product: str | _New
     business: str | _New
     customer: str | _New
@@ -129,9 +132,10 @@ class _Resolved:
 
 @dataclass
 class ImportCounts:
+    """What one batch written did: backorders created, rows skipped as imported before."""
+
     created: int = 0
     skipped: int = 0
-    created_ids: list[str] = field(default_factory=list)
 
 
 def _same(a: str | _New, b: str | _New) -> bool:
@@ -186,8 +190,8 @@ class Importer:
         if given is not None:
             if not Business.select().where(Business.id == given).exists():
                 raise not_found(
-                    f"there is no business {given}; check --business (business ids are "
-                    "listed by `botui api list`)",
+                    f"there is no business {given}; give --business the id of an existing "
+                    "business (as in a backorder's business field), or leave it out",
                     "business",
                 )
             return given
@@ -583,7 +587,6 @@ class Importer:
                     flush()
                     service._announce(others, actor, now, receipt=None)
                 sources.append((row.key, backorder_id, now))
-                counts.created_ids.append(backorder_id)
             flush()
             cursor.executemany(_INSERT_SOURCE, sources)
             if trigger is not None:
