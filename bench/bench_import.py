@@ -138,20 +138,23 @@ def main() -> None:
                     Path(folder, f"{suffix}-{count}.db{extra}").unlink(missing_ok=True)
     print()
     print(
-        f"{'rows':>10} {'demo':>9} {'import':>9} {'ratio':>6}  target   {'peak memory (import)':>20}"
+        f"{'rows':>10} {'demo':>9} {'import':>9} {'ratio':>6}  target   "
+        f"{'peak memory (import)':>20}"
     )
     for count, r in results.items():
         ratio = r["import"] / r["demo"]
         verdict = "ok" if ratio <= TARGET else "MISSED"
         print(
-            f"{count:>10,} {r['demo']:>8.1f}s {r['import']:>8.1f}s {ratio:>6.2f}  <= {TARGET} {verdict:6}"
+            f"{count:>10,} {r['demo']:>8.1f}s {r['import']:>8.1f}s {ratio:>6.2f}"
+            f"  <= {TARGET} {verdict:6}"
             f" {r['import_rss'] / 2**20:>14,.0f} MB  (demo {r['demo_rss'] / 2**20:,.0f} MB)"
         )
     if len(results) > 1:
         small, large = min(results), max(results)
         growth = results[large]["import_rss"] / results[small]["import_rss"]
         print(
-            f"import peak memory, {large:,} rows / {small:,} rows: {growth:.2f}x for {large / small:.0f}x the rows"
+            f"import peak memory, {large:,} rows / {small:,} rows: {growth:.2f}x"
+            f" for {large / small:.0f}x the rows"
         )
 
 
