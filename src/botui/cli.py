@@ -1,5 +1,5 @@
-"""Argument parsing only: `botui`, `botui demo`, `botui api` (and --batch), `botui export`,
-`botui backup`, `botui outbox send`, `botui config`."""
+"""Argument parsing only: `botui`, `botui demo`, `botui api` (and --batch), `botui import`,
+`botui export`, `botui backup`, `botui outbox send`, `botui config`."""
 
 from __future__ import annotations
 
