@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import cursor_on, pilot_test, settle, toasts
+from conftest import cursor_on, pilot_test, reads, settle, toasts
 from textual.widgets import TextArea
 
 from botui.domain.errors import BotuiError, busy
@@ -79,8 +79,7 @@ async def test_fulfil_refused_when_stock_is_short_changes_nothing(
     async with app.run_test(size=(80, 24)) as pilot:
         await cursor_on(pilot, "BO-2")
         await pilot.press("f")
-        await settle(pilot)
-        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
+        await reads(pilot)  # the person reads the question first
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert status(shop, "BO-2") == "confirmed"
@@ -97,7 +96,7 @@ async def test_fulfil_asks_then_ships_an_allocated_backorder(app: BotuiApp, shop
         await settle(pilot)
         assert isinstance(app.screen, Question)
         assert status(shop, "BO-4") == "confirmed"  # a single f only asks
-        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
+        await reads(pilot)  # the person reads the question first
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert status(shop, "BO-4") == "fulfilled"
@@ -123,7 +122,7 @@ async def test_cancel_asks_then_declined_then_accepted_with_reason(
         await pilot.press(*"no stock", "enter")  # the reason box has the typing at once
         await settle(pilot)
         assert isinstance(app.screen, Question)  # Enter starts a line; it never says yes
-        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
+        await reads(pilot)  # the person reads the question first
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert status(shop, "BO-2") == "cancelled"
@@ -151,7 +150,7 @@ async def test_delete_asks_and_removes(app: BotuiApp, shop: Service) -> None:
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, Question)
-        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
+        await reads(pilot)  # the person reads the question first
         await pilot.press("y")
         await settle(pilot)
         with pytest.raises(BotuiError) as refused:
@@ -178,7 +177,7 @@ async def test_busy_keeps_the_typed_reason(
         assert "busy" in question_error(app)
         assert app.screen.query_one("#reason", TextArea).text == "late"
         monkeypatch.undo()
-        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
+        await reads(pilot)  # the person reads the question first
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert status(shop, "BO-2") == "cancelled"
@@ -254,7 +253,7 @@ async def test_marks_then_bulk_confirm_asks_and_reports_each(app: BotuiApp, shop
         await settle(pilot)
         assert isinstance(app.screen, Question)
         assert "3 marked" in str(app.screen.query_one("#dialog-title").render())
-        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
+        await reads(pilot)  # the person reads the question first
         await pilot.press("y")
         await settle(pilot)
         assert status(shop, "BO-1") == status(shop, "BO-3") == "confirmed"

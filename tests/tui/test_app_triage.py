@@ -4,7 +4,7 @@ bulk reports, sorting, keys around dialogs, the palette, the log's width and new
 from __future__ import annotations
 
 import pytest
-from conftest import DAY, NOW, create, pilot_test, settle, toasts
+from conftest import DAY, NOW, create, pilot_test, reads, settle, toasts
 from textual.command import CommandList, CommandPalette
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast, ToastRack
@@ -13,7 +13,6 @@ from botui.domain import queue
 from botui.domain.service import Service
 from botui.store.db import SQLITE
 from botui.tui.app import REPORT_SECONDS, TOAST_SECONDS, BotuiApp
-from botui.tui.keys import QUIET_SECONDS
 from botui.tui.screens.confirm import Question
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.queue import QueueScreen
@@ -227,7 +226,7 @@ async def test_bulk_lists_ids_in_number_order_and_names_what_succeeded(
         await settle(pilot)
         body = str(app.screen.query_one("#question-body").render())
         assert "BO-2, BO-9, BO-10, BO-11" in body
-        await pilot.pause(QUIET_SECONDS)  # the person reads the question first
+        await reads(pilot)  # the person reads the question first
         await pilot.press("y")
         await settle(pilot)
         report = toasts(app).splitlines()

@@ -54,6 +54,15 @@ async def mark(pilot: Any, *backorder_ids: str) -> None:
         await pilot.press("space")
 
 
+async def open_question(pilot: Any, key: str, marked: list[str], cursor: str | None) -> None:
+    """Mark `marked`, put the cursor on `cursor` (if any) and press the question's key."""
+    await settle(pilot)
+    await mark(pilot, *marked)
+    if cursor:
+        await cursor_on(pilot, cursor)
+    await pilot.press(key)
+
+
 # -- 1. an Esc glued to the next key --------------------------------------------------------
 
 
@@ -94,11 +103,7 @@ async def test_an_esc_glued_to_a_key_answers_no_to_every_question(
 ) -> None:
     before = everything(shop)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await mark(pilot, *marked)
-        if cursor:
-            await cursor_on(pilot, cursor)
-        await pilot.press(key)
+        await open_question(pilot, key, marked, cursor)
         await settle(pilot)
         assert isinstance(app.screen, Question)
         await send_bytes(pilot, glued)
@@ -115,11 +120,7 @@ async def test_enter_alone_answers_no_question(
 ) -> None:
     before = everything(shop)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await mark(pilot, *marked)
-        if cursor:
-            await cursor_on(pilot, cursor)
-        await pilot.press(key)
+        await open_question(pilot, key, marked, cursor)
         await reads(pilot)
         question = app.screen
         assert isinstance(question, Question)

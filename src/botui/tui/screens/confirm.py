@@ -171,14 +171,12 @@ class Question(ActionDialog):
             return f"{self.verb.lower()} it"
         return f"{self.verb.lower()} all {len(self.ids):,}"
 
-    def takes_typing(self) -> bool:
-        """Whether the question has a box that takes the typing (then `y` is a letter)."""
-        return False
-
     def keys_line(self) -> str:
-        """The keys that answer, as the person reads them under the question."""
-        yes = "ctrl+s" if self.takes_typing() else "y or ctrl+s"
-        no = "Escape" if self.takes_typing() else "n or Escape"
+        """The keys that answer, as the person reads them under the question (where a box
+        takes the typing, `y` and `n` are letters)."""
+        takes_typing = self.typing_target() is not None
+        yes = "ctrl+s" if takes_typing else "y or ctrl+s"
+        no = "Escape" if takes_typing else "n or Escape"
         keep = "keep it" if len(self.ids) == 1 else "keep them"
         return f"{yes}: {self.yes_words}    {no}: {keep}"
 
@@ -277,9 +275,6 @@ class CancelQuestion(Question):
     """Cancel with a refund; the reason box (lines allowed) has the typing from the first key."""
 
     ACTION = "cancel"
-
-    def takes_typing(self) -> bool:
-        return True
 
     def typing_target(self) -> str | None:
         return "#reason"

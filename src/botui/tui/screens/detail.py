@@ -251,9 +251,8 @@ class DetailScreen(Screen[None]):
 
     @dataclass
     class Checked(Message):
-        """Before an action: the backorder exists (`gone` None), or why it does not."""
+        """Before the form opens: the backorder exists (`gone` None), or why it does not."""
 
-        action: str
         gone: str | None
 
     @dataclass
@@ -392,7 +391,7 @@ class DetailScreen(Screen[None]):
         bid = self.backorder_id
         _, error = attempt(self.service, lambda: self.service.get({"id": bid}), bid)
         missing = error is not None and error.code == "not_found"
-        self.post_message(self.Checked("edit", error.message if missing else None))
+        self.post_message(self.Checked(error.message if missing else None))
 
     @on(Checked)
     def _on_checked(self, message: Checked) -> None:
