@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import toasts
 from rich.console import Console
 from textual.app import App
 from textual.screen import Screen
@@ -165,6 +166,42 @@ async def test_detail_triage_keys_call_the_app(service: Service, backorder: str)
     assert app.calls == [("confirm", [backorder])]
     assert service.get({"id": backorder}).status == "confirmed"
     assert "confirmed" in facts
+
+
+def footer_actions(screen: Screen[Any]) -> set[str]:
+    """The actions the screen's footer offers now (bindings its check_action allows)."""
+    return {active.binding.action for active in screen.active_bindings.values()}
+
+
+@pilot
+async def test_detail_offers_only_what_the_status_allows(service: Service, backorder: str) -> None:
+    """Pending: confirm but no fulfil; confirmed: fulfil but no confirm; fulfilled: neither,
+    no cancel, no dates; a key pressed for a withheld action says why and changes nothing."""
+    triage = {"triage('confirm')", "triage('fulfill')", "triage('cancel')", "estimate"}
+    app = TriageHost(lambda: DetailScreen(service, backorder), service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert footer_actions(app.screen) & triage == triage - {"triage('fulfill')"}
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.calls == [] and service.get({"id": backorder}).status == "pending"
+        assert "only a confirmed backorder can be fulfilled" in toasts(app)
+        await pilot.press("c")
+        await settle(pilot)
+        assert footer_actions(app.screen) & triage == triage - {"triage('confirm')"}
+        service.receive_inventory({"product": "PRD-1", "quantity": 5})
+        await pilot.press("f")
+        await settle(pilot)
+        assert service.get({"id": backorder}).status == "fulfilled"
+        assert footer_actions(app.screen) & triage == set()
+        assert {"triage('delete')", "edit", "notify_customer"} <= footer_actions(app.screen)
+        version = service.get({"id": backorder}).version
+        for key in ("c", "f", "x", "t"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+    assert app.calls == [("confirm", [backorder]), ("fulfill", [backorder])]
+    assert service.get({"id": backorder}).version == version
 
 
 @pilot

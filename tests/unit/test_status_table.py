@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from botui.domain.errors import BotuiError
 from botui.domain.service import Service, call
+from botui.domain.statuses import offered
 
 from .helpers import assert_refused, events_of, new_backorder, receive
 
@@ -121,3 +123,29 @@ def test_create_starts_pending_and_refuses_a_status(service: Service, refs: dict
         "status": "pending",
     }
     assert_refused(service, "create", payload, "validation_error", "status")
+
+
+# What a screen offers must be what the service accepts: each action tried on a backorder in
+# each status succeeds exactly when `statuses.offered` lists it.
+OFFER_INPUTS = {
+    "confirm": {},
+    "fulfill": {},
+    "cancel": {},
+    "updateEstimate": {"estimatedShipDate": 1_900_000_000},
+    "notifyCustomer": {"channel": "email", "message": "hello"},
+}
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("action", sorted(OFFER_INPUTS))
+def test_offered_is_what_the_service_accepts(
+    service: Service, refs: dict, status: str, action: str
+) -> None:
+    bo = in_status(service, refs, status)
+    try:
+        call(service, action, {"id": bo["id"], **OFFER_INPUTS[action]})
+        accepted = True
+    except BotuiError as error:
+        assert error.code == "invalid_transition", error.message
+        accepted = False
+    assert accepted == (action in offered(status))

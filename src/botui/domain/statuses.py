@@ -26,6 +26,24 @@ def is_open(status: str) -> bool:
     return status in OPEN_STATUSES
 
 
+def offered(status: str) -> frozenset[str]:
+    """The actions on one backorder that its `status` allows, by contract name.
+
+    From the contract's status table: `confirm` only from pending; `fulfill` from confirmed,
+    in-production and in-transit; `cancel` and `updateEstimate` while open. `update` (closed:
+    metadata and the delivery date), `delete` and `notifyCustomer` are allowed in any status.
+    A screen offers only these; the service refuses the rest whatever a screen offers.
+    """
+    actions = {"update", "delete", "notifyCustomer"}
+    if status == "pending":
+        actions.add("confirm")
+    if is_open(status):
+        actions |= {"cancel", "updateEstimate"}
+        if status != "pending":
+            actions.add("fulfill")
+    return frozenset(actions)
+
+
 def check_confirm(backorder_id: str, status: str) -> None:
     if status != "pending":
         raise invalid_transition(

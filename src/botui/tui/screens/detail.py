@@ -8,6 +8,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
+from textual.actions import parse as _parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -34,6 +35,24 @@ from botui.tui.times import day, stamp, zone_name
 from botui.tui.widgets.footer import KeyFooter
 
 POLL_SECONDS = 1.0
+# Why a key does nothing on a backorder in a status that does not allow its action.
+_NOT_OFFERED = {
+    "confirm": "only a pending backorder can be confirmed",
+    "fulfill": "only a confirmed backorder can be fulfilled (confirm a pending one first)",
+    "cancel": "it is closed and cannot be cancelled",
+    "updateEstimate": "it is closed: its estimate can no longer change",
+}
+
+
+def _contract_action(action: str, parameters: tuple[object, ...]) -> str | None:
+    """The contract action a detail binding runs when its status decides, else None."""
+    if action == "triage" and parameters and parameters[0] != "delete":
+        return str(parameters[0])
+    if action == "estimate":
+        return "updateEstimate"
+    return None
+
+
 DAY = 86_400
 
 
@@ -328,6 +347,7 @@ class DetailScreen(Screen[None]):
         self._deleting = False  # it is still there: a delete asked for was declined
         self.context = ctx = message.context
         bo = ctx.backorder
+        self.refresh_bindings()
         title = f"Backorder {bo.id} v{bo.version}  {bo.status}  {bo.priority_level}"
         self.query_one("#detail-title", Static).update(_shown(f"{title}  {ctx.customer.name}"))
         self._banner("")
@@ -351,6 +371,30 @@ class DetailScreen(Screen[None]):
         banner = self.query_one("#detail-banner", Static)
         banner.update(text)
         banner.set_class(bool(text), "-shown")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only the actions the backorder's status allows (the rule is the domain's)."""
+        wanted = _contract_action(action, parameters)
+        if wanted is None or self.context is None:
+            return True
+        return wanted in statuses.offered(self.context.backorder.status)
+
+    def _say_not_offered(self, key: str) -> bool:
+        """A key whose action the status does not allow says why instead of doing nothing."""
+        if self.context is None:
+            return False
+        bo = self.context.backorder
+        for binding in self._bindings.key_to_bindings.get(key, []):
+            _, action, parameters = _parse_action(binding.action)
+            wanted = _contract_action(action, parameters)
+            if wanted is not None and wanted not in statuses.offered(bo.status):
+                self.notify(
+                    f"{bo.id} is {bo.status}: {_NOT_OFFERED[wanted]}",
+                    severity="warning",
+                    markup=False,
+                )
+                return True
+        return False
 
     def action_back(self) -> None:
         self.dismiss()
@@ -380,8 +424,9 @@ class DetailScreen(Screen[None]):
         self._open(ReceiveDialog(self.service, [self.backorder_id]), "receive")
 
     def on_key(self, event: Key) -> None:
-        """Keys typed while the form's backorder is being looked up are dropped."""
-        if self._checking and event.key not in NAVIGATION:
+        """Keys typed while the form's backorder is being looked up are dropped; a key for an
+        action its status does not allow says so."""
+        if (self._checking and event.key not in NAVIGATION) or self._say_not_offered(event.key):
             event.stop()
             event.prevent_default()
 
