@@ -18,6 +18,7 @@ from botui.domain.exports import Exports
 from botui.domain.notifications import Notifications
 from botui.domain.reads import Reads
 from botui.domain.references import References
+from botui.domain.reports import Reports
 from botui.domain.validation import parse
 from botui.store.models import (
     Backorder,
@@ -46,7 +47,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
-class Service(Reads, Exports, Notifications, Delivery, References):
+class Service(Reads, Exports, Reports, Notifications, Delivery, References):
     """Every action of the contract; the UI and `botui api` both call only this."""
 
     # -- backorder actions ----------------------------------------------------------------
@@ -559,6 +560,10 @@ ACTIONS: dict[str, str] = {
     "customer.create": "create_customer",
     "product.create": "create_product",
     "order.create": "create_order",
+    "business.update": "update_business",
+    "customer.update": "update_customer",
+    "product.update": "update_product",
+    "order.update": "update_order",
 }
 
 

@@ -1,0 +1,311 @@
+"""The three reports of the contract (aging, products, service), each a few grouped queries.
+
+Every figure is summed by the database (GROUP BY over the covering indexes of migration 0008);
+Python only lays the groups out: every aging bucket, the twelve weeks, zeros where nothing
+happened. Ages and weeks are cut by comparing stored times with bounds computed here from
+"now", so the SQL is plain integer arithmetic that PostgreSQL runs unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from peewee import SQL, Case, fn
+from pydantic import Field
+
+from botui.domain.core import ServiceCore
+from botui.domain.errors import validation
+from botui.domain.schemas import Answer, Input, RecordId
+from botui.domain.validation import parse
+from botui.store.models import Backorder, Business, Event, Product, Refund
+
+DAY = 86_400
+WEEK = 7 * DAY
+WEEKS = 12
+# The contract's aging buckets: (name, first day, last day or None for "and older").
+BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0-3", 0, 3),
+    ("4-7", 4, 7),
+    ("8-14", 8, 14),
+    ("15-21", 15, 21),
+    ("22-30", 22, 30),
+    ("31-45", 31, 45),
+    ("46+", 46, None),
+)
+REPORTS = ("aging", "products", "service")
+# Literals, not parameters: SQLite matches a partial index only on the text of its WHERE.
+_OPEN = Backorder.is_open == SQL("1")
+_FULFILLED = Backorder.status == SQL("'fulfilled'")
+_CANCELLED = Backorder.status == SQL("'cancelled'")
+
+
+class ReportInput(Input):
+    """What narrows a report: one business (all of them when left out); `limit` caps the
+    products report's rows (the UI shows the first screenfuls; the CLI gives every row)."""
+
+    business: RecordId | None = None
+    limit: int | None = Field(default=None, ge=1, le=1_000_000)
+
+
+class AgingRow(Answer):
+    bucket: str
+    backorders: int
+    units: int
+    allocated: int
+    value: int
+    late: int
+
+
+class ProductRow(Answer):
+    product: str
+    sku: str
+    name: str
+    backorders: int
+    units: int
+    allocated: int
+    stock_on_hand: int
+    value: int
+    oldest_created_at: int
+
+
+class ServiceRow(Answer):
+    week: str
+    fulfilled: int
+    cancelled: int
+    units_shipped: int
+    on_time: int
+    on_time_rate: float | None
+    refunded: int
+
+
+class AgingReport(Answer):
+    report: Literal["aging"] = "aging"
+    as_of: int
+    rows: list[AgingRow]
+
+
+class ProductsReport(Answer):
+    report: Literal["products"] = "products"
+    as_of: int
+    rows: list[ProductRow]
+
+
+class ServiceReport(Answer):
+    report: Literal["service"] = "service"
+    as_of: int
+    rows: list[ServiceRow]
+
+
+Report = AgingReport | ProductsReport | ServiceReport
+
+
+def bucket_bounds(bucket: str, now: int) -> tuple[int | None, int]:
+    """The createdAt range of an aging bucket at `now`: (after, up to and including).
+
+    An age of d whole days means now - 86400 * (d + 1) < createdAt <= now - 86400 * d; a
+    backorder created after `now` (a clock set back) counts as 0 days old.
+    """
+    for name, first, last in BUCKETS:
+        if name == bucket:
+            upper = now - DAY * first if first else None
+            lower = None if last is None else now - DAY * (last + 1)
+            return lower, upper
+    raise validation(f"unknown bucket {bucket!r}; the buckets are {', '.join(_names())}", "bucket")
+
+
+def _names() -> list[str]:
+    return [name for name, _, _ in BUCKETS]
+
+
+def week_label(start: int) -> str:
+    """The ISO week (UTC) of a Unix time: "2027-W02"."""
+    year, week, _ = datetime.fromtimestamp(start, UTC).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def first_week_start(now: int) -> int:
+    """The Monday 00:00 UTC that starts the oldest of the twelve weeks ending with now's."""
+    today = datetime.fromtimestamp(now, UTC).date()
+    monday = today - timedelta(days=today.weekday())
+    this_week = int(datetime(monday.year, monday.month, monday.day, tzinfo=UTC).timestamp())
+    return this_week - (WEEKS - 1) * WEEK
+
+
+class Reports(ServiceCore):
+    """`botui report` and the reports screen read through here."""
+
+    def report(self, name: str, payload: Any = None) -> Report:
+        """One report by its contract name."""
+        if name not in REPORTS:
+            raise validation(f"unknown report {name!r}; the reports are {', '.join(REPORTS)}")
+        return getattr(self, f"report_{name}")(payload)
+
+    def _report_input(self, payload: Any, name: str) -> ReportInput:
+        data = parse(ReportInput, {} if payload is None else payload, f"report {name}")
+        if data.business is not None:
+            self._require(Business, data.business, "business")
+        return data
+
+    def _scope(self, query: Any, data: ReportInput) -> Any:
+        if data.business is None:
+            return query
+        return query.where(Backorder.business == data.business)
+
+    def report_aging(self, payload: Any = None) -> AgingReport:
+        """Open backorders by whole days since createdAt, every bucket youngest first."""
+        now = self._clock()
+        with self._read():
+            data = self._report_input(payload, "aging")
+            # Youngest first: the first bound a row is newer than names its bucket.
+            cases = [
+                (Backorder.created_at > now - DAY * (last + 1), index)
+                for index, (_, _, last) in enumerate(BUCKETS)
+                if last is not None
+            ]
+            bucket = Case(None, cases, len(BUCKETS) - 1)
+            late = Case(
+                None,
+                [
+                    (
+                        (Backorder.estimated_ship_date < now)
+                        & Backorder.actual_ship_date.is_null(),
+                        1,
+                    )
+                ],
+                0,
+            )
+            query = (
+                Backorder.select(
+                    bucket,
+                    fn.COUNT(SQL("*")),
+                    fn.SUM(Backorder.quantity),
+                    fn.SUM(Backorder.allocated_quantity),
+                    fn.SUM(Backorder.price * Backorder.quantity),
+                    fn.SUM(late),
+                )
+                .where(_OPEN)
+                # By position: PostgreSQL would not see the CASE (its parameters) as one.
+                .group_by(SQL("1"))
+            )
+            found = {row[0]: row[1:] for row in self._scope(query, data).tuples()}
+        rows = []
+        for index, (name, _, _) in enumerate(BUCKETS):
+            count, units, allocated, value, late_count = found.get(index, (0, 0, 0, 0, 0))
+            rows.append(
+                AgingRow(
+                    bucket=name,
+                    backorders=count,
+                    units=units or 0,
+                    allocated=allocated or 0,
+                    value=value or 0,
+                    late=late_count or 0,
+                )
+            )
+        return AgingReport(as_of=now, rows=rows)
+
+    def report_products(self, payload: Any = None) -> ProductsReport:
+        """Open backorders by product, most value first (then product id)."""
+        now = self._clock()
+        with self._read():
+            data = self._report_input(payload, "products")
+            value = fn.SUM(Backorder.price * Backorder.quantity)
+            grouped = self._scope(
+                Backorder.select(
+                    Backorder.product.alias("product_id"),
+                    fn.COUNT(SQL("*")).alias("backorders"),
+                    fn.SUM(Backorder.quantity).alias("units"),
+                    fn.SUM(Backorder.allocated_quantity).alias("allocated"),
+                    value.alias("value"),
+                    fn.MIN(Backorder.created_at).alias("oldest"),
+                ).where(_OPEN),
+                data,
+            ).group_by(Backorder.product)
+            query = (
+                Product.select(
+                    Product.id,
+                    Product.sku,
+                    Product.name,
+                    grouped.c.backorders,
+                    grouped.c.units,
+                    grouped.c.allocated,
+                    Product.stock_on_hand,
+                    grouped.c.value,
+                    grouped.c.oldest,
+                )
+                .join(grouped, on=grouped.c.product_id == Product.id)
+                .order_by(grouped.c.value.desc(), Product.id)
+            )
+            if data.limit is not None:
+                query = query.limit(data.limit)
+            rows = [
+                ProductRow(
+                    product=product,
+                    sku=sku,
+                    name=name,
+                    backorders=count,
+                    units=units,
+                    allocated=allocated,
+                    stock_on_hand=stock,
+                    value=total,
+                    oldest_created_at=oldest,
+                )
+                for product, sku, name, count, units, allocated, stock, total, oldest in (
+                    query.tuples()
+                )
+            ]
+        return ProductsReport(as_of=now, rows=rows)
+
+    def report_service(self, payload: Any = None) -> ServiceReport:
+        """The last twelve ISO weeks, oldest first: shipped (by actualShipDate) and cancelled
+        (by cancelledAt) backorders, with the refunds of those cancellations."""
+        now = self._clock()
+        start = first_week_start(now)
+        end = start + WEEKS * WEEK
+        with self._read():
+            data = self._report_input(payload, "service")
+            shipped_week = (Backorder.actual_ship_date - start) / WEEK
+            delayed = Event.select(SQL("1")).where(
+                (Event.backorder == Backorder.id) & (Event.type == SQL("'delayNoticed'"))
+            )
+            on_time = Case(None, [(fn.EXISTS(delayed), 0)], 1)
+            shipped = self._scope(
+                Backorder.select(
+                    shipped_week, fn.COUNT(SQL("*")), fn.SUM(Backorder.quantity), fn.SUM(on_time)
+                ).where(
+                    _FULFILLED
+                    & (Backorder.actual_ship_date >= start)
+                    & (Backorder.actual_ship_date < end)
+                ),
+                data,
+            ).group_by(SQL("1"))
+            cancelled_week = (Backorder.cancelled_at - start) / WEEK
+            refund = (
+                Refund.select(fn.SUM(Refund.amount))
+                .where(Refund.backorder == Backorder.id)
+                .alias("refund")
+            )
+            cancelled = self._scope(
+                Backorder.select(cancelled_week, fn.COUNT(SQL("*")), fn.SUM(refund)).where(
+                    _CANCELLED & (Backorder.cancelled_at >= start) & (Backorder.cancelled_at < end)
+                ),
+                data,
+            ).group_by(SQL("1"))
+            shipments = {week: rest for week, *rest in shipped.tuples()}
+            cancellations = {week: rest for week, *rest in cancelled.tuples()}
+        rows = []
+        for index in range(WEEKS):
+            fulfilled, units, on_time_count = shipments.get(index, (0, 0, 0))
+            cancelled_count, refunded = cancellations.get(index, (0, 0))
+            rows.append(
+                ServiceRow(
+                    week=week_label(start + index * WEEK),
+                    fulfilled=fulfilled,
+                    cancelled=cancelled_count,
+                    units_shipped=units or 0,
+                    on_time=on_time_count or 0,
+                    on_time_rate=on_time_count / fulfilled if fulfilled else None,
+                    refunded=refunded or 0,
+                )
+            )
+        return ServiceReport(as_of=now, rows=rows)
