@@ -172,7 +172,7 @@ class Suggestion:
     text: str
 
 
-def _holds(column, folded: str):
+def holds(column, folded: str):
     """`column`, folded as search folds text (store.folding), holds the folded query `folded`.
 
     An ASCII value is tested by LIKE, which folds ASCII case and compares every other
@@ -205,9 +205,9 @@ def suggest(service: Service, kind: str, text: str) -> list[Suggestion]:
         "business": (Business, (Business.id, Business.name), _business_line),
     }[kind]
     folded = fold(text)
-    condition = _holds(columns[0], folded)
+    condition = holds(columns[0], folded)
     for column in columns[1:]:
-        condition |= _holds(column, folded)
+        condition |= holds(column, folded)
     with translate_errors(service.path):
         exact = model.get_or_none(model.id == text)
         rows = [exact] if exact else []

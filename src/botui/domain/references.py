@@ -8,13 +8,15 @@ from typing import Any
 import peewee
 
 from botui.domain import convert, schemas
-from botui.domain.core import ServiceCore
+from botui.domain.core import ServiceCore, camel
 from botui.domain.errors import (
     conflict,
     validation,
 )
+from botui.domain.search import reindex
 from botui.domain.validation import parse
 from botui.store.models import (
+    Backorder,
     Business,
     Customer,
     Order,
@@ -25,8 +27,23 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[0-9 ().\-]{3,100}")
 
 
+# The fields of each update that may be sent as null to clear them.
+_NULLABLE = {"customer": {"email", "phone"}, "order": {"number"}}
+
+
+def _check_contact(email: str | None, phone: str | None) -> None:
+    if email is not None and not _EMAIL.fullmatch(email):
+        raise validation("email must look like name@example.com", "email")
+    if phone is not None and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 3):
+        raise validation("phone must be digits, with optional + ( ) - . and spaces", "phone")
+
+
 class References(ServiceCore):
-    """Create actions of the records a backorder points to."""
+    """Create and update actions of the records a backorder points to.
+
+    Updates record no event: the contract's events are each about one backorder, of a closed
+    list of types. An update to the values already there writes nothing.
+    """
 
     def _new_reference_id(
         self, given: str | None, model: type[peewee.Model], counter: str, prefix: str
@@ -49,12 +66,7 @@ class References(ServiceCore):
     def create_customer(self, payload: Any) -> schemas.Customer:
         data = parse(schemas.CreateCustomer, payload, "customer.create")
         self._who()
-        if data.email is not None and not _EMAIL.fullmatch(data.email):
-            raise validation("email must look like name@example.com", "email")
-        if data.phone is not None and (
-            not _PHONE.fullmatch(data.phone) or sum(c.isdigit() for c in data.phone) < 3
-        ):
-            raise validation("phone must be digits, with optional + ( ) - . and spaces", "phone")
+        _check_contact(data.email, data.phone)
         with self._write():
             record_id = self._new_reference_id(data.id, Customer, "customer", "CUS-")
             Customer.insert(
@@ -93,3 +105,106 @@ class References(ServiceCore):
                 placed_at=data.placed_at if data.placed_at is not None else now,
             ).execute()
             return convert.order(Order.get(Order.id == record_id))
+
+    # -- updates --------------------------------------------------------------------------
+
+    @staticmethod
+    def _wanted(data: schemas.Input, kind: str) -> dict[str, Any]:
+        """The fields an update sent (Python names), refusing null where it may not clear."""
+        wanted = {name: getattr(data, name) for name in data.given() - {"id"}}
+        for name, value in wanted.items():
+            if value is None and name not in _NULLABLE.get(kind, set()):
+                raise validation(
+                    f"{camel(name)} cannot be null; leave it out to keep it", camel(name)
+                )
+        return wanted
+
+    @staticmethod
+    def _changed(row: peewee.Model, wanted: dict[str, Any]) -> dict[str, Any]:
+        """The wanted values that differ from the row's (foreign keys compared by id)."""
+        return {
+            name: value
+            for name, value in wanted.items()
+            if getattr(row, f"{name}_id" if name in ("customer", "business") else name) != value
+        }
+
+    def update_business(self, payload: Any) -> schemas.Business:
+        data = parse(schemas.UpdateBusiness, payload, "business.update")
+        self._who()
+        wanted = self._wanted(data, "business")
+        with self._write():
+            row = self._require(Business, data.id, "id")
+            changes = self._changed(row, wanted)
+            if changes:
+                Business.update(**changes).where(Business.id == row.id).execute()
+            return convert.business(Business.get(Business.id == row.id))
+
+    def update_customer(self, payload: Any) -> schemas.Customer:
+        data = parse(schemas.UpdateCustomer, payload, "customer.update")
+        self._who()
+        wanted = self._wanted(data, "customer")
+        _check_contact(wanted.get("email"), wanted.get("phone"))
+        with self._write():
+            row = self._require(Customer, data.id, "id")
+            changes = self._changed(row, wanted)
+            if changes:
+                Customer.update(**changes).where(Customer.id == row.id).execute()
+                if "name" in changes:  # the queue's search holds each backorder's names
+                    reindex(Backorder.customer == row.id)
+            return convert.customer(Customer.get(Customer.id == row.id))
+
+    def update_product(self, payload: Any) -> schemas.Product:
+        if isinstance(payload, dict) and "stockOnHand" in payload:
+            raise validation(
+                "stockOnHand counts the free units in the warehouse and changes only as stock "
+                "is received (receiveInventory) or shipped; leave it out",
+                "stockOnHand",
+            )
+        data = parse(schemas.UpdateProduct, payload, "product.update")
+        self._who()
+        wanted = self._wanted(data, "product")
+        with self._write():
+            row = self._require(Product, data.id, "id")
+            changes = self._changed(row, wanted)
+            if "sku" in changes and (
+                Product.select()
+                .where((Product.sku == changes["sku"]) & (Product.id != row.id))
+                .exists()
+            ):
+                raise conflict(f"a product with SKU {changes['sku']} already exists", "sku")
+            if changes:
+                Product.update(**changes).where(Product.id == row.id).execute()
+                reindex(Backorder.product == row.id)  # name and SKU are searched
+            return convert.product(Product.get(Product.id == row.id))
+
+    def update_order(self, payload: Any) -> schemas.Order:
+        data = parse(schemas.UpdateOrder, payload, "order.update")
+        self._who()
+        wanted = self._wanted(data, "order")
+        with self._write():
+            row = self._require(Order, data.id, "id")
+            changes = self._changed(row, wanted)
+            if "customer" in changes:
+                self._require(Customer, changes["customer"], "customer")
+            if "business" in changes:
+                self._require(Business, changes["business"], "business")
+            for field in ("customer", "business"):
+                if field in changes and (
+                    Backorder.select().where(Backorder.order == row.id).exists()
+                ):
+                    current = getattr(row, f"{field}_id")
+                    raise validation(
+                        f"order {row.id} has backorders of {field} {current}: its {field} "
+                        "cannot change; create another order instead",
+                        field,
+                    )
+            number = changes.get("number")
+            if number is not None and (
+                Order.select().where((Order.number == number) & (Order.id != row.id)).exists()
+            ):
+                raise conflict(f"an order numbered {number} already exists", "number")
+            if changes:
+                Order.update(**changes).where(Order.id == row.id).execute()
+                if "number" in changes:  # the queue's search holds each backorder's order number
+                    reindex(Backorder.order == row.id)
+            return convert.order(Order.get(Order.id == row.id))

@@ -275,6 +275,40 @@ class CreateOrder(Input):
     placed_at: Date | None = None
 
 
+class UpdateBusiness(Input):
+    """`business.update`: the fields given change; the id names the record."""
+
+    id: RecordId
+    name: Name | None = None
+
+
+class UpdateCustomer(Input):
+    """`customer.update`: `email` or `phone` given as null clears it."""
+
+    id: RecordId
+    name: Name | None = None
+    email: ShortText | None = None
+    phone: ShortText | None = None
+
+
+class UpdateProduct(Input):
+    """`product.update`: SKU and name only; stock arrives through `receiveInventory`."""
+
+    id: RecordId
+    sku: Sku | None = None
+    name: Name | None = None
+
+
+class UpdateOrder(Input):
+    """`order.update`: `number` given as null clears it."""
+
+    id: RecordId
+    number: ShortText | None = None
+    customer: RecordId | None = None
+    business: RecordId | None = None
+    placed_at: Date | None = None
+
+
 class Answer(BaseModel):
     """Base of every answer: dumped with the contract's camelCase names."""
 

@@ -12,6 +12,7 @@ import peewee
 from peewee import SQL
 
 from botui.store.folding import fold
+from botui.store.models import Backorder
 
 TRIGRAM = 3
 # A query in at least this many backorders is "common": a page of it is found sooner by walking
@@ -75,4 +76,25 @@ def row_matches(seq: peewee.Node, query: str) -> peewee.Node:
             seq,
             SQL("), ?) > 0", [fold(query)]),
         )
+    )
+
+
+# A backorder's searched text, as the index triggers compose it (migration 0005).
+_SEARCH_TEXT = (
+    "botui_fold(b.id || char(10) || (SELECT name FROM customer WHERE id = b.customer_id)"
+    " || char(10) || (SELECT name || char(10) || sku FROM product WHERE id = b.product_id)"
+    " || char(10) || coalesce((SELECT number FROM orders WHERE id = b.order_id), '')"
+    " || char(10) || coalesce(b.supplier_order, ''))"
+)
+
+
+def reindex(which: peewee.Expression) -> None:
+    """Compose again the indexed text of the backorders `which` selects, after a name, SKU or
+    order number they show changed (the triggers follow only the backorder's own columns)."""
+    seqs = Backorder.select(Backorder.seq).where(which)
+    sql, params = seqs.sql()
+    Backorder._meta.database.execute_sql(
+        f"UPDATE backorder_search SET body = (SELECT {_SEARCH_TEXT} FROM backorder AS b"
+        f" WHERE b.seq = backorder_search.rowid) WHERE rowid IN ({sql})",
+        params,
     )

@@ -1,0 +1,73 @@
+"""`botui api customer.update` and its siblings through the installed command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .runner import api, botui, dump, fresh_copy
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two of each record, made once by the command."""
+    path = tmp_path_factory.mktemp("template") / "shop.db"
+    for action, payload in [
+        ("business.create", {"id": "BIZ-1", "name": "Northwind"}),
+        ("customer.create", {"id": "CUS-1", "name": "Ada", "email": "ada@example.com"}),
+        ("customer.create", {"id": "CUS-2", "name": "Grace"}),
+        ("product.create", {"id": "PRD-1", "sku": "TENT-2P", "name": "Tent", "stockOnHand": 4}),
+        ("product.create", {"id": "PRD-2", "sku": "LAMP-1", "name": "Lamp"}),
+        ("order.create", {"id": "ORD-1", "number": "SO-1", "customer": "CUS-1",
+                          "business": "BIZ-1"}),
+        ("order.create", {"id": "ORD-2", "number": "SO-2", "customer": "CUS-1",
+                          "business": "BIZ-1"}),
+    ]:  # fmt: skip
+        assert api(path, action, payload).status == 0
+    return path
+
+
+@pytest.fixture
+def db(template: Path, tmp_path: Path) -> Path:
+    return fresh_copy(template, tmp_path)
+
+
+def test_updates_answer_the_changed_record(db: Path) -> None:
+    result = api(db, "customer.update", {"id": "CUS-1", "name": "Ada K", "email": None})
+    assert result.status == 0, result.stderr
+    assert result.json == {"id": "CUS-1", "name": "Ada K", "email": None, "phone": None}
+    product = api(db, "product.update", {"id": "PRD-1", "sku": "TENT-3P"}).json
+    assert product == {"id": "PRD-1", "sku": "TENT-3P", "name": "Tent", "stockOnHand": 4}
+    assert api(db, "business.update", {"id": "BIZ-1", "name": "NW"}).json["name"] == "NW"
+    order = api(db, "order.update", {"id": "ORD-1", "number": "SO-9", "customer": "CUS-2"}).json
+    assert (order["number"], order["customer"]) == ("SO-9", "CUS-2")
+
+
+@pytest.mark.parametrize(
+    ("action", "payload", "code", "field"),
+    [
+        ("product.update", {"id": "PRD-1", "sku": "LAMP-1"}, "conflict", "sku"),
+        ("product.update", {"id": "PRD-1", "stockOnHand": 10}, "validation_error", "stockOnHand"),
+        ("order.update", {"id": "ORD-1", "number": "SO-2"}, "conflict", "number"),
+        ("order.update", {"id": "ORD-1", "business": "BIZ-7"}, "not_found", "business"),
+        ("customer.update", {"id": "CUS-7", "name": "Nobody"}, "not_found", "id"),
+        ("business.update", {"id": "BIZ-1", "name": "   "}, "validation_error", "name"),
+        ("customer.update", {"id": "CUS-1", "name": 3}, "validation_error", "name"),
+    ],
+)
+def test_refusals_exit_2_and_change_nothing(
+    db: Path, action: str, payload: dict, code: str, field: str
+) -> None:
+    before = dump(db)
+    result = api(db, action, payload)
+    assert result.status == 2
+    assert (result.error["code"], result.error["field"]) == (code, field)
+    assert dump(db) == before
+
+
+def test_the_batch_knows_the_update_actions(db: Path) -> None:
+    lines = '{"action": "customer.update", "input": {"id": "CUS-2", "phone": "+1 555 0100"}}\n'
+    result = botui("api", "--batch", "--db", str(db), stdin=lines)
+    assert result.status == 0, result.stderr
+    assert '"phone": "+1 555 0100"' in result.stdout
