@@ -1,5 +1,5 @@
 """Argument parsing only: `botui`, `botui demo`, `botui api` (and --batch), `botui import`,
-`botui export`, `botui backup`, `botui outbox send`, `botui config`."""
+`botui export`, `botui backup`, `botui outbox send`, `botui report`, `botui config`."""
 
 from __future__ import annotations
 
@@ -92,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
     send = outbox_commands.add_parser("send", help="send queued e-mail and SMS, oldest first")
     send.add_argument("--db", default=argparse.SUPPRESS)
     send.add_argument("--limit", help="send at most this many entries")
+    report = commands.add_parser("report", help="aging, products or service, in numbers")
+    # Checked by the report itself, so a wrong name or format is answered in the API's shape.
+    report.add_argument("name", nargs="?", help="aging, products or service")
+    report.add_argument("--db", default=argparse.SUPPRESS)
+    report.add_argument("--business", help="only the backorders of this business")
+    report.add_argument("--format", help="table (default on a terminal), csv or json (else)")
     commands.add_parser("config", help="show the configuration in force and where it came from")
     # --config may stand before or after the command (SUPPRESS keeps the one given first).
     parser.add_argument("--config", help=f"configuration file (default: {settings.CONFIG_ENV}, "
@@ -334,6 +340,25 @@ def run_outbox_send(db_arg: str | None, config_arg: str | None, limit_arg: str |
     return 0
 
 
+def run_report(db_arg: str | None, name: str | None, business: str | None, fmt: str | None) -> int:
+    """`botui report NAME`: the report on stdout, or one JSON error line on stderr."""
+    from botui.io.reports import check_format, render
+
+    try:
+        config.check_environment()
+        chosen = check_format(fmt, sys.stdout.isatty())
+        if name is None:
+            raise validation("give a report: botui report aging|products|service")
+        payload = {} if business is None else {"business": business}
+        service = _guarded(_open_service, db_arg)
+        answer = _guarded(service.report, name, payload)
+        text = render(answer, chosen)
+    except BotuiError as error:
+        return _fail(error)
+    _write_utf8(sys.stdout, text)
+    return 0
+
+
 def run_config(config_arg: str | None) -> int:
     """`botui config`: the settings in force, each with the file line it came from."""
     from botui.settings_view import describe
@@ -406,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_export(db_arg, args.format, args.view, args.status, args.query, args.output)
     if args.command == "outbox":
         return run_outbox_send(db_arg, config_arg, args.limit)
+    if args.command == "report":
+        return run_report(db_arg, args.name, args.business, args.format)
     if args.command == "config":
         return run_config(config_arg)
     return run_ui(db_arg, args.demo, config_arg)
