@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_batch.py
 	$(BIN)/python bench/bench_export.py
+	$(BIN)/python bench/bench_reports.py
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
