@@ -17,6 +17,11 @@ def row(line: int, key: str, **fields: Any) -> ImportRow:
     return ImportRow(line, key, {"quantity": 2, "price": 700, **fields})
 
 
+def staged(importer: Importer) -> list:
+    """The rows `check` kept, all in one batch."""
+    return [row for batch in importer.staged(1000) for row in batch]
+
+
 def stored(service: Service, backorder_id: str) -> tuple:
     return service.db.execute_sql(
         "SELECT product_id, business_id, customer_id, order_id, quantity, status, is_open, price,"
@@ -35,7 +40,7 @@ def test_an_imported_backorder_is_stored_as_create_stores_it(
     importer = Importer(service, "file.csv")
     rows = [row(2, "id:BO-B", id="BO-B", metadata={"k": "v"}, **ids)]
     assert importer.check(rows) == [None]
-    counts = importer.write(rows)
+    counts = importer.write(staged(importer))
     assert (counts.created, counts.skipped) == (1, 0)
     a, b = stored(service, "BO-A"), stored(service, "BO-B")
     assert a[:13] == b[:13] and b[13] == '{"k":"v"}' and a[15] == b[15] == 1
@@ -75,6 +80,6 @@ def test_a_record_created_by_someone_else_meanwhile_refuses_the_batch(
     service.create_product({"sku": "NEW-SKU", "name": "Made meanwhile"})
     before = snapshot_db(service.db)
     with pytest.raises(BotuiError) as caught:
-        importer.write(rows)
+        importer.write(staged(importer))
     assert caught.value.code == "conflict"
     assert snapshot_db(service.db) == before

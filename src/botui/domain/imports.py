@@ -3,22 +3,23 @@ large transactions with the rules, events and allocation of an ordinary `create`
 
 Rows name their records by id or by what a person knows (SKU, e-mail, business name, order
 number); a name that finds no record plans one, created when the first row needing it is
-written. The checks keep only keys and references in memory, never the rows themselves.
+written. What the checks learn (source keys, the records rows name and plan, the checked rows)
+is kept in a scratch database (botui.store.staging), so memory holds one batch at a time.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import peewee
 from pydantic import AfterValidator, Field
 
 from botui.domain import convert, schemas, statuses
 from botui.domain.allocation import allocate
-from botui.domain.errors import BotuiError, not_found, validation
+from botui.domain.errors import BotuiError, not_found
 from botui.domain.schemas import (
     Date,
     Input,
@@ -36,6 +37,7 @@ from botui.domain.validation import parse
 from botui.store.folding import fold
 from botui.store.import_sources import ImportSource
 from botui.store.models import Backorder, Business, Counter, Customer, Order, Product
+from botui.store.staging import Staging
 
 # The rules of `customer.create` (domain/references.py) for a customer an import creates.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -111,23 +113,38 @@ SKIPPED = "skipped"
 DUPLICATE = "duplicate"
 
 
-@dataclass(eq=False, slots=True)
-class _New:
-    """A record the import will create when the first row that needs it is written."""
-
-    kind: str
-    values: dict[str, Any]
-    id: str | None = None
+# A reference: an existing record's id (text), or the number of a record the import plans
+# (an integer), created when the first row that needs it is written.
+Ref = str | int
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Resolved:
-    """The records one row points to: existing ids, or records the import will create."""
+    """The records one row points to."""
 
-    product: str | _New
-    business: str | _New
-    customer: str | _New
-    order: str | _New | None
+    product: Ref
+    business: Ref
+    customer: Ref
+    order: Ref | None
+
+
+class Staged(NamedTuple):
+    """One checked row as the second pass writes it (the scratch database's ROW_COLUMNS)."""
+
+    line: int
+    key: str
+    id: str | None
+    product: Ref
+    business: Ref
+    customer: Ref
+    order: Ref | None
+    quantity: int
+    price: int
+    priority_level: str
+    estimated_ship_date: int | None
+    estimated_delivery_date: int | None
+    supplier_order: str | None
+    metadata: str
 
 
 @dataclass
@@ -136,10 +153,6 @@ class ImportCounts:
 
     created: int = 0
     skipped: int = 0
-
-
-def _same(a: str | _New, b: str | _New) -> bool:
-    return a is b if isinstance(a, _New) or isinstance(b, _New) else a == b
 
 
 def _existing(table: str, column: str, values: list[str]) -> Iterable[str]:
@@ -164,24 +177,42 @@ def _batches(items: list[Any]) -> Iterable[list[Any]]:
 
 
 class Importer:
-    """Checks rows (first pass) and writes them (second pass) for one import of one file."""
+    """Checks rows (first pass) and writes them (second pass) for one import of one file.
+
+    What the first pass learns is kept in a scratch database (botui.store.staging), not in
+    memory: the process holds one batch of rows, whatever the size of the file. Close it
+    (or use it as a context manager) to remove the scratch database.
+    """
 
     def __init__(self, service: Service, source: str, business: str | None = None) -> None:
         self.service = service
         self.source = source
-        self._seen: set[int] = set()
-        # Keys (hashed) of rows the first pass skipped unchecked, as an earlier import took them.
-        self._unchecked: set[int] = set()
-        self._product_ids: dict[str, bool] = {}
-        self._customer_ids: dict[str, bool] = {}
-        self._order_ids: dict[str, tuple[str, str] | None] = {}
-        self._products_by_sku: dict[str, str | _New] = {}
-        self._orders_by_number: dict[str, tuple[str | _New, str | _New, str | _New]] = {}
-        self._customers_by_email: dict[str, Any] | None = None
-        self._businesses_by_name: dict[str, Any] | None = None
-        self._business_ids: set[str] = set()
         with service._read():
             self.default_business = self._default_business(business)
+        self.stage = Staging()
+        self._plans = 0
+        self._copied: set[str] = set()
+        # What the rows of the batch at hand name (filled by _prefetch, for one batch only).
+        self._product_ids: dict[str, bool] = {}
+        self._customer_ids: dict[str, bool] = {}
+        self._business_ids: dict[str, bool] = {}
+        self._order_ids: dict[str, tuple[str, str] | None] = {}
+        self._products_by_sku: dict[str, Ref] = {}
+        self._orders_by_number: dict[str, tuple[Ref, Ref, Ref]] = {}
+        self._customers_by_email: dict[str, Any] = {}
+        self._businesses_by_name: dict[str, Any] = {}
+        # Records and names this batch planned, kept in the scratch database after it.
+        self._new_plans: list[tuple[Any, ...]] = []
+        self._new_names: list[tuple[Any, ...]] = []
+
+    def __enter__(self) -> Importer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.stage.close()
 
     # -- the business rows fall back on ----------------------------------------------------
 
@@ -202,26 +233,28 @@ class Importer:
 
     def check(self, rows: list[ImportRow]) -> list[RowProblem | str | None]:
         """For each row: None (it will be created), SKIPPED (imported before), DUPLICATE (its
-        key is an earlier row's in this file) or its problem."""
+        key is an earlier row's in this file) or its problem. The good rows are staged for
+        `write`, in file order."""
         with self.service._read():
-            fresh = []
+            earlier = self.stage.seen_among([row.key for row in rows])
+            keys: dict[str, None] = {}
             outcomes: list[RowProblem | str | None] = []
             for row in rows:
-                digest = hash(row.key)
-                if digest in self._seen:
+                if row.key in earlier or row.key in keys:
                     outcomes.append(DUPLICATE)
                 else:
-                    self._seen.add(digest)
+                    keys[row.key] = None
                     outcomes.append(None)
-                    fresh.append(row)
-            done = self._known_keys(fresh)
+            self.stage.add_seen(keys)
+            done = self._known_keys(
+                (row.key, row.fields.get("id")) for row in rows if row.key in keys
+            )
             parsed: dict[int, ImportBackorder] = {}
             for index, row in enumerate(rows):
                 if outcomes[index] is not None:
                     continue
                 if row.key in done:
                     outcomes[index] = SKIPPED
-                    self._unchecked.add(hash(row.key))
                     continue
                 model = self._parse(row)
                 if isinstance(model, RowProblem):
@@ -229,25 +262,39 @@ class Importer:
                 else:
                     parsed[index] = model
             self._prefetch(parsed.values())
+            staged: list[tuple[Any, ...]] = []
             for index, model in parsed.items():
-                resolved = self._resolve(rows[index].line, model)
+                row = rows[index]
+                resolved = self._resolve(row.line, model)
                 if isinstance(resolved, RowProblem):
                     outcomes[index] = resolved
+                else:
+                    staged.append(_staged(row, model, resolved))
+            self.stage.add_plans(self._new_plans)
+            self.stage.add_names(self._new_names)
+            self.stage.add_rows(staged)
+            self._new_plans.clear()
+            self._new_names.clear()
             return outcomes
 
-    def _known_keys(self, rows: list[ImportRow]) -> set[str]:
-        """Keys of these rows that an earlier import took, and ids that already exist."""
-        known = set(_existing(ImportSource._meta.table_name, "key", [row.key for row in rows]))
-        by_id = {row.fields["id"]: row.key for row in rows if isinstance(row.fields.get("id"), str)}
+    def staged(self, size: int) -> Iterator[list[Staged]]:
+        """The rows `check` found good, in file order, `size` at a time, for `write`."""
+        for batch in self.stage.rows(size):
+            yield [Staged._make(row) for row in batch]
+
+    @staticmethod
+    def _known_keys(rows: Iterable[tuple[str, Any]]) -> set[str]:
+        """Of these (source key, id given) pairs, the keys an earlier import took, and those
+        whose id already exists."""
+        keys: list[str] = []
+        by_id: dict[str, str] = {}
+        for key, given in rows:
+            keys.append(key)
+            if isinstance(given, str):
+                by_id[given] = key
+        known = set(_existing(ImportSource._meta.table_name, "key", keys))
         known.update(by_id[found] for found in _existing("backorder", "id", list(by_id)))
         return known
-
-    def _parse_checked(self, row: ImportRow) -> ImportBackorder | RowProblem:
-        """A row the first pass found valid, read again without checking it again (the file
-        is the same: its size and time were compared); any other row is checked in full."""
-        if hash(row.key) in self._unchecked:
-            return self._parse(row)
-        return ImportBackorder.model_construct(**row.fields)
 
     @staticmethod
     def _parse(row: ImportRow) -> ImportBackorder | RowProblem:
@@ -257,60 +304,78 @@ class Importer:
             return RowProblem(row.line, error.field, error.message)
 
     def _prefetch(self, models: Iterable[ImportBackorder]) -> None:
-        """Look up, a batch at a time, the records these rows name that are not known yet."""
-        products, customers, orders, skus, numbers = set(), set(), set(), set(), set()
+        """Look up, a batch at a time, the records these rows name: in the database, and
+        among the records earlier batches planned. Forgets the previous batch's."""
+        products, customers, businesses, orders = set(), set(), set(), set()
+        skus, numbers, emails, names = set(), set(), set(), set()
         for model in models:
-            if model.product is not None and model.product not in self._product_ids:
-                products.add(model.product)
-            if model.product_sku not in self._products_by_sku:
-                skus.add(model.product_sku)
-            if model.customer is not None and model.customer not in self._customer_ids:
-                customers.add(model.customer)
-            if model.order is not None and model.order not in self._order_ids:
-                orders.add(model.order)
-            if model.order_number not in self._orders_by_number:
-                numbers.add(model.order_number)
-        skus.discard(None)
-        numbers.discard(None)
+            products.add(model.product)
+            customers.add(model.customer)
+            businesses.add(model.business)
+            orders.add(model.order)
+            skus.add(model.product_sku)
+            numbers.add(model.order_number)
+            if model.customer_email is not None:
+                emails.add(model.customer_email.casefold())
+            if model.business_name is not None:
+                names.add(model.business_name.casefold())
+        for wanted in (products, customers, businesses, orders, skus, numbers):
+            wanted.discard(None)
         found = set(_existing("product", "id", sorted(products)))
-        self._product_ids.update((pid, pid in found) for pid in products)
+        self._product_ids = {pid: pid in found for pid in products}
         found = set(_existing("customer", "id", sorted(customers)))
-        self._customer_ids.update((cid, cid in found) for cid in customers)
+        self._customer_ids = {cid: cid in found for cid in customers}
+        found = set(_existing("business", "id", sorted(businesses)))
+        self._business_ids = {bid: bid in found for bid in businesses}
         owners = {
             oid: (customer, business)
             for oid, customer, business in _matching(
                 "orders", "id", sorted(orders), "customer_id", "business_id"
             )
         }
-        self._order_ids.update((oid, owners.get(oid)) for oid in orders)
-        for sku, product_id in _matching("product", "sku", sorted(skus), "id"):
-            self._products_by_sku[sku] = product_id
+        self._order_ids = {oid: owners.get(oid) for oid in orders}
+        self._products_by_sku = dict(_matching("product", "sku", sorted(skus), "id"))
+        missing = sorted(skus - self._products_by_sku.keys())
+        for sku, plan, *_ in self.stage.names("sku", missing):
+            self._products_by_sku[sku] = plan
         owned = ("id", "customer_id", "business_id")
-        for number, *order in _matching("orders", "number", sorted(numbers), *owned):
+        self._orders_by_number = {
+            number: tuple(order)
+            for number, *order in _matching("orders", "number", sorted(numbers), *owned)
+        }
+        missing = sorted(numbers - self._orders_by_number.keys())
+        for number, *order, _ in self.stage.names("number", missing):
             self._orders_by_number[number] = tuple(order)
+        self._customers_by_email = self._names("email", sorted(emails))
+        self._businesses_by_name = self._names("business", sorted(names))
 
-    def _customers(self) -> dict[str, Any]:
-        """Customers by e-mail, without regard to case (several with one e-mail: ambiguous)."""
-        if self._customers_by_email is None:
-            found: dict[str, Any] = {}
-            query = Customer.select(Customer.id, Customer.email).where(
-                Customer.email.is_null(False)
+    def _names(self, kind: str, keys: list[str]) -> dict[str, Any]:
+        """Customers by e-mail, or businesses by name, without regard to case (two records of
+        one name: ambiguous). The database's are copied into the scratch database once."""
+        if not keys:
+            return {}
+        if kind not in self._copied:
+            model, column = (Customer, Customer.email) if kind == "email" else (Business, None)
+            column = column or Business.name
+            query = model.select(model.id, column).where(column.is_null(False))
+            self.stage.add_names(
+                (kind, text.casefold(), record_id, None, None)
+                for record_id, text in query.tuples().iterator()
             )
-            for row in query.tuples().iterator():
-                email = row[1].casefold()
-                found[email] = _AMBIGUOUS if email in found else row[0]
-            self._customers_by_email = found
-        return self._customers_by_email
+            self._copied.add(kind)
+        return {
+            key: _AMBIGUOUS if ambiguous else value
+            for key, value, _, _, ambiguous in self.stage.names(kind, keys)
+        }
 
-    def _businesses(self) -> dict[str, Any]:
-        if self._businesses_by_name is None:
-            found: dict[str, Any] = {}
-            for business_id, name in Business.select(Business.id, Business.name).tuples():
-                self._business_ids.add(business_id)
-                key = name.casefold()
-                found[key] = _AMBIGUOUS if key in found else business_id
-            self._businesses_by_name = found
-        return self._businesses_by_name
+    def _plan(self, kind: str, *values: Any) -> int:
+        """Plan a record (created when the first row that needs it is written): its number."""
+        self._plans += 1
+        self._new_plans.append((self._plans, kind, *values, *(None,) * (4 - len(values))))
+        return self._plans
+
+    def _name(self, kind: str, key: str, a: Ref, b: Ref | None = None, c: Ref | None = None):
+        self._new_names.append((kind, key, a, b, c))
 
     def _resolve(self, line: int, m: ImportBackorder) -> _Resolved | RowProblem:
         """The records a checked row points to (existing ids or planned ones), or its problem."""
@@ -340,23 +405,22 @@ class Importer:
                     "product",
                     f"there is no product {m.product}; check product, or give productSku instead",
                 )
-            product: str | _New = m.product
+            product: Ref = m.product
         elif m.product_sku is not None:
             found = self._products_by_sku.get(m.product_sku)
             if found is None:
-                found = _New(
-                    "product", {"sku": m.product_sku, "name": m.product_name or m.product_sku}
-                )
+                found = self._plan("product", m.product_sku, m.product_name or m.product_sku)
                 self._products_by_sku[m.product_sku] = found
+                self._name("sku", m.product_sku, found)
             product = found
         else:
             return problem("product", "product is required: give product (an id) or productSku")
         # Business: the id, else the name, else --business or the only business.
         if m.business is not None and (
-            m.business_name is None or self._business_exists(m.business)
+            m.business_name is None or self._business_ids.get(m.business)
         ):
-            business = m.business
-            if not self._business_exists(business):
+            business: Ref = m.business
+            if not self._business_ids.get(business):
                 return problem(
                     "business",
                     f"there is no business {business}; "
@@ -364,7 +428,7 @@ class Importer:
                 )
         elif m.business_name is not None:
             key = m.business_name.casefold()
-            found = self._businesses().get(key)
+            found = self._businesses_by_name.get(key)
             if found is _AMBIGUOUS:
                 return problem(
                     "businessName",
@@ -372,8 +436,9 @@ class Importer:
                     "give business (the id) instead",
                 )
             if found is None:
-                found = _New("business", {"name": m.business_name})
-                self._businesses()[key] = found
+                found = self._plan("business", m.business_name)
+                self._businesses_by_name[key] = found
+                self._name("business", key, found)
             business = found
         elif self.default_business is not None:
             business = self.default_business
@@ -393,12 +458,12 @@ class Importer:
                     f"there is no customer {m.customer}; "
                     "check customer, or give customerEmail instead",
                 )
-            customer: str | _New = m.customer
+            customer: Ref = m.customer
         elif m.customer_email is not None:
             if not _EMAIL.fullmatch(m.customer_email):
                 return problem("customerEmail", "customerEmail must look like name@example.com")
             key = m.customer_email.casefold()
-            found = self._customers().get(key)
+            found = self._customers_by_email.get(key)
             if found is _AMBIGUOUS:
                 return problem(
                     "customerEmail",
@@ -414,22 +479,18 @@ class Importer:
                         "customerPhone",
                         "customerPhone must be digits, with optional + ( ) - . and spaces",
                     )
-                found = _New(
-                    "customer",
-                    {
-                        "name": m.customer_name or m.customer_email,
-                        "email": m.customer_email,
-                        "phone": phone,
-                    },
+                found = self._plan(
+                    "customer", m.customer_name or m.customer_email, m.customer_email, phone
                 )
-                self._customers()[key] = found
+                self._customers_by_email[key] = found
+                self._name("email", key, found)
             customer = found
         else:
             return problem(
                 "customer", "customer is required: give customer (an id) or customerEmail"
             )
         # Order: the id, else the number (a missing number plans an order of this customer).
-        order: str | _New | None = None
+        order: Ref | None = None
         if m.order is not None and (m.order_number is None or self._order_ids.get(m.order)):
             owner = self._order_ids.get(m.order)
             if owner is None:
@@ -437,7 +498,7 @@ class Importer:
                     "order",
                     f"there is no order {m.order}; check order, or give orderNumber instead",
                 )
-            if not (_same(owner[0], customer) and _same(owner[1], business)):
+            if owner != (customer, business):
                 return problem(
                     "order",
                     f"order {m.order} belongs to another customer or business; "
@@ -447,18 +508,11 @@ class Importer:
         elif m.order_number is not None:
             known = self._orders_by_number.get(m.order_number)
             if known is None:
-                planned = _New(
-                    "order",
-                    {
-                        "number": m.order_number,
-                        "placed_at": m.order_placed_at,
-                        "customer": customer,
-                        "business": business,
-                    },
-                )
+                planned = self._plan("order", m.order_number, m.order_placed_at, customer, business)
                 known = (planned, customer, business)
                 self._orders_by_number[m.order_number] = known
-            if not (_same(known[1], customer) and _same(known[2], business)):
+                self._name("number", m.order_number, *known)
+            if known[1:] != (customer, business):
                 return problem(
                     "orderNumber",
                     f"order {m.order_number} belongs to another customer or business; "
@@ -467,17 +521,13 @@ class Importer:
             order = known[0]
         return _Resolved(product, business, customer, order)
 
-    def _business_exists(self, business_id: str) -> bool:
-        self._businesses()
-        return business_id in self._business_ids
-
     # -- second pass: write ------------------------------------------------------------------
 
-    def write(self, rows: list[ImportRow]) -> ImportCounts:
-        """Create the rows' backorders in one transaction, as `create` would one by one.
+    def write(self, rows: list[Staged]) -> ImportCounts:
+        """Create the staged rows' backorders in one transaction, as `create` would one by one.
 
-        Rows whose key was taken meanwhile (or earlier in the file) are skipped; a row that is
-        no longer valid (another user changed a record since the check) refuses the batch.
+        Rows whose key another import took meanwhile are skipped; a record this import plans
+        that someone else created meanwhile (the same SKU or order number) refuses the batch.
         """
         service = self.service
         actor, now = service._who()
@@ -485,32 +535,31 @@ class Importer:
         source = convert.dumps(self.source)
         with service._write():
             cursor = service.db.cursor()
-            taken = self._known_keys(rows)
-            parsed: list[tuple[ImportRow, ImportBackorder]] = []
-            for row in rows:
-                if row.key in taken:
-                    counts.skipped += 1
-                    continue
-                taken.add(row.key)
-                model = self._parse_checked(row)
-                if isinstance(model, RowProblem):
-                    raise _refusal(model)
-                parsed.append((row, model))
-            self._prefetch(model for _, model in parsed)
-            plan: list[tuple[ImportRow, ImportBackorder, _Resolved]] = []
-            for row, model in parsed:
-                resolved = self._resolve(row.line, model)
-                if isinstance(resolved, RowProblem):
-                    raise _refusal(resolved)
-                plan.append((row, model, resolved))
-            self._create_references(plan, now)
-            ids = self._backorder_ids([m.id for _, m, _ in plan])
-            free = self._free_stock(plan)
+            taken = self._known_keys((row.key, row.id) for row in rows)
+            plan = [row for row in rows if row.key not in taken]
+            counts.skipped = len(rows) - len(plan)
+            made = self._create_references(plan, now)
+            refs = {n: record_id for n, (record_id, _) in made.items()}
+
+            def id_of(ref: Ref) -> str:
+                return ref if isinstance(ref, str) else refs[ref]
+
+            ids = self._backorder_ids([row.id for row in plan])
+            resolved = [
+                (
+                    id_of(row.product),
+                    id_of(row.business),
+                    id_of(row.customer),
+                    None if row.order is None else id_of(row.order),
+                )
+                for row in plan
+            ]
+            free = self._free_stock({r[0] for r in resolved})
             backorders: list[tuple[Any, ...]] = []
             events: list[tuple[Any, ...]] = []
             sources: list[tuple[Any, ...]] = []
 
-            names = self._search_names(plan)
+            names = self._search_names(resolved)
             trigger = cursor.execute(_SEARCH_TRIGGER).fetchone()
             if trigger is not None:
                 # The search index is written below, a batch at a time: the per-row trigger
@@ -533,11 +582,9 @@ class Importer:
                 backorders.clear()
                 events.clear()
 
-            for (row, m, resolved), backorder_id in zip(plan, ids, strict=True):
-                product = _id_of(resolved.product)
-                business = _id_of(resolved.business)
-                customer = _id_of(resolved.customer)
-                order = None if resolved.order is None else _id_of(resolved.order)
+            for m, (product, business, customer, order), backorder_id in zip(
+                plan, resolved, ids, strict=True
+            ):
                 backorders.append(
                     (
                         backorder_id,
@@ -557,7 +604,7 @@ class Importer:
                         now,
                         now,
                         actor,
-                        convert.dumps(m.metadata) if m.metadata else "{}",
+                        m.metadata,
                         0,
                         1,
                     )
@@ -586,12 +633,14 @@ class Importer:
                 if others:
                     flush()
                     service._announce(others, actor, now, receipt=None)
-                sources.append((row.key, backorder_id, now))
+                sources.append((m.key, backorder_id, now))
             flush()
             cursor.executemany(_INSERT_SOURCE, sources)
             if trigger is not None:
                 cursor.execute(trigger[0])
             counts.created = len(plan)
+        # Only once the batch is committed: a refused batch leaves its plans to be made again.
+        self.stage.set_plan_ids((record_id, n) for n, (record_id, new) in made.items() if new)
         return counts
 
     def _backorder_ids(self, given: list[str | None]) -> list[str]:
@@ -616,23 +665,26 @@ class Importer:
         Counter.insert(name=counter, value=value).on_conflict_replace().execute()
         return generated
 
-    def _create_references(
-        self, plan: list[tuple[ImportRow, ImportBackorder, _Resolved]], now: int
-    ) -> None:
-        """Create, a table at a time, the planned records these rows are the first to need."""
-        wanted: dict[str, dict[int, _New]] = {
-            kind: {} for kind in _GENERATED if kind != "backorder"
-        }
-        for _, _, resolved in plan:
-            for ref in (resolved.business, resolved.customer, resolved.product, resolved.order):
-                if isinstance(ref, _New) and ref.id is None:
-                    wanted[ref.kind][id(ref)] = ref
+    def _create_references(self, plan: list[Staged], now: int) -> dict[int, tuple[str, bool]]:
+        """Create, a table at a time, the planned records these rows are the first to need
+        (in the order the file first needed them). n -> (id, whether created now) of every
+        planned record the rows name."""
+        numbers = sorted(
+            {
+                ref
+                for row in plan
+                for ref in (row.business, row.customer, row.product, row.order)
+                if isinstance(ref, int)
+            }
+        )
+        plans = self.stage.plans(numbers)
+        made = {n: (p[5], False) for n, p in plans.items() if p[5] is not None}
         cursor = self.service.db.cursor()
         for kind in ("business", "customer", "product", "order"):
-            refs = list(wanted[kind].values())
-            for ref, record_id in zip(refs, self._new_ids(kind, len(refs)), strict=True):
-                ref.id = record_id
-            rows = [_reference_row(ref, now) for ref in refs]
+            wanted = [n for n in numbers if plans[n][0] == kind and plans[n][5] is None]
+            for n, record_id in zip(wanted, self._new_ids(kind, len(wanted)), strict=True):
+                made[n] = (record_id, True)
+            rows = [_reference_row(kind, made[n][0], plans[n][1:5], made, now) for n in wanted]
             if not rows:
                 continue
             try:
@@ -644,18 +696,17 @@ class Importer:
                     "added by someone else meanwhile; run the import again (rows already "
                     "imported are skipped)",
                 ) from None
+        return made
 
     @staticmethod
-    def _search_names(
-        plan: list[tuple[ImportRow, ImportBackorder, _Resolved]],
-    ) -> dict[str, dict[str, str]]:
+    def _search_names(resolved: list[tuple[str, str, str, str | None]]) -> dict[str, dict]:
         """The names the search index holds for these rows' customers, products and orders."""
         wanted: dict[str, set[str]] = {"customer": set(), "product": set(), "orders": set()}
-        for _, _, r in plan:
-            wanted["customer"].add(_id_of(r.customer))
-            wanted["product"].add(_id_of(r.product))
-            if r.order is not None:
-                wanted["orders"].add(_id_of(r.order))
+        for product, _, customer, order in resolved:
+            wanted["customer"].add(customer)
+            wanted["product"].add(product)
+            if order is not None:
+                wanted["orders"].add(order)
         columns = {"customer": "name", "product": "name || char(10) || sku", "orders": "number"}
         names: dict[str, dict[str, str]] = {}
         for table, ids in wanted.items():
@@ -674,11 +725,10 @@ class Importer:
         return Backorder.select(Backorder.seq).where(Backorder.id == backorder_id).scalar()
 
     @staticmethod
-    def _free_stock(plan: list[tuple[ImportRow, ImportBackorder, _Resolved]]) -> dict[str, int]:
-        """Free units of the existing products these rows name, where there are any."""
-        products = sorted({r.product for _, _, r in plan if isinstance(r.product, str)})
+    def _free_stock(products: set[str]) -> dict[str, int]:
+        """Free units of these products, where there are any."""
         free: dict[str, int] = {}
-        for batch in _batches(products):
+        for batch in _batches(sorted(products)):
             query = Product.select(Product.id, Product.stock_on_hand).where(
                 Product.id.in_(batch) & (Product.stock_on_hand > 0)
             )
@@ -719,28 +769,36 @@ def _search_text(row: tuple[Any, ...], names: dict[str, dict[str, str]]) -> str:
     )
 
 
-def _id_of(ref: str | _New) -> str:
-    if isinstance(ref, str):
-        return ref
-    assert ref.id is not None, "planned records are created before the rows naming them"
-    return ref.id
+def _reference_row(
+    kind: str, record_id: str, values: tuple[Any, ...], made: dict[int, tuple[str, bool]], now: int
+) -> tuple[Any, ...]:
+    if kind == "business":
+        return (record_id, values[0])
+    if kind == "customer":
+        return (record_id, *values[:3])
+    if kind == "product":
+        return (record_id, *values[:2])
+    number, placed, customer, business = values
+    customer = customer if isinstance(customer, str) else made[customer][0]
+    business = business if isinstance(business, str) else made[business][0]
+    return (record_id, number, customer, business, placed if placed is not None else now)
 
 
-def _reference_row(ref: _New, now: int) -> tuple[Any, ...]:
-    v = ref.values
-    if ref.kind == "business":
-        return (ref.id, v["name"])
-    if ref.kind == "customer":
-        return (ref.id, v["name"], v["email"], v["phone"])
-    if ref.kind == "product":
-        return (ref.id, v["sku"], v["name"])
-    placed = v["placed_at"] if v["placed_at"] is not None else now
-    return (ref.id, v["number"], _id_of(v["customer"]), _id_of(v["business"]), placed)
-
-
-def _refusal(problem: RowProblem) -> BotuiError:
-    return validation(
-        f"line {problem.line}: {problem.message} (the row changed or a record it names was "
-        "changed since it was checked); run the import again",
-        problem.field,
+def _staged(row: ImportRow, m: ImportBackorder, r: _Resolved) -> tuple[Any, ...]:
+    """A checked row as the scratch database keeps it (Staged's fields)."""
+    return (
+        row.line,
+        row.key,
+        m.id,
+        r.product,
+        r.business,
+        r.customer,
+        r.order,
+        m.quantity,
+        m.price,
+        m.priority_level,
+        m.estimated_ship_date,
+        m.estimated_delivery_date,
+        m.supplier_order,
+        convert.dumps(m.metadata) if m.metadata else "{}",
     )

@@ -1,9 +1,10 @@
 """`botui import`: check every row of a file first, then create its backorders in batches.
 
-The file is read twice and never held whole: the first pass checks each row (keeping only
-source keys and the records rows name), the second writes the rows in transactions of
-BATCH rows. Nothing is written unless every row is good (or `--skip-invalid` says to leave
-the bad ones out); re-importing a file skips every row whose source key was imported before.
+The file is read once and never held whole: the first pass checks each row and keeps the good
+ones, as they will be written, in the importer's scratch database; the second writes them from
+there in transactions of BATCH rows. Nothing is written unless every row is good (or
+`--skip-invalid` says to leave the bad ones out); re-importing a file skips every row whose
+source key was imported before.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _reader(path: Path, fmt: str) -> Reader:
     return botui_jsonl if path.suffix.lower() in JSON_LINES else botui_csv
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def _stat(path: Path) -> int:
     try:
         info = os.stat(path)
     except OSError as exc:
@@ -48,7 +49,7 @@ def _stat(path: Path) -> tuple[int, int]:
         ) from None
     if not path.is_file():
         raise validation(f"{path} is not a file; give the path of a CSV or JSON Lines file", "file")
-    return info.st_size, info.st_mtime_ns
+    return info.st_size
 
 
 def _batches(
@@ -93,15 +94,17 @@ def import_file(
     """Import one file; the contract's answer `{created, skipped, invalid, rows}`."""
     path = Path(path)
     reader = _reader(path, fmt)
-    size, mtime = _stat(path)
-    importer = Importer(service, source=str(path), business=business)
-    if fmt == "shopify" and importer.default_business is None:
-        raise validation(
-            "give --business ID: a Shopify export names no business, and the database does "
-            "not hold exactly one",
-            "business",
-        )
-    with ImportProgress(size, show_progress) as progress:
+    size = _stat(path)
+    with (
+        Importer(service, source=str(path), business=business) as importer,
+        ImportProgress(size, show_progress) as progress,
+    ):
+        if fmt == "shopify" and importer.default_business is None:
+            raise validation(
+                "give --business ID: a Shopify export names no business, and the database "
+                "does not hold exactly one",
+                "business",
+            )
         found = _check(path, reader, importer, progress, fmt)
         invalid, problems = found.invalid, found.problems
         if invalid and not skip_invalid:
@@ -117,10 +120,8 @@ def import_file(
             )
         created, skipped = found.planned, found.passed_over + found.taken
         if not dry_run and found.planned:
-            if _stat(path) != (size, mtime):
-                raise validation(f"{path} changed while it was checked; import it again", "file")
-            created, skipped_now = _write(path, reader, importer, progress, found.left_out)
-            skipped = found.passed_over + skipped_now
+            created, skipped_now = _write(importer, progress, found.planned)
+            skipped += skipped_now
     return {
         "created": created,
         "skipped": skipped,
@@ -131,21 +132,20 @@ def import_file(
 
 @dataclass
 class _Checked:
-    """What the first pass found: rows to create, rows to skip, bad rows, lines to pass over."""
+    """What the first pass found: rows to create, rows to skip, bad rows."""
 
     planned: int = 0
-    taken: int = 0  # rows whose key an earlier import took (the second pass counts them again)
+    taken: int = 0  # rows whose key an earlier import took
     passed_over: int = 0  # lines the format leaves out, and repeats of a key in this file
     invalid: int = 0
     problems: list[RowProblem] = field(default_factory=list)
-    left_out: set[int] = field(default_factory=set)
 
 
 def _check(
     path: Path, reader: Reader, importer: Importer, progress: ImportProgress, fmt: str
 ) -> _Checked:
-    """First pass: check every row, keeping counts, the first bad rows and the lines left out
-    (bad rows and repeats of a key seen earlier in the file), which the second pass skips."""
+    """First pass: check every row, keeping counts and the first bad rows (the importer
+    keeps the good ones for the second pass)."""
     found = _Checked()
     for batch in _batches(path, reader, progress, "checking"):
         rows = [item for item in batch if isinstance(item, ImportRow)]
@@ -156,28 +156,20 @@ def _check(
                 found.planned += 1
             elif outcome == SKIPPED:
                 found.taken += 1
-            elif outcome == SKIPPED_LINE:
+            elif outcome in (SKIPPED_LINE, DUPLICATE):
                 found.passed_over += 1
-            elif outcome == DUPLICATE:
-                found.passed_over += 1
-                found.left_out.add(item.line)
             else:
                 found.invalid += 1
-                found.left_out.add(outcome.line)
                 if len(found.problems) < MAX_REPORTED:
                     found.problems.append(_field(fmt, outcome))
     return found
 
 
-def _write(
-    path: Path, reader: Reader, importer: Importer, progress: ImportProgress, left_out: set[int]
-) -> tuple[int, int]:
-    """Second pass: create the good rows' backorders, a transaction per batch."""
+def _write(importer: Importer, progress: ImportProgress, planned: int) -> tuple[int, int]:
+    """Second pass: create the checked rows' backorders, a transaction per batch."""
     created = skipped = 0
-    for batch in _batches(path, reader, progress, "importing"):
-        rows = [item for item in batch if isinstance(item, ImportRow) and item.line not in left_out]
-        if not rows:
-            continue
+    progress.start("importing", planned)
+    for rows in importer.staged(BATCH):
         try:
             counts = importer.write(rows)
         except BotuiError as error:
@@ -190,4 +182,5 @@ def _write(
             raise
         created += counts.created
         skipped += counts.skipped
+        progress.update(created + skipped)
     return created, skipped

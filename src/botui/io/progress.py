@@ -9,21 +9,23 @@ LARGE_FILE = 1_000_000
 
 
 class ImportProgress:
-    """Rich's progress bar over the bytes of the file, one bar per pass; silent when off."""
+    """Rich's progress bar, one bar per pass (the file's bytes while checking, the rows
+    while writing); silent when off."""
 
     def __init__(self, size: int, enabled: bool) -> None:
         self.size = max(size, 1)
         self.enabled = enabled and size >= LARGE_FILE
         self._progress = None
         self._task = None
+        self._total = self.size
 
     def __enter__(self) -> ImportProgress:
         if self.enabled:
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
-                DownloadColumn,
                 Progress,
+                TaskProgressColumn,
                 TextColumn,
                 TimeRemainingColumn,
             )
@@ -31,7 +33,7 @@ class ImportProgress:
             self._progress = Progress(
                 TextColumn("{task.description:>9}"),
                 BarColumn(),
-                DownloadColumn(),
+                TaskProgressColumn(),
                 TimeRemainingColumn(),
                 console=Console(stderr=True),
                 transient=True,
@@ -48,13 +50,14 @@ class ImportProgress:
         if self._progress is not None:
             self._progress.stop()
 
-    def start(self, phase: str) -> None:
-        """A new bar for one pass over the file (checking, then importing)."""
+    def start(self, phase: str, total: int | None = None) -> None:
+        """A new bar for one pass: over the file's bytes (checking), or `total` rows."""
         if self._progress is not None:
             if self._task is not None:
-                self._progress.update(self._task, completed=self.size)
-            self._task = self._progress.add_task(phase, total=self.size)
+                self._progress.update(self._task, completed=self._total)
+            self._total = self.size if total is None else max(total, 1)
+            self._task = self._progress.add_task(phase, total=self._total)
 
     def update(self, position: int) -> None:
         if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, completed=min(position, self.size))
+            self._progress.update(self._task, completed=min(position, self._total))
