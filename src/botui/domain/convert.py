@@ -101,6 +101,10 @@ def refund(row: models.Refund) -> schemas.Refund:
     )
 
 
+# One encoder for every call: json.dumps with options builds a new one each time.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
 def dumps(data: Any) -> str:
     """Compact, stable JSON for stored columns."""
-    return json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return _ENCODER.encode(data)

@@ -152,7 +152,8 @@ def content_key(raw: dict[str, Any]) -> str:
     are written as JSON.
     """
     if all(type(value) is str for value in raw.values()):
-        text = "\x1e".join(f"{name}\x1f{value}" for name, value in sorted(raw.items()))
+        # "name\x1fvalue" per field, as before: the keys of earlier imports must not change.
+        text = "\x1e".join(map("\x1f".join, sorted(raw.items())))
     else:
         text = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "row:" + hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
@@ -189,9 +190,10 @@ def csv_rows(raw: BinaryIO, on_position: Position) -> Iterator[tuple[int, list[s
         count += 1
         if count % REPORT_EVERY == 0:
             on_position()
-        if any(cell.strip() for cell in cells):
+        joined = "".join(cells)
+        if joined.strip():
             # A line end inside a quoted cell is kept as one newline, whatever wrote the file.
-            yield start, [_newlines(cell) for cell in cells]
+            yield start, [_newlines(cell) for cell in cells] if "\r" in joined else cells
 
 
 def _newlines(cell: str) -> str:
@@ -228,37 +230,50 @@ def botui_csv(raw: BinaryIO, on_position: Position) -> Iterator[Item]:
         if required not in seen:
             raise file_problem(1, required, f"the header has no {required} column; add it")
     width = len(header)
+    columns = [(name, _kind(name)) for name in header]
     for line, cells in records:
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
             yield RowProblem(
                 line, None, f"the row has {len(cells)} cells but the header {width} columns"
             )
             continue
-        yield _csv_row(line, header, cells)
+        yield _csv_row(line, columns, cells)
 
 
-def _csv_row(line: int, header: list[str], cells: list[str]) -> Item:
+# What a column's cells are, worked out once from the header rather than for every cell.
+_TEXT, _EXPORT_ONLY, _METADATA, _INTEGER, _DATE = range(5)
+
+
+def _kind(name: str) -> int:
+    if name in EXPORT_ONLY:
+        return _EXPORT_ONLY
+    if name.startswith(METADATA_PREFIX):
+        return _METADATA
+    if name in INTEGERS:
+        return _INTEGER
+    return _DATE if name in DATES else _TEXT
+
+
+def _csv_row(line: int, columns: list[tuple[str, int]], cells: list[str]) -> Item:
     fields: dict[str, Any] = {}
     raw: dict[str, str] = {}
     metadata: dict[str, str] = {}
     try:
-        for name, cell in zip(header, cells, strict=False):
+        for (name, kind), cell in zip(columns, cells, strict=False):
             value = cell.strip()
             if not value:
                 continue
             raw[name] = value
             if value[0] == "'" and value[1:2] in FORMULA_STARTS:
                 value = value[1:]  # `botui export` wrote the `'` to disarm a formula
-            if name in EXPORT_ONLY:
-                continue
-            if name.startswith(METADATA_PREFIX):
-                metadata[name[len(METADATA_PREFIX) :]] = metadata_value(value)
-            elif name in INTEGERS:
-                fields[name] = whole_number(value, name)
-            elif name in DATES:
-                fields[name] = timestamp(value, name)
-            else:
+            if kind == _TEXT:
                 fields[name] = value
+            elif kind == _INTEGER:
+                fields[name] = whole_number(value, name)
+            elif kind == _DATE:
+                fields[name] = timestamp(value, name)
+            elif kind == _METADATA:
+                metadata[name[len(METADATA_PREFIX) :]] = metadata_value(value)
     except CellError as error:
         return RowProblem(line, error.field, error.message)
     if metadata:
