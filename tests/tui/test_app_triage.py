@@ -324,7 +324,7 @@ async def test_the_palette_lists_botuis_actions_and_no_system_commands(app: Botu
 @pilot_test
 async def test_log_lines_grow_with_the_terminal(app: BotuiApp, shop: Service) -> None:
     shop.update({"id": "BO-3", "quantity": 4, "supplierOrder": "PO-7781-NORTHWIND"})
-    full = "updated: quantity 1 -> 4, supplierOrder none -> PO-7781-NORTHWIND"
+    full = "updated: quantity 1 -> 4, supplier order none -> PO-7781-NORTHWIND"
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         log = app.query_one(EventLog)

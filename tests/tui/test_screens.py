@@ -299,7 +299,7 @@ async def test_edit_conflict_names_the_other_writer_and_keeps_the_typing(
         await settle(pilot)
         banner = text(app.screen.query_one("#form-banner", Static))
         assert "changed by bob" in banner and "quantity 5 -> 6" in banner
-        assert "supplierOrder none -> PO-BOB" in banner and "You both changed quantity" in banner
+        assert "supplier order none -> PO-BOB" in banner and "You both changed quantity" in banner
         assert app.screen.query_one("#quantity", Input).value == "9"
         assert app.screen.query_one("#supplierOrder", Input).value == "PO-BOB"
         assert service.get({"id": backorder}).quantity == 6

@@ -147,7 +147,7 @@ class ServiceCore:
         elif ship is not None and delivery is not None and delivery < ship:
             raise validation(
                 "estimatedShipDate must not be after estimatedDeliveryDate; "
-                "send a later estimatedDeliveryDate with it",
+                "move estimatedDeliveryDate later too",
                 "estimatedShipDate",
             )
 

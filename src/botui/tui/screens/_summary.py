@@ -7,9 +7,33 @@ from typing import Any
 from botui.domain import schemas
 from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
-from botui.tui.screens._fields import day
+from botui.tui.screens._fields import FIELD_LABELS, day
 
 _MAX_VALUE = 40
+# Each event type as staff say it: the log's type column and the timeline.
+EVENT_WORDS = {
+    "created": "created",
+    "updated": "updated",
+    "confirmed": "confirmed",
+    "estimateUpdated": "re-estimated",
+    "fulfilled": "fulfilled",
+    "cancelled": "cancelled",
+    "inventoryArrived": "stock arrived",
+    "delayNoticed": "delay noticed",
+    "customerNotified": "customer told",
+    "deleted": "deleted",
+}
+
+
+def event_word(kind: str) -> str:
+    """The staff's word for an event type (the type itself when botui has none)."""
+    return EVENT_WORDS.get(kind, kind)
+
+
+def field_words(field: str) -> str:
+    """A backorder field as the screens name it: "estimatedDeliveryDate" -> "delivery estimate"."""
+    label = FIELD_LABELS.get(field)
+    return label.lower() if label else field
 
 
 def _value(field: str, value: Any) -> str:
@@ -30,7 +54,8 @@ def changes(data: dict[str, Any]) -> str:
     parts = []
     for field, pair in (data.get("changes") or {}).items():
         if isinstance(pair, list) and len(pair) == 2:
-            parts.append(f"{field} {_value(field, pair[0])} -> {_value(field, pair[1])}")
+            old, new = _value(field, pair[0]), _value(field, pair[1])
+            parts.append(f"{field_words(field)} {old} -> {new}")
     return ", ".join(parts)
 
 
@@ -77,14 +102,12 @@ def _describe(event: schemas.Event) -> str:
             text += f" (reason: {_value('reason', data['reason'])})"
         return text
     if kind == "inventoryArrived":
-        source = (
-            f"released by {data['releasedBy']}"
-            if data.get("releasedBy")
-            else f"receipt {data['receipt']}"
-            if data.get("receipt")
-            else "stock"
-        )
-        return f"{_units(data.get('quantity'))} arrived from {source}"
+        units = _units(data.get("quantity"))
+        if data.get("releasedBy"):
+            return f"{units} arrived, released by {data['releasedBy']}"
+        if data.get("receipt"):
+            return f"{units} arrived from receipt {data['receipt']}"
+        return f"{units} arrived from stock on hand"
     if kind == "delayNoticed":
         if data.get("newEstimatedShipDate") is not None:
             return (

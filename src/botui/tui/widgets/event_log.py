@@ -12,13 +12,13 @@ from textual.widgets import RichLog
 from botui.domain import schemas
 from botui.domain.text import safe_for_terminal
 from botui.tui import times
-from botui.tui.screens._summary import summary
+from botui.tui.screens._summary import event_word, summary
 from botui.tui.widgets.cells import fit
 
 MAX_LINES = 1000
 REDRAW_DELAY = 0.15  # seconds after the last resize
 ACTOR_WIDTH = 10
-TYPE_WIDTH = 16  # "customerNotified", "inventoryArrived"
+TYPE_WIDTH = 13  # "stock arrived", "customer told", "delay noticed"
 ID_WIDTH = 10
 TYPE_STYLES = {
     "cancelled": "bold red",
@@ -39,7 +39,7 @@ def event_line(event: schemas.Event) -> Text:
     line.append(" ")
     line.append(fit(event.actor, ACTOR_WIDTH), style="bold")
     line.append(" ")
-    line.append(fit(event.type, TYPE_WIDTH), style=TYPE_STYLES.get(event.type, ""))
+    line.append(fit(event_word(event.type), TYPE_WIDTH), style=TYPE_STYLES.get(event.type, ""))
     line.append(" ")
     line.append(fit(event.backorder, ID_WIDTH))
     line.append(" ")
