@@ -385,7 +385,7 @@ def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int
     except BotuiError as error:
         sys.stderr.write(f"botui: {error.message}\n")
         return error.exit_status
-    return run_app(service, loaded.settings)
+    return run_app(service, loaded)
 
 
 def main(argv: list[str] | None = None) -> int:

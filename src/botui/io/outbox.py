@@ -12,6 +12,7 @@ import smtplib
 import socket
 import ssl
 import subprocess
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -19,7 +20,7 @@ from botui import config
 from botui.domain import schemas
 from botui.domain.errors import BotuiError, validation
 from botui.domain.service import Service
-from botui.settings import Loaded, MailSettings
+from botui.settings import Loaded, MailSettings, Settings
 
 SMTP_TIMEOUT = 30
 SMS_TIMEOUT = 60
@@ -29,13 +30,21 @@ class Refused(Exception):
     """This one entry was not accepted; its attempt counts and it is tried again later."""
 
 
-def unreachable(message: str) -> BotuiError:
+class Unreachable(BotuiError):
     """The mail server cannot be reached or refuses botui itself: exit 1, nothing counted.
 
     The contract's codes for exit 1 are `busy` and `storage_error` only, so this is a
-    `storage_error` whose message names the mail server and what to check.
+    `storage_error` whose message names the mail server and what to check; the UI tells it
+    apart from a database's storage error by its class.
     """
-    return BotuiError("storage_error", message)
+
+    def __init__(self, message: str) -> None:
+        super().__init__("storage_error", message)
+
+
+def unreachable(message: str) -> BotuiError:
+    """The error of a mail server that cannot be reached (see Unreachable)."""
+    return Unreachable(message)
 
 
 def _reply(code: int, text: bytes | str) -> str:
@@ -168,12 +177,51 @@ def send_sms(command: list[str], entry: schemas.OutboxEntry) -> None:
         raise Refused(f"the SMS command exited with status {done.returncode}{detail}")
 
 
-def send_outbox(service: Service, loaded: Loaded, limit: int | None) -> schemas.DeliveryResult:
-    """Send the due queued entries, oldest first, at most `limit` of them."""
-    settings = loaded.settings
-    sms_command = settings.sms.command
-    channels = ["email", "sms"] if sms_command else ["email"]
-    session = MailSession(settings.mail, str(loaded.path))
+def configured_channels(settings: Settings) -> list[str]:
+    """The channels the configuration file sets up: e-mail with a [mail] section, SMS with an
+    [sms] command. (`botui outbox send` also tries the default localhost:25 without [mail]; the
+    UI sends only what staff configured.)"""
+    channels = ["email"] if "mail" in settings.model_fields_set else []
+    return channels + (["sms"] if settings.sms.command else [])
+
+
+class _Sender:
+    """One run's delivery: a mail session opened at the first e-mail, the SMS command."""
+
+    def __init__(self, loaded: Loaded) -> None:
+        self.settings = loaded.settings
+        self.session = MailSession(loaded.settings.mail, str(loaded.path))
+
+    def deliver(
+        self, service: Service, entry: schemas.OutboxEntry
+    ) -> tuple[schemas.OutboxEntry, str | None]:
+        """Send one claimed entry and record the outcome at once: the entry as recorded and
+        the refusal (its attempt counted), None when it was sent. A server that cannot be
+        reached releases the claim and raises, nothing counted."""
+        try:
+            if entry.channel == "email":
+                mail = self.settings.mail
+                self.session.send(email_message(entry, mail.sender, config.now()))
+            else:
+                send_sms(self.settings.sms.command, entry)
+        except Refused as refusal:
+            return service.record_outbox_attempt(entry.id, str(refusal)), str(refusal)
+        except BaseException:
+            service.release_outbox(entry.id)
+            raise
+        return service.record_outbox_sent(entry.id), None
+
+
+def send_outbox(
+    service: Service, loaded: Loaded, limit: int | None, channels: list[str] | None = None
+) -> schemas.DeliveryResult:
+    """Send the due queued entries, oldest first, at most `limit` of them.
+
+    `channels` None: e-mail, and SMS when [sms] has a command (what `botui outbox send` does).
+    """
+    if channels is None:
+        channels = ["email", "sms"] if loaded.settings.sms.command else ["email"]
+    sender = _Sender(loaded)
     sent = failed = retrying = 0
     try:
         while limit is None or sent + failed < limit:
@@ -181,23 +229,44 @@ def send_outbox(service: Service, loaded: Loaded, limit: int | None) -> schemas.
             if entry is None:
                 break
             try:
-                if entry.channel == "email":
-                    session.send(email_message(entry, settings.mail.sender, config.now()))
-                else:
-                    send_sms(sms_command, entry)
-            except Refused as refusal:
-                after = service.record_outbox_attempt(entry.id, str(refusal))
-                failed += 1
-                retrying += after.status == "queued"
-                continue
-            except BaseException as stop:
-                service.release_outbox(entry.id)
-                if isinstance(stop, BotuiError) and sent + failed:
+                after, refusal = sender.deliver(service, entry)
+            except BotuiError as stop:
+                if sent + failed:
                     stop.message += f" ({sent} sent and {failed} refused before that)"
                 raise
-            service.record_outbox_sent(entry.id)
-            sent += 1
+            if refusal is None:
+                sent += 1
+            else:
+                failed += 1
+                retrying += after.status == "queued"
     finally:
-        session.close()
+        sender.session.close()
     waiting = service.count_outbox("queued") - retrying
     return schemas.DeliveryResult(sent=sent, failed=failed, waiting=waiting)
+
+
+@dataclass(frozen=True)
+class SentOne:
+    """What sending one entry on request did: the counts, the entry as recorded, the refusal."""
+
+    result: schemas.DeliveryResult
+    entry: schemas.OutboxEntry
+    refusal: str | None
+
+
+def send_entry(service: Service, loaded: Loaded, entry_id: int, channels: list[str]) -> SentOne:
+    """Send one queued entry now, whatever its back-off wait: someone asked for it.
+
+    A sent entry is refused (never sent twice), as are a failed one (retry it first) and one
+    another sender is delivering; an unreachable server raises, nothing counted.
+    """
+    entry = service.claim_outbox(entry_id, channels)
+    sender = _Sender(loaded)
+    try:
+        after, refusal = sender.deliver(service, entry)
+    finally:
+        sender.session.close()
+    sent = refusal is None
+    waiting = service.count_outbox("queued") - (after.status == "queued")
+    result = schemas.DeliveryResult(sent=int(sent), failed=int(not sent), waiting=waiting)
+    return SentOne(result, after, refusal)

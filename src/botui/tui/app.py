@@ -16,7 +16,8 @@ from textual.widgets import Input, TextArea
 
 from botui.domain import queue, schemas
 from botui.domain.service import Service
-from botui.settings import Settings
+from botui.io.outbox import configured_channels
+from botui.settings import Loaded, Settings
 from botui.tui import times
 from botui.tui.commands import BindingCommands
 from botui.tui.keys import KeyGuard, describe, install_glued_escape, is_glued_escape
@@ -29,6 +30,7 @@ from botui.tui.screens.estimate import EstimateDialog
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.help import HelpScreen, help_rows
 from botui.tui.screens.notify import NotifyDialog
+from botui.tui.screens.outbox import OutboxScreen, deliver
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.screens.receive import ReceiveDialog
 from botui.tui.widgets.queue_table import QueueTable
@@ -43,6 +45,11 @@ ALIASES = {
     "notifyCustomer": "notify",
     "receiveInventory": "receive",
 }
+# With [mail] (or [sms]) configured, queued messages go out every minute from a worker; the
+# first send waits a little after the first rows are shown, as the delay scan does.
+OUTBOX_SECONDS = 60.0
+FIRST_OUTBOX_SECONDS = 5.0
+OUTBOX_BATCH = 100  # entries one background send takes at most; the rest wait a minute
 DIALOGS = {"estimate": EstimateDialog, "notify": NotifyDialog, "receive": ReceiveDialog}
 # Toasts sit at the top right, over the queue's price and date columns, never over the log's
 # newest lines or a dialog's keys; a report of several lines stays a little longer.
@@ -78,11 +85,31 @@ class BotuiApp(App[int]):
         action: str
         outcomes: list[Outcome]
 
-    def __init__(self, service: Service, *, delay_detection: bool = True) -> None:
+    @dataclass
+    class OutboxSent(Message):
+        """A background send of the outbox ended: what it did, or why it could not."""
+
+        text: str
+        severity: str
+        tried: bool
+
+    def __init__(
+        self,
+        service: Service,
+        *,
+        delay_detection: bool = True,
+        config: Loaded | None = None,
+        background_send: bool = True,
+    ) -> None:
         install_glued_escape()
         super().__init__()
         self.service = service
+        self.config = config
         self._delay_detection = delay_detection and not service.readonly
+        channels = configured_channels(config.settings) if config is not None else []
+        self._background_send = background_send and bool(channels) and not service.readonly
+        self._outbox_busy = False
+        self._outbox_said = ""  # the last failure a background send reported, said once
         self.key_guard = KeyGuard()
         self._guarded: Screen | None = None  # the screen a burst of typing must not reach
         self._guard_opening = False
@@ -102,6 +129,9 @@ class BotuiApp(App[int]):
         if self._delay_detection:
             self.set_timer(FIRST_DELAY_SCAN_SECONDS, self._detect_delays)
             self.set_interval(DELAY_SECONDS, self._detect_delays)
+        if self._background_send:
+            self.set_timer(FIRST_OUTBOX_SECONDS, self._send_outbox)
+            self.set_interval(OUTBOX_SECONDS, self._send_outbox)
 
     @work(thread=True, exclusive=True, group="delays")
     def _detect_delays(self) -> None:
@@ -112,6 +142,38 @@ class BotuiApp(App[int]):
             return self.service.detect_delays()
 
         attempt(self.service, detect)
+
+    def _send_outbox(self) -> None:
+        """Send the due queued messages, unless the last background send is still going."""
+        if not self._outbox_busy:
+            self._outbox_busy = True
+            self._background_outbox()
+
+    @work(thread=True, group="outbox-background")
+    def _background_outbox(self) -> None:
+        """Deliver as `botui outbox send` does: each entry is claimed in a transaction before
+        it is sent, so other sessions sending at the same time never send it too."""
+        assert self.config is not None
+        channels = configured_channels(self.config.settings)
+        report = deliver(self.service, self.config, channels, limit=OUTBOX_BATCH)
+        self.post_message(self.OutboxSent(report.text, report.severity, report.tried))
+
+    @on(OutboxSent)
+    def _outbox_sent(self, message: OutboxSent) -> None:
+        """Say what a background send did; a failure once until it changes, not every minute."""
+        self._outbox_busy = False
+        if message.severity == "error":
+            if message.text != self._outbox_said:
+                self._outbox_said = message.text
+                again = f"; botui tries again every {OUTBOX_SECONDS:.0f} s"
+                self.notify(message.text + again, severity="warning", markup=False)
+            return
+        self._outbox_said = ""
+        if message.tried:
+            self.notify(message.text, severity=message.severity, markup=False)
+            for screen in self.screen_stack:
+                if isinstance(screen, OutboxScreen):
+                    screen.reload()
 
     # -- keys: a glued Esc is an Esc; typing on after a screen closes never acts ------------
 
@@ -189,6 +251,10 @@ class BotuiApp(App[int]):
     def action_help(self) -> None:
         rows = help_rows(self.screen.active_bindings.values())
         self.push_screen(HelpScreen(rows))
+
+    def open_outbox(self) -> None:
+        """Show the outbox: queued, failed and sent messages; send, retry, mark sent."""
+        self.push_screen(OutboxScreen(self.service, self.config))
 
     def open_detail(self, backorder_id: str) -> None:
         """Show one backorder with its history."""
@@ -278,14 +344,16 @@ class BotuiApp(App[int]):
         self._refresh_queue({o.backorder for o in outcomes if o.ok})
 
 
-def run_app(service: Service, settings: Settings | None = None) -> int:
+def run_app(service: Service, settings: Loaded | Settings | None = None) -> int:
     """Run the terminal UI until the user quits; the exit status for the shell.
 
-    `settings` (the configuration file's) give the zone of every time shown and the keymap.
+    `settings` (the configuration file as loaded, or bare settings) give the zone of every
+    time shown, the keymap, and the mail server and SMS command the outbox sends with.
     """
-    settings = settings or Settings()
+    loaded = settings if isinstance(settings, Loaded) else None
+    settings = loaded.settings if loaded is not None else settings or Settings()
     times.ZONE = settings.display.zone()
-    app = BotuiApp(service)
+    app = BotuiApp(service, config=loaded)
     app.set_keymap(dict(settings.keys))
     result = app.run()
     if app.return_code:

@@ -64,6 +64,7 @@ class QueueScreen(Screen[None]):
         _key("escape", "escape", "Clear filter, then marks", "queue.escape", show=False),
         _key("l", "toggle_log", "Show or hide the log", "queue.log", show=False),
         _key("X", "export", "Export this view to CSV", "queue.export", show=False),
+        _key("o", "outbox", "Outbox: send, retry, mark sent", "queue.outbox", show=False),
         _key("q", "app.quit", "Quit", "queue.quit"),
     ]
 
@@ -249,6 +250,9 @@ class QueueScreen(Screen[None]):
 
     def action_new(self) -> None:
         self.app.open_form(None)
+
+    def action_outbox(self) -> None:
+        self.app.open_outbox()
 
     def finished(self, succeeded: set[str], select: str | None = None) -> None:
         """After an action: unmark what succeeded and read the rows on screen again.
