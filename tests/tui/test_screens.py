@@ -382,6 +382,12 @@ async def test_estimate_dialog_refuses_inline_then_applies(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.screen.query_one("#estimatedShipDate", Input).value == "2026-09-24"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "The dates are unchanged: change at least one" in error_text(
+            app, "estimatedShipDate"
+        )
+        assert service.events({"backorder": backorder}).data[-1].type == "created"
         await type_into(pilot, "#estimatedDeliveryDate", "2026-09-20")
         await pilot.press("ctrl+s")
         await settle(pilot)

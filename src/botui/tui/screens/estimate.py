@@ -11,9 +11,18 @@ from textual.message import Message
 from textual.widgets import Input, TextArea
 
 from botui.domain import schemas
+from botui.domain.errors import FieldError
 from botui.domain.service import Service
 from botui.tui.screens._dialog import ActionDialog
-from botui.tui.screens._fields import FIELD_LABELS, attempt, day, field_row, gather, parse_day
+from botui.tui.screens._fields import (
+    FIELD_LABELS,
+    InputErrors,
+    attempt,
+    day,
+    field_row,
+    gather,
+    parse_day,
+)
 from botui.tui.times import zone_name
 
 
@@ -86,6 +95,10 @@ class EstimateDialog(ActionDialog):
                 payload[name] = value
 
         gather([lambda: date("estimatedShipDate"), lambda: date("estimatedDeliveryDate")])
+        if any(self.prefilled.values()) and not payload:
+            raise InputErrors(
+                [FieldError("estimatedShipDate", "The dates are unchanged: change at least one")]
+            )
         reason = self.query_one("#reason", TextArea).text.strip()
         if reason:
             payload["reason"] = reason
