@@ -37,7 +37,15 @@ def _summary(action: str, outcomes: list[Outcome]) -> str:
         names = ", ".join(o.backorder for o in done[:NAMED])
         more = f" and {len(done) - NAMED} more" if len(done) > NAMED else ""
         lines[0] += f": {names}{more}"
-    lines += [f"{o.backorder}: {o.message}" for o in refused[:8]]
+    lines += [_named(o) for o in refused[:8]]
     if len(refused) > 8:
         lines.append(f"... and {len(refused) - 8} more refused")
     return "\n".join(lines)
+
+
+def _named(outcome: Outcome) -> str:
+    """A refusal's line, led by its backorder's id once: "BO-2: BO-2 is ..." reads "BO-2 is ..."."""
+    rest = outcome.message.removeprefix(outcome.backorder)
+    if rest != outcome.message and not rest[:1].isalnum() and rest[:1] not in "_.-":
+        return outcome.message
+    return f"{outcome.backorder}: {outcome.message}"
