@@ -216,7 +216,10 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
     @on(Applied)
     def _on_applied(self, message: Applied) -> None:
         self._busy = False
-        results = message.results
+        self.finish(message.results)
+
+    def finish(self, results: list[Result]) -> None:
+        """Every id was tried: stay open when nothing happened, else dismiss with outcomes."""
         refused = [r.error for r in results if r.error is not None]
         nothing_done = len(refused) == len(results)
         if (

@@ -52,6 +52,13 @@ FIELD_LABELS = {
     "message": "Message",
     "reason": "Reason",
     "receipt": "Receipt",
+    "name": "Name",
+    "sku": "SKU",
+    "email": "Email",
+    "phone": "Phone",
+    "number": "Number",
+    "stockOnHand": "Stock on hand",
+    "placedAt": "Placed on",
 }
 _RENAMED = {name: label.lower() for name, label in FIELD_LABELS.items() if label.lower() != name}
 _API_NAME = re.compile(r"(?<![\w.])(" + "|".join(_RENAMED) + r")\b")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import on, work
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from botui.domain import lookup
 from botui.domain.lookup import Suggestion
+from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
+
+# The id of the "create one" choice: a `+` is never in a record id, so no record can clash.
+CREATE = "+create"
 
 
 class Suggestions(OptionList):
@@ -26,18 +35,36 @@ class Suggestions(OptionList):
         Binding("escape", "back", "Back", id="suggest.back", show=False, tooltip="Back to typing"),
     ]
 
+    @dataclass
+    class CreateAsked(Message):
+        """The person picked "create one" under `field`: the screen opens the create dialog."""
+
+        field: str
+
     def __init__(self, field: str) -> None:
         super().__init__(id=f"suggest-{field}", compact=True)
         self.field = field
 
-    def offer(self, matches: list[Suggestion]) -> None:
-        """Show `matches` (record text shown literally), or hide the list when there are none."""
-        self.set_options(
+    def offer(self, matches: list[Suggestion], create: str | None = None) -> None:
+        """Show `matches` (record text shown literally), then the `create` choice when given;
+        hide the list when there is nothing."""
+        options = [
             Option(Text(safe_for_terminal(m.text), no_wrap=True, overflow="ellipsis"), m.id)
             for m in matches
-        )
-        self.set_class(bool(matches), "-shown")
-        self.highlighted = 0 if matches else None
+        ]
+        if create is not None:
+            label = Text(safe_for_terminal(create), no_wrap=True, overflow="ellipsis")
+            options.append(Option(label, CREATE))
+        self.set_options(options)
+        self.set_class(bool(options), "-shown")
+        self.highlighted = 0 if options else None
+
+    @property
+    def first_record(self) -> str | None:
+        """The id of the first matching record (not the "create one" choice), if any."""
+        if self.option_count and self.get_option_at_index(0).id != CREATE:
+            return self.get_option_at_index(0).id
+        return None
 
     @property
     def shown(self) -> bool:
@@ -52,8 +79,15 @@ class Suggestions(OptionList):
         return self.screen.query_one(f"#{self.field}", SuggestInput)
 
     def action_pick(self) -> None:
-        if self.highlighted is not None:
-            self._input().take(self.get_option_at_index(self.highlighted).id or "")
+        if self.highlighted is None:
+            return
+        picked = self.get_option_at_index(self.highlighted).id or ""
+        if picked == CREATE:
+            self.hide()
+            self.screen.set_focus(self._input())
+            self.post_message(self.CreateAsked(self.field))
+        else:
+            self._input().take(picked)
 
     def action_cursor_up(self) -> None:
         if self.highlighted in (None, 0):
@@ -95,8 +129,54 @@ class SuggestInput(Input):
             self.screen.set_focus(found)
 
     def action_take_first(self) -> None:
+        """Take the first matching record; Tab never creates one (only a pick in the list)."""
         found = self._list()
-        if found.shown:
-            self.take(found.get_option_at_index(found.highlighted or 0).id or "")
+        first = found.first_record if found.shown else None
+        if first is not None:
+            self.take(first)
         else:
+            found.hide()
             self.screen.focus_next()
+
+
+class SearchingInput(SuggestInput):
+    """A SuggestInput that looks its matches up itself, for dialogs with a reference field."""
+
+    @dataclass
+    class Found(Message):
+        """The matches of what was typed (`typed`) in the input."""
+
+        typed: str
+        matches: list[Suggestion]
+
+    def __init__(self, service: Service, kind: str, **kwargs: object) -> None:
+        super().__init__(id=kind, compact=True, **kwargs)  # type: ignore[arg-type]
+        self.service = service
+        self.kind = kind
+
+    @on(Input.Changed)
+    def _search(self, event: Input.Changed) -> None:
+        typed = event.value.strip()
+        if typed and self.has_focus:  # a picked id is filled in as focus moves on
+            self._look_up(typed)
+        else:
+            self._list().hide()
+
+    @work(thread=True, exclusive=True, group="searching-input")
+    def _look_up(self, typed: str) -> None:
+        try:
+            with self.service.db.connection_context():
+                found = lookup.suggest(self.service, self.kind, typed)
+        except Exception:  # no matches offered; saving still names a wrong id
+            found = []
+        self.post_message(self.Found(typed, found))
+
+    @on(Found)
+    def _offer(self, message: Found) -> None:
+        message.stop()
+        if self.value.strip() == message.typed and self.has_focus:
+            self._list().offer(message.matches)
+
+    def on_blur(self) -> None:
+        if not self.screen.focused or self.screen.focused.id != f"suggest-{self.id}":
+            self._list().hide()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -40,6 +41,7 @@ from botui.tui.screens._fields import (
 from botui.tui.screens._suggest import SuggestInput, Suggestions
 from botui.tui.screens._summary import summary
 from botui.tui.screens.discard import leave_asking
+from botui.tui.screens.record_dialog import Record, RecordDialog, from_typing
 from botui.tui.times import zone_name
 
 PRIORITIES = [(name, name) for name in ("standard", "expedited", "rush")]
@@ -453,8 +455,23 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         widget = self.query_one(f"#{field}", Input)
         if widget.value.strip() != message.typed or not widget.has_focus:
             return  # typed on since (a newer search is on its way), or moved on
-        self.query_one(f"#suggest-{field}", Suggestions).offer(message.matches)
+        missing = self.base is None and not message.matches
+        create = f"+ new {field} {message.typed!r}" if missing else None
+        self.query_one(f"#suggest-{field}", Suggestions).offer(message.matches, create)
         self._hint(field)
+
+    @on(Suggestions.CreateAsked)
+    def _create_reference(self, message: Suggestions.CreateAsked) -> None:
+        """Create the missing record from what was typed; the form keeps the rest."""
+        field = message.field
+        typed = self.query_one(f"#{field}", Input).value.strip()
+        dialog = RecordDialog(self.service, field, prefill=from_typing(field, typed))
+        self.app.push_screen(dialog, partial(self._created, field))
+
+    def _created(self, field: str, record: Record | None) -> None:
+        if record is not None:
+            self.notify(f"{field.capitalize()} {record.id} created", markup=False)
+            self.query_one(f"#{field}", SuggestInput).take(record.id)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Put away the matches of a field that focus left."""
@@ -485,7 +502,10 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             text = f"no {field} with this id"
             matches = self.query(f"#suggest-{field}")
             if matches and matches.first(Suggestions).shown:
-                text += ": Down or Tab picks one of the matches"
+                if matches.first(Suggestions).first_record is not None:
+                    text += ": Down or Tab picks one of the matches"
+                else:
+                    text += f": Down then Enter creates a new {field}"
         hint = self.query_one(f"#hint-{field}", Static)
         hint.update(Text(text))
         hint.display = bool(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.text import Text
@@ -21,7 +21,10 @@ from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
 from botui.io.export import default_file_name, export_to_file
+from botui.tui.screens.records import RecordsScreen
+from botui.tui.screens.reports import ReportsScreen
 from botui.tui.widgets.event_log import EventLog
+from botui.tui.widgets.first_steps import FirstSteps
 from botui.tui.widgets.footer import KeyFooter
 from botui.tui.widgets.queue_table import QueueTable
 from botui.tui.widgets.status_line import StatusLine
@@ -64,7 +67,12 @@ class QueueScreen(Screen[None]):
         _key("escape", "escape", "Clear filter, then marks", "queue.escape", show=False),
         _key("l", "toggle_log", "Show or hide the log", "queue.log", show=False),
         _key("X", "export", "Export this view to CSV", "queue.export", show=False),
+        _key("R", "reports", "Reports: aging, products, service", "queue.reports", show=False),
         _key("o", "outbox", "Outbox: send, retry, mark sent", "queue.outbox", show=False),
+        _key("P", "records('product')", "Products", "queue.products", show=False),
+        _key("C", "records('customer')", "Customers", "queue.customers", show=False),
+        _key("B", "records('business')", "Businesses", "queue.businesses", show=False),
+        _key("O", "records('order')", "Orders", "queue.orders", show=False),
         _key("q", "app.quit", "Quit", "queue.quit"),
     ]
 
@@ -96,6 +104,7 @@ class QueueScreen(Screen[None]):
                 id="readonly-banner",
             )
         yield QueueTable(self.service, id="queue")
+        yield FirstSteps(self.service, id="first-steps")
         yield Input(placeholder="filter: id, customer, product, SKU, order…", id="filter")
         yield StatusLine(id="status")
         yield EventLog(id="log")
@@ -109,6 +118,7 @@ class QueueScreen(Screen[None]):
     def _start_polling(self) -> None:
         """Read the log only once the first rows are on screen: its history costs the event
         loop ~25-55 ms that would otherwise delay them."""
+        self.query_one(FirstSteps).check()
         self._poll()
         self.set_interval(POLL_SECONDS, self._poll)
 
@@ -142,8 +152,11 @@ class QueueScreen(Screen[None]):
         log.add(message.events)
         if not was and message.events:
             gc.freeze()  # the history just drawn stays: keep it out of full GC passes too
-        if was and message.events:
+        steps = self.query_one(FirstSteps)
+        if message.events and (was or steps.empty):
             self.table.reload()
+            if steps.empty:  # someone may have added the first backorder
+                steps.check()
         if len(message.events) == PAGE:
             self._poll()
 
@@ -196,6 +209,8 @@ class QueueScreen(Screen[None]):
     def action_escape(self) -> None:
         if self.table.spec.text or self.query_one("#filter", Input).has_class("-shown"):
             self._clear_filter()
+        elif self.table.spec.scoped:
+            self.table.set_spec(replace(self.table.spec, product="", age=""))
         elif self.table.marks:
             self.table.clear_marks()
 
@@ -229,6 +244,21 @@ class QueueScreen(Screen[None]):
             timeout=10,
         )
 
+    def action_reports(self) -> None:
+        self.app.push_screen(ReportsScreen(self.service), self.show_scope)
+
+    def show_scope(self, scope: dict[str, str] | None) -> None:
+        """Show the open backorders of a report's row: a product, or an aging bucket
+        (`scope` as ReportsScreen closes with it; None leaves the queue as it was)."""
+        if scope is None:
+            return
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.remove_class("-shown")
+        spec = replace(self.table.spec, view="open", text="", product="", age="")
+        self.table.set_spec(replace(spec, **scope), keep_selected=False)
+        self.table.focus()
+
     def action_toggle_log(self) -> None:
         log = self.query_one(EventLog)
         log.display = not log.display
@@ -251,6 +281,9 @@ class QueueScreen(Screen[None]):
     def action_new(self) -> None:
         self.app.open_form(None)
 
+    def action_records(self, kind: str) -> None:
+        self.app.push_screen(RecordsScreen(self.service, kind))
+
     def action_outbox(self) -> None:
         self.app.open_outbox()
 
@@ -260,6 +293,8 @@ class QueueScreen(Screen[None]):
         With `select`, put the cursor on that backorder if this view shows it.
         """
         self.table.clear_marks(succeeded)
+        if self.query_one(FirstSteps).empty:
+            self.query_one(FirstSteps).check()
         if select is None:
             self.table.reload()
         else:

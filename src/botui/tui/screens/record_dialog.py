@@ -1,0 +1,208 @@
+"""Create or edit a business, customer, product or order: one dialog, the fields of its kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Static
+
+from botui.domain import schemas
+from botui.domain.errors import FieldError
+from botui.domain.service import Service
+from botui.tui.screens._dialog import ActionDialog, Result
+from botui.tui.screens._fields import (
+    FIELD_LABELS,
+    InputErrors,
+    attempt,
+    day,
+    field_row,
+    gather,
+    parse_day,
+    parse_whole,
+    show_errors,
+)
+from botui.tui.screens._suggest import SearchingInput, Suggestions
+from botui.tui.times import zone_name
+
+Record = schemas.Business | schemas.Customer | schemas.Product | schemas.Order
+
+
+@dataclass(frozen=True)
+class Box:
+    """One typed field of a record: its contract name, what the empty box says, and whether an
+    empty box clears the value (else an empty box is sent as it is, and refused if required)."""
+
+    name: str
+    placeholder: str
+    clears: bool = False
+
+
+BOXES: dict[str, list[Box]] = {
+    "business": [Box("name", "required, e.g. Northwind Outfitters")],
+    "customer": [
+        Box("name", "required, e.g. Ada Lovelace"),
+        Box("email", "optional, name@example.com", clears=True),
+        Box("phone", "optional, e.g. +44 20 7946 0000", clears=True),
+    ],
+    "product": [
+        Box("sku", "required and unique, e.g. TENT-2P"),
+        Box("name", "required, e.g. Two-person tent"),
+    ],
+    "order": [Box("number", "optional and unique, e.g. SO-1001", clears=True)],
+}
+ACTIONS = {
+    "business": ("create_business", "update_business"),
+    "customer": ("create_customer", "update_customer"),
+    "product": ("create_product", "update_product"),
+    "order": ("create_order", "update_order"),
+}
+
+
+def from_typing(kind: str, typed: str) -> dict[str, str]:
+    """The boxes a new record starts with, from what was typed where it was missing: a product
+    typed without spaces is taken as its SKU, else as its name; a customer with an @ as an
+    e-mail, else as a name."""
+    if kind == "product" and typed and not any(c.isspace() for c in typed):
+        return {"sku": typed}
+    if kind == "customer" and "@" in typed:
+        return {"email": typed}
+    return {"name": typed} if kind in ("product", "customer", "business") else {}
+
+
+STOCK_HINT = "raised only by receiving stock: r on one of its backorders in the queue"
+
+
+class RecordDialog(ActionDialog):
+    """A new record (`record` None, boxes filled from `prefill`) or an edit of `record`;
+    dismisses with the saved record, or None. A refusal stays open with the typing."""
+
+    def __init__(
+        self,
+        service: Service,
+        kind: str,
+        record: Record | None = None,
+        prefill: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(service, [record.id] if record else [])
+        self.kind = kind
+        self.record = record
+        self.initial = dict(prefill or {})
+        self.saved: Record | None = None
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def title_text(self) -> str:
+        if self.record is None:
+            return f"New {self.kind}"
+        return f"Edit {self.kind} {self.record.id}"
+
+    def apply_label(self) -> str:
+        return "Save ^s"
+
+    def fields(self) -> ComposeResult:
+        for spec in BOXES[self.kind]:
+            box = Input(placeholder=spec.placeholder, id=spec.name, compact=True)
+            yield field_row(FIELD_LABELS[spec.name], box, spec.name)
+        if self.kind == "product":
+            yield from self._stock()
+        if self.kind == "order":
+            for name in ("customer", "business"):
+                box = SearchingInput(self.service, name, placeholder="name or id; Down/Tab picks")
+                yield field_row(FIELD_LABELS[name], box, name, below=Suggestions(name))
+            placed = Input(placeholder=f"YYYY-MM-DD ({zone_name()})", id="placedAt", compact=True)
+            hint = "empty: now" if self.record is None else None
+            yield field_row(FIELD_LABELS["placedAt"], placed, "placedAt", hint=hint)
+        if self.record is None:
+            box = Input(placeholder="optional; generated when empty", id="id", compact=True)
+            yield field_row(FIELD_LABELS["id"], box, "id")
+
+    def _stock(self) -> ComposeResult:
+        if self.record is None:
+            box = Input(placeholder="free units now, default 0", id="stockOnHand", compact=True)
+            yield field_row(FIELD_LABELS["stockOnHand"], box, "stockOnHand")
+            return
+        assert isinstance(self.record, schemas.Product)
+        units = self.record.stock_on_hand
+        yield Static(
+            f"Stock on hand: {units:,} free unit{'' if units == 1 else 's'}, {STOCK_HINT}",
+            id="stock",
+            markup=False,
+        )
+
+    def typing_target(self) -> str | None:
+        return f"#{BOXES[self.kind][0].name}"
+
+    def on_mount(self) -> None:
+        for name, value in self.shown().items():
+            self.prefill(self.query_one(f"#{name}", Input), value)
+
+    def shown(self) -> dict[str, str]:
+        """What each box starts with: the record's values, or what the caller typed."""
+        if self.record is None:
+            return self.initial
+        values = {spec.name: getattr(self.record, spec.name) or "" for spec in BOXES[self.kind]}
+        if isinstance(self.record, schemas.Order):
+            values |= {
+                "customer": self.record.customer,
+                "business": self.record.business,
+                "placedAt": day(self.record.placed_at),
+            }
+        return values
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def payload(self) -> dict[str, Any]:
+        typed = self.texts()
+        start = self.shown() if self.record is not None else {}
+        values: dict[str, Any] = {}
+        clears = {spec.name for spec in BOXES[self.kind] if spec.clears}
+
+        def text(name: str) -> None:
+            value = typed[name].strip()
+            if self.record is not None and value == start.get(name, "").strip():
+                return
+            if value or (self.record is not None and name not in clears):
+                values[name] = value
+            elif self.record is not None:
+                values[name] = None
+
+        def stock() -> None:
+            if typed["stockOnHand"].strip():
+                values["stockOnHand"] = parse_whole(typed["stockOnHand"], "stockOnHand")
+
+        def placed() -> None:
+            if self.record is not None and typed["placedAt"] == start["placedAt"]:
+                return
+            when = parse_day(typed["placedAt"], "placedAt")
+            if when is not None:
+                values["placedAt"] = when
+            elif self.record is not None:
+                message = f"placedAt must be a date as YYYY-MM-DD ({zone_name()})"
+                raise InputErrors([FieldError("placedAt", message)])
+
+        parsers = [lambda name=spec.name: text(name) for spec in BOXES[self.kind]]
+        if self.record is None:
+            parsers.append(lambda: text("id"))
+        if self.kind == "product" and self.record is None:
+            parsers.append(stock)
+        if self.kind == "order":
+            parsers += [lambda: text("customer"), lambda: text("business"), placed]
+        gather(parsers)
+        if self.record is not None:
+            values["id"] = self.record.id
+        return values
+
+    def run_all(self, payload: dict[str, Any]) -> list[Result]:
+        create, update = ACTIONS[self.kind]
+        method = getattr(self.service, create if self.record is None else update)
+        self.saved, error = attempt(self.service, lambda: method(payload))
+        return [Result(self.record.id if self.record else "", "", error)]
+
+    def finish(self, results: list[Result]) -> None:
+        error = results[0].error
+        if error is not None:  # nothing was written: the typing stays, the refusal under it
+            show_errors(self, error.errors)
+            return
+        self.dismiss(self.saved)  # type: ignore[arg-type]
