@@ -8,6 +8,7 @@ from typing import Any, get_args
 from peewee import SQL, Database, Expression, Tuple, fn
 
 from botui.domain import search
+from botui.domain.reports import bucket_bounds
 from botui.domain.schemas import View
 from botui.domain.search import match_rowids
 from botui.store.models import Backorder, Customer, Event, Product
@@ -24,12 +25,20 @@ SMALL_CACHE_KIB = 2_000
 
 @dataclass(frozen=True)
 class QueueSpec:
-    """What the queue shows: a view, a sort column, its direction and a text filter."""
+    """What the queue shows: a view, a sort column, its direction and a text filter, and
+    optionally one product's backorders or one aging bucket's (a report row opened)."""
 
     view: str = "open"
     sort: str = "triage"
     descending: bool = False
     text: str = ""
+    product: str = ""
+    age: str = ""  # an aging bucket of the reports ("4-7"), in whole days since createdAt
+
+    @property
+    def scoped(self) -> bool:
+        """Whether a report row narrowed the queue to a product or an age."""
+        return bool(self.product or self.age)
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,14 @@ def _filtered(
     condition = view_condition(spec.view, now, sort)
     if condition is not None:
         query = query.where(condition)
+    if spec.product:
+        query = query.where(Backorder.product == spec.product)
+    if spec.age:
+        after, until = bucket_bounds(spec.age, now)
+        if after is not None:
+            query = query.where(Backorder.created_at > after)
+        if until is not None:
+            query = query.where(Backorder.created_at <= until)
     if spec.text:
         if walk and search.is_common(Backorder._meta.database, spec.text):
             query = query.where(search.row_matches(Backorder.seq, spec.text))

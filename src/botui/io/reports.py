@@ -20,6 +20,7 @@ from rich.text import Text
 
 from botui.domain.errors import validation
 from botui.domain.reports import AgingRow, ProductRow, Report, ServiceRow
+from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
 
 Format = Literal["table", "csv", "json"]
@@ -71,11 +72,6 @@ def cell(key: str, value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
-
-
-def money(cents: int) -> str:
-    """Cents as currency units with thousands separators: 123456 -> 1,234.56."""
-    return f"{cents / 100:,.2f}"
 
 
 def as_table(report: Report, width: int | None = None) -> str:

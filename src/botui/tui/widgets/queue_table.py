@@ -442,23 +442,20 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     def action_sort(self) -> None:
         order = queue.SORTS
         following = order[(order.index(self._wanted.sort) + 1) % len(order)]
-        self.set_spec(QueueSpec(self._wanted.view, following, False, self._wanted.text))
+        self.set_spec(replace(self._wanted, sort=following, descending=False))
 
     def action_reverse(self) -> None:
-        spec = self._wanted
-        self.set_spec(QueueSpec(spec.view, spec.sort, not spec.descending, spec.text))
+        self.set_spec(replace(self._wanted, descending=not self._wanted.descending))
 
     def action_view(self, view: str) -> None:
-        spec = self._wanted
-        self.set_spec(QueueSpec(view, spec.sort, spec.descending, spec.text))
+        self.set_spec(replace(self._wanted, view=view))
 
     def set_filter(self, text: str) -> None:
         """Filter the queue by text (ids, names, SKUs, order and supplier numbers).
 
         Typing shows the first match; clearing the filter keeps the selected row.
         """
-        spec = QueueSpec(self._wanted.view, self._wanted.sort, self._wanted.descending, text)
-        self.set_spec(spec, keep_selected=not text)
+        self.set_spec(replace(self._wanted, text=text), keep_selected=not text)
 
     def clear_marks(self, ids: set[str] | None = None) -> None:
         """Unmark `ids`, or every row."""

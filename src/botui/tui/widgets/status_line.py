@@ -39,6 +39,12 @@ def status_text(table: QueueTable) -> Text:
     if spec.text:
         text.append("  filter: ")
         text.append(safe_for_terminal(repr(spec.text)), style="bold")
+    if spec.product:
+        text.append("  product: ")
+        text.append(safe_for_terminal(spec.product), style="bold")
+    if spec.age:
+        text.append("  age: ")
+        text.append(f"{spec.age} days", style="bold")
     return text
 
 

@@ -1,0 +1,312 @@
+"""The reports screen: aging, products and service as tables, the aging and weeks as charts.
+
+Everything is read through the Service in a thread worker and drawn when it lands; the screen
+watches the event log (one indexed read a second) and reads the reports again when anyone acts,
+and every minute anyway, since ages grow with the clock. Enter on an aging or product row shows
+the queue's open view narrowed to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Static
+
+from botui.domain import queue
+from botui.domain.reports import AgingReport, ProductsReport, ServiceReport
+from botui.domain.service import Service
+from botui.domain.templates import money
+from botui.domain.text import safe_for_terminal
+from botui.tui.screens._fields import attempt
+from botui.tui.times import stamp, zone_name
+from botui.tui.widgets.bars import Bar, ColumnBars, HorizontalBars
+from botui.tui.widgets.footer import KeyFooter
+
+POLL_SECONDS = 1.0
+REFRESH_SECONDS = 60.0  # ages move with the clock even when nobody acts
+PRODUCT_ROWS = 200  # the most valuable products; `botui report products` gives them all
+TABS = (("aging", "1 Aging"), ("products", "2 Products"), ("service", "3 Service"))
+# Column titles shown for each report's JSON keys, in the contract's order.
+AGING_COLUMNS = (("Age (days)", "bucket"), ("Backorders", "backorders"), ("Units", "units"),
+                 ("Allocated", "allocated"), ("Value", "value"), ("Late", "late"))  # fmt: skip
+PRODUCT_COLUMNS = (("SKU", "sku"), ("Name", "name"), ("BOs", "backorders"), ("Units", "units"),
+                   ("Alloc", "allocated"), ("Stock", "stockOnHand"), ("Value", "value"),
+                   ("Oldest", "oldestCreatedAt"), ("Product", "product"))  # fmt: skip
+SERVICE_COLUMNS = (("Week", "week"), ("Shipped", "fulfilled"), ("Units", "unitsShipped"),
+                   ("On time", "onTime"), ("Rate", "onTimeRate"), ("Cancelled", "cancelled"),
+                   ("Refunded", "refunded"))  # fmt: skip
+TEXT_KEYS = frozenset({"bucket", "sku", "name", "product", "week"})
+
+
+def cell(key: str, value: object) -> Text:
+    """One report value as the tables show it (numbers right-aligned, text literal)."""
+    if value is None:
+        shown = "-"
+    elif key in ("value", "refunded"):
+        shown = money(int(value))  # type: ignore[arg-type]
+    elif key == "oldestCreatedAt":
+        shown = stamp(int(value))[:10]  # type: ignore[arg-type]
+    elif key == "onTimeRate":
+        shown = f"{float(value):.0%}"  # type: ignore[arg-type]
+    elif isinstance(value, int):
+        shown = f"{value:,}"
+    else:
+        shown = str(value)
+    return Text(safe_for_terminal(shown), justify="left" if key in TEXT_KEYS else "right")
+
+
+def aging_chart(report: AgingReport) -> HorizontalBars:
+    """Open backorders per aging bucket, each bar with its count and value."""
+    counts = [f"{row.backorders:,}" for row in report.rows]
+    values = [money(row.value) for row in report.rows]
+    wide, wider = max(map(len, counts)), max(map(len, values))
+    return HorizontalBars(
+        [
+            Bar(row.bucket, row.backorders, f"{count:>{wide}} · {value:>{wider}}")
+            for row, count, value in zip(report.rows, counts, values, strict=True)
+        ]
+    )
+
+
+def weeks_chart(report: ServiceReport) -> ColumnBars:
+    """Backorders shipped per week (the number on top), the on-time rate under each week."""
+    return ColumnBars(
+        [
+            Bar(
+                row.week[-3:],
+                row.fulfilled,
+                f"{row.fulfilled:,}",
+                "-" if row.on_time_rate is None else f"{row.on_time_rate:.0%}",
+            )
+            for row in report.rows
+        ],
+        height=3,
+    )
+
+
+class ReportsScreen(Screen[dict[str, str] | None]):
+    """The three reports of `botui report`, live; Enter shows a row's backorders.
+
+    Closes with what to narrow the queue to (`{"product": id}` or `{"age": bucket}`), or None.
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="reports.back", tooltip="Back to the queue"),
+        Binding("1", "show('aging')", "Aging", id="reports.aging",
+                tooltip="Open backorders by age"),
+        Binding("2", "show('products')", "Products", id="reports.products",
+                tooltip="Open backorders by product"),
+        Binding("3", "show('service')", "Service", id="reports.service",
+                tooltip="Shipped and cancelled per week"),
+        Binding("enter", "open_row", "Show in queue", id="reports.open",
+                tooltip="The queue's open view narrowed to this row"),
+    ]  # fmt: skip
+
+    DEFAULT_CSS = """
+    ReportsScreen { layout: vertical; }
+    #reports-title { height: 1; background: $panel; padding: 0 1; }
+    #reports-tabs { height: 1; padding: 0 1; }
+    ReportsScreen ContentSwitcher { height: 1fr; }
+    ReportsScreen DataTable { height: auto; max-height: 100%; }
+    #products-table { height: 1fr; }
+    .chart-title { height: 1; margin-top: 1; padding: 0 1; text-style: bold; }
+    .chart { height: auto; padding: 0 1; }
+    """
+
+    @dataclass
+    class Loaded(Message):
+        """The three reports, read together, and the newest event they include."""
+
+        aging: AgingReport
+        products: ProductsReport
+        service: ServiceReport
+        last_event: int
+
+    @dataclass
+    class LoadFailed(Message):
+        """Reading the reports failed; `text` says why in words."""
+
+        text: str
+
+    @dataclass
+    class EventsSeen(Message):
+        """The newest event id in the log, read by the poll."""
+
+        last_event: int
+
+    def __init__(self, service: Service) -> None:
+        super().__init__()
+        self.service = service
+        self.shown = "aging"
+        self.last_event = -1
+        self.aging: AgingReport | None = None
+        self.products: ProductsReport | None = None
+        self.weeks: ServiceReport | None = None
+        self._loading = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("Reports · loading…", id="reports-title", markup=False)
+        yield Static("", id="reports-tabs", markup=False)
+        with ContentSwitcher(initial="aging"):
+            with VerticalScroll(id="aging"):
+                yield DataTable(id="aging-table", cursor_type="row")
+                yield Static("Open backorders by age (days): count · value", classes="chart-title")
+                yield Static("", id="aging-chart", classes="chart")
+            with Vertical(id="products"):
+                yield DataTable(id="products-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="service"):
+                yield DataTable(id="service-table", cursor_type="row")
+                yield Static("Shipped per ISO week, on-time rate under it", classes="chart-title")
+                yield Static("", id="service-chart", classes="chart")
+        yield KeyFooter(keep=("show('aging')", "show('products')", "show('service')", "back"))
+
+    def on_mount(self) -> None:
+        for table_id, columns in (
+            ("#aging-table", AGING_COLUMNS),
+            ("#products-table", PRODUCT_COLUMNS),
+            ("#service-table", SERVICE_COLUMNS),
+        ):
+            table = self.query_one(table_id, DataTable)
+            for title, key in columns:
+                justify = "left" if key in TEXT_KEYS else "right"
+                table.add_column(Text(title, justify=justify), key=key)
+        self._show_tabs()
+        self.query_one("#aging-table").focus()
+        self.reload()
+        self.set_interval(POLL_SECONDS, self._poll)
+        self.set_interval(REFRESH_SECONDS, self.reload)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the three reports again in a worker; the tables keep their cursor."""
+        self._loading = True
+        self._load()
+
+    @work(thread=True, exclusive=True, group="reports-load")
+    def _load(self) -> None:
+        def read() -> ReportsScreen.Loaded:
+            queue.use_small_cache(self.service.db)
+            last = queue.latest_event_id()
+            return self.Loaded(
+                self.service.report_aging(),
+                self.service.report_products({"limit": PRODUCT_ROWS}),
+                self.service.report_service(),
+                last,
+            )
+
+        loaded, error = attempt(self.service, read)
+        if loaded is not None:
+            self.post_message(loaded)
+        elif error is not None:
+            self.post_message(self.LoadFailed(f"Could not read the reports: {error.message}"))
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        """Say so; the next poll or minute tries again."""
+        self._loading = False
+        self.notify(message.text, severity="error", markup=False)
+
+    def _poll(self) -> None:
+        if not self._loading:
+            self._read_last_event()
+
+    @work(thread=True, exclusive=True, group="reports-poll")
+    def _read_last_event(self) -> None:
+        def read() -> int:
+            queue.use_small_cache(self.service.db)
+            return queue.latest_event_id()
+
+        last, _ = attempt(self.service, read)
+        if last is not None:
+            self.post_message(self.EventsSeen(last))
+
+    @on(EventsSeen)
+    def _events_seen(self, message: EventsSeen) -> None:
+        if not self._loading and message.last_event != self.last_event:
+            self.reload()
+
+    # -- drawing --------------------------------------------------------------------------
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self._loading = False
+        self.last_event = message.last_event
+        self.aging, self.products, self.weeks = message.aging, message.products, message.service
+        moment = stamp(message.aging.as_of)
+        title = f"Reports · as of {moment} {zone_name()} · money in currency units"
+        self.query_one("#reports-title", Static).update(Text(title))
+        self._fill("#aging-table", AGING_COLUMNS, message.aging.to_json()["rows"], "bucket")
+        self._fill(
+            "#products-table", PRODUCT_COLUMNS, message.products.to_json()["rows"], "product"
+        )
+        self._fill("#service-table", SERVICE_COLUMNS, message.service.to_json()["rows"], "week")
+        self.query_one("#aging-chart", Static).update(aging_chart(message.aging))
+        chart = self.query_one("#service-chart", Static)
+        chart.update(weeks_chart(message.service))
+
+    def _fill(
+        self, table_id: str, columns: tuple[tuple[str, str], ...], rows: list[dict], key: str
+    ) -> None:
+        """Replace a table's rows, keeping the cursor on the same row (by key) when it stays."""
+        table = self.query_one(table_id, DataTable)
+        current = None
+        if table.row_count:
+            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        table.clear()
+        for row in rows:
+            table.add_row(*(cell(name, row[name]) for _, name in columns), key=str(row[key]))
+        if current is not None and current in {str(r[key]) for r in rows}:
+            table.move_cursor(row=table.get_row_index(current), animate=False)
+
+    def _show_tabs(self) -> None:
+        line = Text(no_wrap=True)
+        for name, label in TABS:
+            style = "reverse bold" if name == self.shown else ""
+            line.append(f" {label} ", style=style)
+            line.append(" ")
+        if self.shown in ("aging", "products"):
+            line.append("  Enter: show in the queue", style="dim")
+        self.query_one("#reports-tabs", Static).update(line)
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def action_show(self, name: str) -> None:
+        self.shown = name
+        self.query_one(ContentSwitcher).current = name
+        self._show_tabs()
+        self.query_one(f"#{name}-table").focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._open(event.data_table.id, event.row_key.value)
+
+    def action_open_row(self) -> None:
+        table = self.query_one(f"#{self.shown}-table", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self._open(table.id, key)
+
+    def _open(self, table_id: str | None, key: str | None) -> None:
+        """Show the queue's open view narrowed to a product or an aging bucket."""
+        if key is None:
+            return
+        if table_id == "products-table":
+            scope = {"product": key}
+        elif table_id == "aging-table":
+            scope = {"age": key}
+        else:
+            self.notify("A week has no open backorders to show", markup=False)
+            return
+        self.dismiss(scope)

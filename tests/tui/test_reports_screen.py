@@ -1,0 +1,158 @@
+"""The reports screen under Pilot: R opens it, 1-3 switch, Enter narrows the queue, live refresh."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from conftest import pilot_test, reads, settle
+from reports_shop import AGING, PRODUCTS, build_shop
+from rich.console import Console
+from textual.widgets import DataTable, Static
+
+from botui.domain.service import Service
+from botui.store.db import open_database
+from botui.tui.app import BotuiApp
+from botui.tui.screens.help import help_rows
+from botui.tui.screens.reports import ReportsScreen
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Service:
+    path = tmp_path / "shop.db"
+    build_shop(path)
+    db = open_database(path)
+    yield Service(db)
+    db.close()
+
+
+def _table(app: BotuiApp, name: str) -> list[list[str]]:
+    table = app.screen.query_one(f"#{name}-table", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def _drawn(app: BotuiApp, selector: str) -> str:
+    """What a Static shows, as plain text at the screen's width."""
+    widget = app.screen.query_one(selector, Static)
+    console = Console(width=widget.size.width, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()
+
+
+def _queue_ids(app: BotuiApp) -> list[str]:
+    window = app.screen.query_one("#queue").window
+    return [row.id for row in window.rows]
+
+
+@pilot_test
+async def test_r_opens_the_reports_and_the_numbers_match_the_service(shop: Service) -> None:
+    app = BotuiApp(shop, delay_detection=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        aging = _table(app, "aging")
+        assert [row[0] for row in aging] == [row["bucket"] for row in AGING]
+        assert [row[1] for row in aging] == [str(row["backorders"]) for row in AGING]
+        assert aging[6][4] == "20.00"  # 46+: 2,000 cents
+        chart = _drawn(app, "#aging-chart").splitlines()
+        assert chart[0].startswith("0-3   ██") and chart[0].endswith("2 · 25.00")
+        assert chart[5].startswith("31-45 ██") and chart[5].endswith("1 ·  0.00")
+        await pilot.press("2")
+        await settle(pilot)
+        products = _table(app, "products")
+        assert [row[0] for row in products] == [row["sku"] for row in PRODUCTS]
+        assert products[1][1] == "Storm [lantern]"  # a name is data, not markup
+        await pilot.press("3")
+        await settle(pilot)
+        weeks = _table(app, "service")
+        assert len(weeks) == 12 and weeks[3][:5] == ["2026-W31", "2", "6", "1", "50%"]
+        assert weeks[5][5:] == ["2", "14.00"]
+        chart = _drawn(app, "#service-chart").splitlines()
+        assert chart[0].split() == ["1", "0", "0", "2"] + ["0"] * 8  # shipped, on top
+        assert chart[-2].split()[:4] == ["W28", "W29", "W30", "W31"]
+        assert chart[-1].split() == ["100%", "-", "-", "50%"] + ["-"] * 8
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReportsScreen)
+
+
+@pilot_test
+async def test_enter_on_a_product_row_shows_its_open_backorders(shop: Service) -> None:
+    app = BotuiApp(shop, delay_detection=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("2", "down", "enter")  # PRD-2, the second most valuable
+        await settle(pilot)
+        assert not isinstance(app.screen, ReportsScreen)
+        spec = app.screen.query_one("#queue").spec
+        assert (spec.view, spec.product) == ("open", "PRD-2")
+        assert sorted(_queue_ids(app)) == ["A2", "A4", "A6", "A8"]
+        status = str(app.screen.query_one("#status").render())
+        assert "product: PRD-2" in status
+        await reads(pilot)  # keys typed on as a screen closes are dropped (tui.keys)
+        await pilot.press("escape")  # the scope goes; the open view stays
+        await settle(pilot)
+        assert len(_queue_ids(app)) == 8
+
+
+@pilot_test
+async def test_enter_on_an_aging_bucket_shows_backorders_of_that_age(shop: Service) -> None:
+    app = BotuiApp(shop, delay_detection=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("enter")  # 0-3 days: A1 (today) and A2 (3 days and 23:59:59)
+        await settle(pilot)
+        assert sorted(_queue_ids(app)) == ["A1", "A2"]
+        assert "age: 0-3 days" in str(app.screen.query_one("#status").render())
+        await reads(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # 4-7: A3, exactly four days old
+        await settle(pilot)
+        assert _queue_ids(app) == ["A3"]
+
+
+@pilot_test
+async def test_the_reports_follow_what_others_do(shop: Service) -> None:
+    app = BotuiApp(shop, delay_detection=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert _table(app, "aging")[0][1] == "2"
+        # Another session creates a backorder today and cancels the 46+ one.
+        other_db = open_database(shop.path)
+        other = Service(other_db)
+        other.create(
+            {"business": "BIZ-1", "customer": "CUS-1", "product": "PRD-1", "quantity": 1,
+             "price": 100}
+        )  # fmt: skip
+        other.cancel({"id": "A8"})
+        other_db.close()
+        for _ in range(30):
+            await pilot.pause(0.1)
+            await settle(pilot, rounds=1)
+            if _table(app, "aging")[0][1] == "3":
+                break
+        aging = _table(app, "aging")
+        assert aging[0][1] == "3" and aging[6][1] == "0"
+
+
+@pilot_test
+async def test_r_is_in_the_help_and_the_palette(shop: Service) -> None:
+    app = BotuiApp(shop, delay_detection=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert ("R", "Reports: aging, products, service") in help_rows(
+            app.screen.active_bindings.values()
+        )
+        await pilot.press("ctrl+p", *"reports", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
