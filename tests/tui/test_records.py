@@ -51,7 +51,7 @@ async def test_an_empty_database_shows_first_steps_until_someone_adds_a_backorde
         assert panel.display and not app.screen.query_one("#queue").display
         words = shown(panel)
         assert f"botui import FILE --db {service.path}" in words
-        assert "n" in words and "P C B" in words
+        assert "a new backorder" in words and "P C B" in words
         # Another person adds the first backorder: the live log brings the queue back.
         service.create_business({"id": "BIZ-1", "name": "Northwind"})
         service.create_customer({"id": "CUS-1", "name": "Ada"})

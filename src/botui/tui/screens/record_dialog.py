@@ -71,7 +71,7 @@ def from_typing(kind: str, typed: str) -> dict[str, str]:
     return {"name": typed} if kind in ("product", "customer", "business") else {}
 
 
-STOCK_HINT = "raised only by receiving stock: r on one of its backorders in the queue"
+STOCK_HINT = "r (receive stock) in the queue raises it"
 
 
 class RecordDialog(ActionDialog):
@@ -126,7 +126,7 @@ class RecordDialog(ActionDialog):
         assert isinstance(self.record, schemas.Product)
         units = self.record.stock_on_hand
         yield Static(
-            f"Stock on hand: {units:,} free unit{'' if units == 1 else 's'}, {STOCK_HINT}",
+            f"Stock on hand: {units:,} free unit{'' if units == 1 else 's'}; {STOCK_HINT}",
             id="stock",
             markup=False,
         )

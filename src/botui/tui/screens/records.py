@@ -202,10 +202,12 @@ class RecordsScreen(Screen[None]):
             what = f"No {name} match {self.text!r}" if self.text else f"No {name} yet"
             words = f"{what}: n creates one"
         elif self.total is not None:
-            words = f"{name} {first:,}-{first + shown - 1:,} of {self.total:,}"
+            words = f"{TITLES[self.kind]} {first:,}-{first + shown - 1:,} of {self.total:,}"
         else:
             more = "+" if self.page and self.page.has_more else ""
-            words = f"{name} matching {self.text!r}: {first:,}-{first + shown - 1:,}{more}"
+            words = (
+                f"{TITLES[self.kind]} matching {self.text!r}: {first:,}-{first + shown - 1:,}{more}"
+            )
         keys = []
         if self.page and self.page.has_more:
             keys.append("] next page")

@@ -25,12 +25,12 @@ def first_steps(path: str) -> Text:
         (f"    botui import FILE --db {db}\n", "bold"),
         "    (a botui CSV or JSON Lines file, or --format shopify)\n\n",
         "  Or add them here:\n",
-        ("    n", "bold"),
-        "  new backorder (it can create a missing customer or product as you type)\n",
-        ("    P C B", "bold"),
-        "  products, customers, businesses: a backorder needs one of each\n",
-        ("    O", "bold"),
-        "  orders (optional)\n\n",
+        ("    n      ", "bold"),
+        "a new backorder; it creates a missing product or customer\n",
+        ("    P C B  ", "bold"),
+        "products, customers, businesses: a backorder needs all three\n",
+        ("    O      ", "bold"),
+        "orders (optional)\n\n",
         "The queue shows up as soon as there is a backorder, whoever adds it.",
     )
 
