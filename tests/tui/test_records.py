@@ -4,6 +4,7 @@ the service."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from conftest import pilot_test, reads, settle, toasts
@@ -12,7 +13,9 @@ from unit.helpers import snapshot_db
 
 from botui.domain import records
 from botui.domain.service import Service
+from botui.store.db import open_database
 from botui.tui.app import BotuiApp
+from botui.tui.commands import BindingCommands
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.record_dialog import RecordDialog
 from botui.tui.screens.records import RecordsScreen
@@ -214,3 +217,40 @@ async def test_the_new_form_creates_a_missing_customer_and_product_on_the_way(
     assert (created.product, created.quantity, created.price) == ("PRD-2", 2, 4950)
     kayak = service.receive_inventory({"product": "PRD-2", "quantity": 1}).product
     assert (kayak.sku, kayak.name) == ("KAYAK-1", "Sea kayak")
+
+
+@pilot_test
+async def test_the_records_keys_are_palette_commands(
+    service: Service, refs: dict[str, str]
+) -> None:
+    app = BotuiApp(service, delay_detection=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        commands = {
+            description: run for description, _, run in BindingCommands(app.screen)._commands()
+        }
+        assert {"Products", "Customers", "Businesses", "Orders"} <= set(commands)
+        await commands["Orders"]()
+        await settle(pilot)
+        assert isinstance(app.screen, RecordsScreen) and app.screen.kind == "order"
+        assert app.screen.query_one(DataTable).row_count == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, RecordsScreen)
+
+
+@pilot_test
+async def test_a_read_only_database_refuses_new_and_edit(
+    service: Service, refs: dict[str, str], db_path: Path
+) -> None:
+    readonly = Service(open_database(db_path, readonly=True))
+    app = BotuiApp(readonly, delay_detection=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("C", "n")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordsScreen)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordsScreen)
+        assert "read-only" in toasts(app)
