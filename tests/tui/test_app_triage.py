@@ -176,6 +176,10 @@ async def test_toasts_stay_clear_of_the_log_and_a_dialogs_keys(crowd_app: BotuiA
         [toast] = shown_toasts(app)
         log = app.query_one(EventLog)
         assert toast.region.height == 1 and not toast.region.overlaps(log.region)
+        table = app.query_one(QueueTable).region
+        header_and_top_rows = table._replace(height=6)
+        assert not toast.region.overlaps(header_and_top_rows)
+        assert toast.region.bottom <= app.screen.region.bottom - 1  # the footer stays clear
         await pilot.press("j", "x")
         await settle(pilot)
         assert isinstance(app.screen, Question)
@@ -230,8 +234,8 @@ async def test_bulk_lists_ids_in_number_order_and_names_what_succeeded(
         await pilot.press("y")
         await settle(pilot)
         report = toasts(app).splitlines()
-        assert report[0] == "confirm: 3 of 4 done: BO-2, BO-10, BO-11"
-        assert report[1].startswith("BO-9: ")
+        assert report[0] == "! confirm: 3 of 4 done: BO-2, BO-10, BO-11"
+        assert report[1].startswith("BO-9 is confirmed")
         assert app._notifications and list(app._notifications)[-1].timeout == REPORT_SECONDS
 
 

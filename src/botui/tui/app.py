@@ -11,6 +11,7 @@ from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
@@ -51,9 +52,11 @@ OUTBOX_SECONDS = 60.0
 FIRST_OUTBOX_SECONDS = 5.0
 OUTBOX_BATCH = 100  # entries one background send takes at most; the rest wait a minute
 DIALOGS = {"estimate": EstimateDialog, "notify": NotifyDialog, "receive": ReceiveDialog}
-# Toasts sit at the top right, over the queue's price and date columns, never over the log's
-# newest lines or a dialog's keys; a report of several lines stays a little longer.
+# Toasts sit at the right of the status line (botui.tcss), never over the queue's header and
+# top rows, the log or the keys; a report of several lines stays a little longer.
 TOAST_SECONDS = 4.0
+# What a toast's severity says in words, not colour alone.
+TOAST_MARKS = {"warning": "! ", "error": "✗ "}
 REPORT_SECONDS = 6.0
 
 
@@ -174,6 +177,25 @@ class BotuiApp(App[int]):
             for screen in self.screen_stack:
                 if isinstance(screen, OutboxScreen):
                     screen.reload()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast; a warning or an error says so in its first character as well as its colour,
+        so with NO_COLOR or 16 colours a refusal never looks like a success."""
+        super().notify(
+            TOAST_MARKS.get(severity, "") + message,
+            title=title,
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     # -- keys: a glued Esc is an Esc; typing on after a screen closes never acts ------------
 
