@@ -45,8 +45,23 @@ def _fail(error: BotuiError) -> int:
     return error.exit_status
 
 
+EXAMPLES = """examples:
+  botui --demo --db demo.db               open the UI on a demo database (filled on first use)
+  botui api --help                        every action of the API, its fields and examples
+  botui api list '{"status": "pending"}'  one action, its answer as JSON
+  botui import orders.csv --dry-run       check a file of backorders, write nothing
+  botui export --view late -o late.csv    the late backorders as CSV
+  botui outbox send                       deliver queued e-mail and SMS
+  botui report aging                      open backorders by age"""
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="botui", description="Triage backorders.")
+    parser = argparse.ArgumentParser(
+        prog="botui",
+        description="Triage backorders: with no command, open the terminal UI.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--db", help="database file (default: BOTUI_DB, else the data folder)")
     parser.add_argument("--demo", action="store_true", help="fill a demo database on first use")
     parser.add_argument(
@@ -61,7 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     # Numbers stay text here: run_demo checks them and answers as the API does.
     demo.add_argument("--count", default="2000", help="backorders to write")
     demo.add_argument("--seed", default="7")
-    api = commands.add_parser("api", help="run one action; JSON as argument or on stdin")
+    api = commands.add_parser(
+        "api", help="run one action; JSON as argument or on stdin", add_help=False
+    )
+    api.add_argument("-h", "--help", action="store_true", help="the actions and their fields")
     api.add_argument("action", nargs="?")
     api.add_argument("json", nargs="?")
     api.add_argument("--db", default=argparse.SUPPRESS)
@@ -388,6 +406,22 @@ def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int
     return run_app(service, loaded)
 
 
+def _api_help(action: str | None) -> int:
+    """`botui api --help` (every action) or `botui api ACTION --help` (one, with an example)."""
+    from botui.domain import api_help
+    from botui.domain.service import check_action
+
+    if action is None:
+        print(api_help.overview())
+        return 0
+    try:
+        check_action(action)
+    except BotuiError as error:
+        return _fail(error)
+    print(api_help.detail(action))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `botui` command."""
     parser = _parser()
@@ -395,6 +429,8 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     db_arg = getattr(args, "db", None)
     config_arg = getattr(args, "config", None)
+    if args.command == "api" and args.help:
+        return _api_help(args.action)
     if args.command == "api":
         try:
             settings.load(config_arg)  # a broken configuration file is refused everywhere

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botui.domain import convert, schemas, statuses
+from botui.domain import api_help, convert, schemas, statuses
 from botui.domain.allocation import Grant, allocate
 from botui.domain.core import camel
 from botui.domain.delivery import Delivery
@@ -571,8 +571,15 @@ def check_action(action: str | None) -> str:
     """The Service method of an API action name, or a validation_error listing the actions."""
     method = ACTIONS.get(action or "")
     if method is None:
-        what = "give an action" if not action else f"unknown action {action!r}"
-        raise validation(f"{what}; the actions are: {', '.join(ACTIONS)}")
+        if not action:
+            raise validation(f"give an action; the actions are: {', '.join(ACTIONS)}")
+        meant = api_help.nearest(action)
+        if meant is not None:
+            raise validation(
+                f"unknown action {action!r}; did you mean {meant!r}? "
+                "(botui api --help lists every action)"
+            )
+        raise validation(f"unknown action {action!r}; the actions are: {', '.join(ACTIONS)}")
     return method
 
 
