@@ -390,11 +390,13 @@ def run_config(config_arg: str | None) -> int:
 
 
 def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int:
+    from botui.tui import keymap
     from botui.tui.app import run_app
 
     try:
         config.check_environment()
         loaded = settings.load(config_arg)
+        keymap.expand(loaded.settings.keys, lambda name: loaded.origin("keys", name))
         service = _open_service(db_arg)
         if demo:
             from botui.demo import ensure_demo

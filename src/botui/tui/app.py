@@ -19,7 +19,7 @@ from botui.domain import queue, schemas
 from botui.domain.service import Service
 from botui.io.outbox import configured_channels
 from botui.settings import Loaded, Settings
-from botui.tui import times
+from botui.tui import keymap, times
 from botui.tui.commands import BindingCommands
 from botui.tui.keys import KeyGuard, describe, install_glued_escape, is_glued_escape
 from botui.tui.outcome import Outcome, summary
@@ -376,7 +376,8 @@ def run_app(service: Service, settings: Loaded | Settings | None = None) -> int:
     settings = loaded.settings if loaded is not None else settings or Settings()
     times.ZONE = settings.display.zone()
     app = BotuiApp(service, config=loaded)
-    app.set_keymap(dict(settings.keys))
+    origin = loaded.origin if loaded is not None else (lambda *key: "the configuration")
+    app.set_keymap(keymap.expand(settings.keys, lambda name: origin("keys", name)))
     result = app.run()
     if app.return_code:
         return app.return_code

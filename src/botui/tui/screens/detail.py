@@ -384,7 +384,8 @@ class DetailScreen(Screen[None]):
         if self.context is None:
             return False
         bo = self.context.backorder
-        for binding in self._bindings.key_to_bindings.get(key, []):
+        mine = [bindings for node, bindings in self._binding_chain if node is self]
+        for binding in mine[0].key_to_bindings.get(key, []) if mine else []:
             _, action, parameters = _parse_action(binding.action)
             wanted = _contract_action(action, parameters)
             if wanted is not None and wanted not in statuses.offered(bo.status):
