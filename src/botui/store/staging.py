@@ -9,6 +9,9 @@ written only by the second pass, through the service.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -50,19 +53,23 @@ class Staging:
     reference is a record's id (text) or the number of a planned record (an integer)."""
 
     def __init__(self) -> None:
-        # An empty name: SQLite's private temporary file, removed when the connection closes.
-        self.db = SQLITE.connect("", isolation_level=None, check_same_thread=False)
+        # A file of its own in a new private folder, removed on close. (SQLite's own temporary
+        # database, named "", keeps every page in memory: memory would grow with the file.)
+        self.folder = tempfile.mkdtemp(prefix="botui-import-")
+        self.db = SQLITE.connect(
+            os.path.join(self.folder, "stage.db"), isolation_level=None, check_same_thread=False
+        )
         for pragma in (
             "journal_mode = OFF",
             "synchronous = OFF",
             f"cache_size = -{CACHE_KIB}",
-            "temp_store = FILE",
         ):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(_SCHEMA)
 
     def close(self) -> None:
         self.db.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def _among(self, sql: str, values: list[Any], *params: Any) -> Iterator[tuple]:
         for chunk in _chunks(values):
