@@ -682,3 +682,26 @@ async def test_delivered_on_the_day_it_shipped_is_accepted(
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert service.get({"id": backorder}).actual_delivery_date == NOW - NOW % DAY + END_OF_DAY
+
+
+@pilot
+async def test_a_phone_number_is_never_broken_across_lines(service: Service, refs: dict) -> None:
+    service.create_customer(
+        {
+            "id": "CUS-P",
+            "name": "Bartholomew Featherstonehaugh-Worthington",
+            "email": "bartholomew.featherstonehaugh@example.com",
+            "phone": "+44 (0)20 7946 0958 1234",
+        }
+    )
+    created = service.create(
+        {"product": "PRD-1", "business": "BIZ-1", "customer": "CUS-P", "quantity": 1, "price": 1}
+    )
+    app = Host(lambda: DetailScreen(service, created.id))
+    async with app.run_test(size=(60, 40)) as pilot:
+        await settle(pilot)
+        lines = app.screen._compositor.render_strips()
+        shown = [strip.text for strip in lines]
+    phone = [line for line in shown if "Phone" in line]
+    assert len(phone) == 1 and "+44 (0)20 7946 0958 1234" in phone[0]
+    assert any("bartholomew.featherstonehaugh@example.com" in line for line in shown)

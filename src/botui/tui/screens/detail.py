@@ -144,7 +144,6 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
     ]
     facts = Facts(pairs)
     customer = ctx.customer
-    contact = ", ".join(part for part in (customer.email, customer.phone) if part) or "no contact"
     order = "none"
     if ctx.order is not None:
         number = f" number {ctx.order.number}" if ctx.order.number else ""
@@ -153,7 +152,13 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
     product = ctx.product
     wide.add_row(_label("Product"), _shown(f"{product.name} ({product.id}, SKU {product.sku})"))
     wide.add_row(_label("Stock on hand"), Text(f"{product.stock_on_hand:,} free units"))
-    wide.add_row(_label("Customer"), _shown(f"{customer.name} ({customer.id}): {contact}"))
+    wide.add_row(_label("Customer"), _shown(f"{customer.name} ({customer.id})"))
+    # A phone number or an address is one unit: its own row, never broken across lines.
+    for label, value in (("E-mail", customer.email), ("Phone", customer.phone)):
+        if value:
+            wide.add_row(_label(label), Text(safe_for_terminal(value), no_wrap=True))
+    if not (customer.email or customer.phone):
+        wide.add_row(_label("Contact"), Text("none: no e-mail or phone to notify"))
     wide.add_row(_label("Business"), _shown(f"{ctx.business.name} ({ctx.business.id})"))
     wide.add_row(_label("Order"), _shown(order))
     entries = [f"{key} = {value!r}" for key, value in bo.metadata.items()] or ["none"]
