@@ -195,6 +195,17 @@ def attempt(
         return None, BotuiError("storage_error", f"the action failed unexpectedly: {exc}")
 
 
+class FieldLine(Horizontal):
+    """A label and its input; `-focused` while the input has focus (Textual 8 does not restyle
+    a label under `:focus-within`, so the class is set here and the label styled by it)."""
+
+    def on_descendant_focus(self) -> None:
+        self.add_class("-focused")
+
+    def on_descendant_blur(self) -> None:
+        self.remove_class("-focused")
+
+
 class ErrorLine(Static):
     """The words under a field saying what is wrong with it; hidden while there is nothing."""
 
@@ -234,7 +245,7 @@ def field_row(
     """A label beside its input, what goes right below it, an optional hint line (hidden while
     empty), and its error line."""
     parts: list[Widget] = [
-        Horizontal(Label(label, markup=False, classes="field-label"), widget, classes="field-line")
+        FieldLine(Label(label, markup=False, classes="field-label"), widget, classes="field-line")
     ]
     if below is not None:
         parts.append(below)
@@ -281,4 +292,9 @@ FIELDS_CSS = """
 .field-line Input, .field-line Select { width: 1fr; }
 .field-hint { color: $text-muted; padding: 0 0 0 18; }
 .field-line TextArea { height: 4; width: 1fr; }
+/* The field being typed into shows in every theme, in 16 colours and with NO_COLOR: its label
+   is reversed (an attribute, not a colour) and its box takes the accent. */
+.field-line.-focused .field-label { text-style: bold reverse; }
+.field-line Input:focus, .field-line TextArea:focus { background: $accent 20%; }
+.field-line Select:focus > SelectCurrent { background: $accent 20%; }
 """

@@ -504,9 +504,11 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             # Colour and weight only, so the cursor row keeps its background.
             full = self.get_component_rich_style(f"queue-table--{name}")
             styles[name] = Style(color=full.color, bold=full.bold, underline=full.underline)
+            # On the cursor row (and with NO_COLOR everywhere) weight alone: a red or yellow
+            # word on the cursor's background is unreadable in 16 colours (red on cyan).
+            styles[f"{name}-on-cursor"] = Style(bold=True, underline=name == "late")
             if self.app.no_color:
-                # Greyed colours could fade a word into the background: weight alone.
-                styles[name] = Style(bold=True, underline=name == "late")
+                styles[name] = styles[f"{name}-on-cursor"]
         return styles
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -554,12 +556,13 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             "ship": ship,
             "age": cells.age(row.created_at, now),
         }
+        on = "-on-cursor" if style is styles["cursor"] else ""
         accents = {
-            "ship": styles["late"] if late else None,
-            "priority": styles["rush"] if row.priority_level == "rush" else None,
+            "ship": styles["late" + on] if late else None,
+            "priority": styles["rush" + on] if row.priority_level == "rush" else None,
         }
         marked = row.id in self.marks
-        segments = [Segment("*" if marked else " ", style + styles["mark"])]
+        segments = [Segment("*" if marked else " ", style + styles["mark" + on])]
         for position, column in enumerate(self._columns):
             if position:
                 segments.append(Segment(" ", style))
