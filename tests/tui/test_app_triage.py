@@ -371,3 +371,24 @@ async def test_a_read_interrupted_for_a_newer_one_is_no_error(
         await pilot.press("2")
         await settle(pilot)
         assert not app._notifications
+
+
+@pilot_test
+async def test_rush_on_the_cursor_row_is_bold_in_the_cursors_colour(app: BotuiApp) -> None:
+    """Red (or yellow) on the cursor's background is unreadable in 16 colours: weight only."""
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.query_one(QueueTable)
+        assert table.current is not None and table.current.priority_level == "rush"
+
+        def rush_style(y: int):
+            strip = table.render_line(y)
+            return next(seg.style for seg in strip if seg.text.strip() == "rush")
+
+        cursor = table._styles["cursor"]
+        on_cursor = rush_style(1)
+        assert on_cursor.bold and on_cursor.color == cursor.color
+        await pilot.press("j")
+        await settle(pilot)
+        off_cursor = rush_style(1)
+        assert off_cursor.bold and off_cursor.color != cursor.color

@@ -705,3 +705,28 @@ async def test_a_phone_number_is_never_broken_across_lines(service: Service, ref
     phone = [line for line in shown if "Phone" in line]
     assert len(phone) == 1 and "+44 (0)20 7946 0958 1234" in phone[0]
     assert any("bartholomew.featherstonehaugh@example.com" in line for line in shown)
+
+
+@pilot
+async def test_the_field_being_typed_into_shows_by_an_attribute_not_colour_alone(
+    service: Service, backorder: str
+) -> None:
+    app = Host(lambda: BackorderForm(service, backorder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(3):
+            await pilot.press("tab")
+            await pilot.pause()
+            focused = app.screen.focused
+            assert focused is not None
+            labels = {
+                str(label.render()): "reverse" in str(label.styles.text_style)
+                for label in app.screen.query(".field-label")
+            }
+            line = focused.parent
+            while line is not None and "field-line" not in line.classes:
+                line = line.parent
+            assert line is not None
+            mine = str(line.query_one(".field-label").render())
+            assert labels.pop(mine) is True
+            assert not any(labels.values())  # only the focused field's label
