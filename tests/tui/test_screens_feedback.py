@@ -54,17 +54,23 @@ async def test_receive_dialog_says_who_is_served_first(knives: Service) -> None:
         assert title == "Receive stock of Chef's knife (PRD-7)"
         assert "BO-3" not in title
         assert (
-            "PRD-7 Chef's knife: 0 free; 100 units are queued before BO-3, which lacks 2 "
-            "(102 to fill it). Its open backorders lack 107 units in all." in " ".join(note.split())
+            "Chef's knife (PRD-7): 0 free; its open backorders lack 107 units in all. BO-3 "
+            "lacks 2; the 2 backorders before it lack 100 first, so 102 fill it; those after "
+            "it lack 5 more." in " ".join(note.split())
         )
         await type_into(pilot, "#quantity", "101")
-        await pilot.pause()
+        await settle(pilot)
         note = " ".join(text(app.screen.query_one("#queue-note", Static)).split())
-        assert "Receiving 101: BO-3 gets 1, 100 go to backorders before it." in note
+        assert "Receiving 101: BO-1 gets 60, BO-2 gets 40, BO-3 gets 1; 0 left free." in note
+        await type_into(pilot, "#quantity", "110")
+        await settle(pilot)
+        note = " ".join(text(app.screen.query_one("#queue-note", Static)).split())
+        assert "BO-3 gets 2, BO-4 gets 5; 3 left free." in note
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert [o.message for o in app.result] == [
-        "BO-3 got 1 unit; 100 went to other backorders first in line; 0 left free"
+        "BO-3 got 2 units; 100 went to backorders first in line; 5 to backorders after it; "
+        "3 left free"
     ]
 
 
@@ -74,7 +80,8 @@ async def test_receive_dialog_for_a_backorder_first_in_line(knives: Service) -> 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         note = " ".join(text(app.screen.query_one("#queue-note", Static)).split())
-    assert "nothing is queued before BO-1, which lacks 60 (60 to fill it)" in note
+    # First in line, yet others wait behind it: the note says both.
+    assert "BO-1 is first in line and lacks 60; those after it lack 47 more." in note
 
 
 # -- the form: every error at once, in the form's words ------------------------------------

@@ -6,7 +6,7 @@ import pytest
 
 from botui.domain.service import Service, call
 
-from .helpers import assert_refused, events_of, new_backorder, receive, stock
+from .helpers import assert_refused, events_of, new_backorder, receive, snapshot_db, stock
 
 
 def alloc(service: Service, backorder_id: str) -> int:
@@ -194,3 +194,34 @@ def test_products_do_not_share_stock(service: Service, refs: dict) -> None:
     other = new_backorder(service, refs, product="PRD-2")
     receive(service, refs["product"], 5)
     assert alloc(service, other["id"]) == 0
+
+
+@pytest.mark.parametrize("units", [1, 3, 4, 9, 50])
+def test_a_receipts_preview_is_what_the_receipt_then_does(
+    service: Service, refs: dict, clock, units: int
+) -> None:
+    """The receive dialog's preview comes from the same rule: same grants, same order, same
+    stock left; and a preview writes nothing."""
+    clock(100)
+    new_backorder(service, refs, id="A", quantity=3)
+    clock(200)
+    new_backorder(service, refs, id="B", quantity=2, priorityLevel="rush")
+    clock(300)
+    new_backorder(service, refs, id="C", quantity=4)
+    receive(service, refs["product"], 1)  # B is partly allocated already
+    before = snapshot_db(service.db)
+    preview = service.preview_receipt({"product": refs["product"], "quantity": units})
+    assert snapshot_db(service.db) == before
+    done = service.receive_inventory({"product": refs["product"], "quantity": units})
+    assert preview.allocations == done.allocations
+    assert preview.product.stock_on_hand == done.product.stock_on_hand
+    assert [a.backorder for a in preview.allocations] == ["B", "A", "C"][: len(preview.allocations)]
+
+
+def test_a_preview_of_an_unknown_product_is_refused(service: Service) -> None:
+    error = assert_refused(
+        service, "receiveInventory", {"product": "PRD-NONE", "quantity": 1}, "not_found"
+    )
+    assert error.field == "product"
+    with pytest.raises(Exception, match="PRD-NONE"):
+        service.preview_receipt({"product": "PRD-NONE", "quantity": 1})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import fn
 
@@ -15,6 +15,7 @@ class Grant:
 
     backorder: str
     quantity: int
+    seq: int = field(default=0, compare=False)  # the row's key, to write the grant by
 
 
 def short_queue(product_id: str):
@@ -32,21 +33,32 @@ def short_queue(product_id: str):
     )
 
 
-def allocate(product_id: str) -> list[Grant]:
-    """Give the product's free units to its short open backorders; must run inside a write."""
-    free = Product.select(Product.stock_on_hand).where(Product.id == product_id).scalar() or 0
+def plan(product_id: str, free: int) -> list[Grant]:
+    """Who `free` units of a product would go to, in allocation order; writes nothing.
+
+    The one rule of allocation (strict priority, then age, then id; partial grants): both
+    `allocate` and a receipt's preview follow it.
+    """
     grants: list[Grant] = []
     if free <= 0:
         return grants
     for row in short_queue(product_id).iterator():
         take = min(row.quantity - row.allocated_quantity, free)
-        Backorder.update(allocated_quantity=Backorder.allocated_quantity + take).where(
-            Backorder.seq == row.seq
-        ).execute()
-        grants.append(Grant(row.id, take))
+        grants.append(Grant(row.id, take, row.seq))
         free -= take
         if free == 0:
             break
+    return grants
+
+
+def allocate(product_id: str) -> list[Grant]:
+    """Give the product's free units to its short open backorders; must run inside a write."""
+    free = Product.select(Product.stock_on_hand).where(Product.id == product_id).scalar() or 0
+    grants = plan(product_id, free)
+    for grant in grants:
+        Backorder.update(allocated_quantity=Backorder.allocated_quantity + grant.quantity).where(
+            Backorder.seq == grant.seq
+        ).execute()
     taken = sum(grant.quantity for grant in grants)
     if taken:
         Product.update(stock_on_hand=Product.stock_on_hand - taken).where(

@@ -138,8 +138,14 @@ class Place:
     backorder: str
     is_open: bool
     lacks: int
-    ahead: int
+    ahead: int  # units lacked by the open backorders before it
     short_in_all: int
+    before: int = 0  # how many of the product's lacking backorders are before it
+
+    @property
+    def after(self) -> int:
+        """Units lacked by the open backorders after it in line."""
+        return max(self.short_in_all - self.ahead - self.lacks, 0)
 
 
 def place_in_queue(service: Service, backorder_id: str) -> Place | None:
@@ -161,6 +167,7 @@ def place_in_queue(service: Service, backorder_id: str) -> Place | None:
             lacks=row.quantity - row.allocated_quantity if row.is_open else 0,
             ahead=total.where(lacking & before).scalar(),
             short_in_all=total.scalar(),
+            before=Backorder.select().where(lacking & before).count(),
         )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from peewee import Tuple
 
 from botui.domain import convert, schemas, statuses
+from botui.domain.allocation import plan
 from botui.domain.core import ServiceCore
 from botui.domain.errors import (
     validation,
@@ -30,6 +31,28 @@ from botui.store.models import (
 
 class Reads(ServiceCore):
     """The read actions: get, list (with its cursor and text query), events, outbox."""
+
+    def preview_receipt(self, payload: Any) -> schemas.ReceiveResult:
+        """What `receiveInventory` with this input would allocate, to whom and in what order,
+        and the product's free stock after it; writes nothing (the screens' preview).
+
+        Same input and refusals as `receiveInventory` (unknown product: not_found), by the
+        same rule (`allocation.plan`); a receipt number already received is not checked here.
+        """
+        data = parse(schemas.ReceiveInventory, payload, "receiveInventory")
+        with self._read():
+            product = self._require(Product, data.product, "product")
+            free = product.stock_on_hand + data.quantity
+            grants = plan(product.id, free)
+            after = convert.product(product).model_copy(
+                update={"stock_on_hand": free - sum(g.quantity for g in grants)}
+            )
+            return schemas.ReceiveResult(
+                product=after,
+                allocations=[
+                    schemas.Allocation(backorder=g.backorder, quantity=g.quantity) for g in grants
+                ],
+            )
 
     def get(self, payload: Any) -> schemas.Backorder:
         data = parse(schemas.GetBackorder, payload, "get")

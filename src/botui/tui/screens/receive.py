@@ -30,35 +30,43 @@ def _units(count: int) -> str:
 
 
 def queue_note(product: schemas.Product, place: lookup.Place | None) -> str:
-    """Where the backorder stands: units its product's earlier backorders lack before it."""
-    text = f"{product.id} {safe_for_terminal(product.name)}: {product.stock_on_hand:,} free"
+    """The product's free stock and where the backorder stands in its allocation line."""
+    name = safe_for_terminal(product.name)
+    text = f"{name} ({product.id}): {product.stock_on_hand:,} free"
     if place is None:
         return text + "."
+    text += f"; its open backorders lack {_units(place.short_in_all)} in all."
     if not place.is_open:
-        text += f"; {place.backorder} is closed and takes no units"
-    elif not place.lacks:
-        text += f"; {place.backorder} already has all its units"
+        return text + f" {place.backorder} is closed and takes no units."
+    if not place.lacks:
+        return text + f" {place.backorder} already has all its units."
+    if not place.ahead:
+        text += f" {place.backorder} is first in line and lacks {place.lacks:,}"
     else:
-        to_fill = max(place.ahead + place.lacks - product.stock_on_hand, 0)
-        queued = f"{_units(place.ahead)} are queued" if place.ahead else "nothing is queued"
-        if place.ahead == 1:
-            queued = "1 unit is queued"
+        others = f"{place.before:,} backorder{'' if place.before == 1 else 's'}"
         text += (
-            f"; {queued} before {place.backorder}, which lacks {place.lacks:,} "
-            f"({to_fill:,} to fill it)"
+            f" {place.backorder} lacks {place.lacks:,}; the {others} before it lack "
+            f"{place.ahead:,} first, so {place.ahead + place.lacks:,} fill it"
         )
-    return text + f". Its open backorders lack {_units(place.short_in_all)} in all."
-
-
-def share(product: schemas.Product, place: lookup.Place, received: int) -> str:
-    """What receiving `received` units would give the backorder, after those before it."""
-    available = received + product.stock_on_hand
-    gets = min(max(available - place.ahead, 0), place.lacks if place.is_open else 0)
-    text = f"Receiving {received:,}: {place.backorder} gets {gets:,}"
-    before = min(available, place.ahead)
-    if before:
-        text += f", {before:,} go{'es' if before == 1 else ''} to backorders before it"
+    if place.after:
+        text += f"; those after it lack {place.after:,} more"
     return text + "."
+
+
+NAMED_GRANTS = 5  # backorders named in a receipt's preview; the rest are counted
+
+
+def preview_line(received: int, preview: schemas.ReceiveResult) -> str:
+    """Who a receipt of `received` units would serve, in order, and what stays free."""
+    grants = preview.allocations
+    if not grants:
+        return f"Receiving {received:,}: no backorder waits for it; all stay free."
+    named = ", ".join(f"{g.backorder} gets {g.quantity:,}" for g in grants[:NAMED_GRANTS])
+    rest = grants[NAMED_GRANTS:]
+    if rest:
+        more = sum(g.quantity for g in rest)
+        named += f", and {len(rest):,} more get {more:,}"
+    return f"Receiving {received:,}: {named}; {preview.product.stock_on_hand:,} left free."
 
 
 class ReceiveDialog(ActionDialog):
@@ -80,6 +88,14 @@ class ReceiveDialog(ActionDialog):
     )
 
     @dataclass
+    class Previewed(Message):
+        """The service's preview of receiving `received` units of `product`."""
+
+        product: str
+        received: int
+        preview: schemas.ReceiveResult
+
+    @dataclass
     class Products(Message):
         """The product of each backorder id (missing ids left out), and where each stands."""
 
@@ -90,6 +106,7 @@ class ReceiveDialog(ActionDialog):
         super().__init__(service, ids)
         self.products: dict[str, schemas.Product] = {}
         self.places: dict[str, lookup.Place] = {}
+        self.preview: ReceiveDialog.Previewed | None = None
 
     def title_text(self) -> str:
         if len(self.ids) == 1:
@@ -191,15 +208,29 @@ class ReceiveDialog(ActionDialog):
         self.query_one("#dialog-title", Static).update(
             Text(f"Receive stock of {safe_for_terminal(product.name)} ({product.id})")
         )
-        place = self.places.get(product.id)
-        text = queue_note(product, place)
+        text = queue_note(product, self.places.get(product.id))
         try:
             typed = numbers.parse_whole(self.query_one("#quantity", Input).value)
         except ValueError:
             typed = 0
-        if place is not None and typed > 0:
-            text += "\n" + share(product, place, typed)
+        shown = self.preview
+        if typed > 0 and (shown is None or (shown.product, shown.received) != (product.id, typed)):
+            self._read_preview(product.id, typed)
+        elif typed > 0 and shown is not None:
+            text += "\n" + preview_line(typed, shown.preview)
         self.query_one("#queue-note", Static).update(Text(text))
+
+    @work(thread=True, exclusive=True, group="receive-preview")
+    def _read_preview(self, product_id: str, received: int) -> None:
+        payload = {"product": product_id, "quantity": received}
+        preview, _ = attempt(self.service, lambda: self.service.preview_receipt(payload))
+        if preview is not None:
+            self.post_message(self.Previewed(product_id, received, preview))
+
+    @on(Previewed)
+    def _on_previewed(self, message: Previewed) -> None:
+        self.preview = message
+        self._queue_note(self.query_one("#product", Select).value)
 
     def payload(self) -> dict[str, Any]:
         product = self.query_one("#product", Select).value
@@ -246,9 +277,14 @@ class ReceiveDialog(ActionDialog):
                 BotuiError("validation_error", f"not received: {why}; receive it separately"),
             )
         units = granted.get(backorder_id, 0)
-        others = sum(granted.values()) - units
+        order = [a.backorder for a in received.allocations]
+        mine = order.index(backorder_id) if backorder_id in order else len(order)
+        first = sum(a.quantity for a in received.allocations[:mine])
+        later = sum(granted.values()) - units - first
         text = f"{backorder_id} got {units:,} unit{'' if units == 1 else 's'}"
-        if others:
-            text += f"; {others:,} went to other backorders first in line"
+        if first:
+            text += f"; {first:,} went to backorders first in line"
+        if later:
+            text += f"; {later:,} to backorders after it"
         text += f"; {received.product.stock_on_hand:,} left free"
         return Result(backorder_id, text, None)
