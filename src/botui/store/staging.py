@@ -20,7 +20,7 @@ import peewee
 SQLITE = peewee.sqlite3
 # SQLite's page cache for the scratch database (KiB, negative as PRAGMA cache_size takes it):
 # bounded, the rest stays in the temporary file.
-CACHE_KIB = 16_000
+CACHE_KIB = 8_000
 # Values bound in one `IN (...)`: well under SQLite's limit, and small SQL to prepare.
 IN_BATCH = 500
 
