@@ -11,18 +11,30 @@ NOW = 1_790_000_000
 DAY = 86_400
 
 
-@pytest.mark.parametrize("width", [40, 59, 60, 79, 80, 100, 200])
-def test_columns_fill_the_width_exactly_and_drop_the_least_needed_first(width: int) -> None:
+@pytest.mark.parametrize("width", [40, 59, 60, 79, 80, 100, 120, 160, 200, 300])
+def test_columns_fit_the_width_and_use_a_wide_one(width: int) -> None:
     columns = cells.layout(width)
     keys = [c.key for c in columns]
     used = cells.MARK_WIDTH + sum(c.width for c in columns) + len(columns) - 1
-    assert used == width or width < 60
+    assert used <= width or width < 59
+    assert keys == [c.key for c in cells.ALL_COLUMNS if c.key in keys]  # in the shown order
     for needed in ("id", "status", "priority", "product", "allocation", "ship"):
         assert needed in keys
-    if width >= 80:
-        assert keys == [c.key for c in cells.ALL_COLUMNS]
+    sizes = {c.key: c.width for c in columns}
+    if width >= 59:  # product never cut below 14 cells: "Cycling helmet" is whole
+        assert sizes["product"] >= 14
+    if width >= 80:  # product and customer keep readable names
+        assert sizes["product"] >= 15 and sizes["customer"] >= 12
+    if width >= 100:
+        assert set(cells.CORE) <= set(keys)
+    if width >= 160:  # a wide terminal shows more of each backorder, not 70 blank cells
+        assert {"order", "business", "delivery", "supplier"} <= set(keys)
+        assert sizes["product"] <= 40 and sizes["customer"] <= 28
     if width <= 60:
         assert not {"age", "price", "customer"} & set(keys)
+    if width >= 59 and used < width:  # room is left blank only once names are at their widest
+        most = {c.key: c.flex.most for c in cells.ALL_COLUMNS if c.flex}
+        assert all(sizes[key] == most[key] for key in most if key in sizes)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +46,7 @@ def test_columns_fill_the_width_exactly_and_drop_the_least_needed_first(width: i
         (NOW - 400 * DAY, "in-transit", "1y late", True),
         (None, "pending", "no date", False),
         (NOW - 2 * DAY, "fulfilled", "-", False),
+        (NOW - 2 * DAY, "cancelled", "-", False),
     ],
 )
 def test_ship_dates_read_as_words(estimated, status, text, late) -> None:
@@ -54,3 +67,10 @@ def test_fit_cuts_pads_and_neutralises_control_characters() -> None:
     assert cells.fit("7", 3, "right") == "  7"
     assert cells.fit("\x1b[31mred", 8) == "\ufffd[31mred"
     assert cell_len(cells.fit("東京都の顧客さま", 7)) == 7
+
+
+def test_a_fulfilled_row_shows_the_day_it_shipped() -> None:
+    """NOW is 2026-09-21 (UTC): this year reads "19 Sep", an earlier one "Nov 2025"."""
+    assert cells.ship_relative(NOW, "fulfilled", NOW, NOW - 2 * DAY) == ("19 Sep", False)
+    assert cells.ship_relative(None, "fulfilled", NOW, NOW - 300 * DAY) == ("Nov 2025", False)
+    assert cells.ship_relative(NOW, "cancelled", NOW, None) == ("-", False)

@@ -11,7 +11,7 @@ from botui.domain import search
 from botui.domain.reports import bucket_bounds
 from botui.domain.schemas import View
 from botui.domain.search import match_rowids
-from botui.store.models import Backorder, Customer, Event, Product
+from botui.store.models import Backorder, Business, Customer, Event, Order, Product
 
 VIEWS = get_args(View)
 SORTS = ("triage", "ship", "created")
@@ -58,6 +58,12 @@ class QueueRow:
     estimated_ship_date: int | None
     created_at: int
     version: int
+    # Shown when the terminal is wide enough (and the ship date of a fulfilled row).
+    business: str = ""
+    order_number: str | None = None
+    estimated_delivery_date: int | None = None
+    supplier_order: str | None = None
+    actual_ship_date: int | None = None
 
     def key(self, sort: str) -> tuple[Any, ...]:
         """The values of this row's sort key, as keyset pagination compares them."""
@@ -165,6 +171,11 @@ _ROW_COLUMNS = [
     Backorder.estimated_ship_date,
     Backorder.created_at,
     Backorder.version,
+    Backorder.business,
+    Backorder.order,
+    Backorder.estimated_delivery_date,
+    Backorder.supplier_order,
+    Backorder.actual_ship_date,
 ]
 
 
@@ -196,6 +207,16 @@ def _named(rows: list[Backorder]) -> list[QueueRow]:
     customers = dict(
         Customer.select(Customer.id, Customer.name).where(Customer.id.in_(customer_ids)).tuples()
     )
+    business_ids = {r.business_id for r in rows}
+    businesses = dict(
+        Business.select(Business.id, Business.name).where(Business.id.in_(business_ids)).tuples()
+    )
+    order_ids = {r.order_id for r in rows if r.order_id is not None}
+    orders = (
+        dict(Order.select(Order.id, Order.number).where(Order.id.in_(order_ids)).tuples())
+        if order_ids
+        else {}
+    )
     return [
         QueueRow(
             seq=r.seq,
@@ -211,6 +232,11 @@ def _named(rows: list[Backorder]) -> list[QueueRow]:
             estimated_ship_date=r.estimated_ship_date,
             created_at=r.created_at,
             version=r.version,
+            business=businesses.get(r.business_id, r.business_id),
+            order_number=(orders.get(r.order_id) or r.order_id) if r.order_id else None,
+            estimated_delivery_date=r.estimated_delivery_date,
+            supplier_order=r.supplier_order,
+            actual_ship_date=r.actual_ship_date,
         )
         for r in rows
     ]

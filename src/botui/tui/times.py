@@ -49,3 +49,9 @@ def moment(seconds: int, now: int) -> str:
     when = _at(seconds)
     shown = when.strftime("%H:%M" if when.date() == _at(now).date() else "%Y-%m-%d %H:%M")
     return _named(shown, True)
+
+
+def short_day(seconds: int, now: int) -> str:
+    """A date in at most 8 cells: "24 Sep" in the current year of the zone, else "Sep 2025"."""
+    when = _at(seconds)
+    return when.strftime("%d %b" if when.year == _at(now).year else "%b %Y")

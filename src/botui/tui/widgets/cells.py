@@ -10,6 +10,7 @@ from rich.cells import cell_len, set_cell_size
 from botui.domain.queue import QueueSpec
 from botui.domain.templates import money as amount
 from botui.domain.text import safe_for_terminal
+from botui.tui import times
 
 HOUR = 3_600
 DAY = 86_400
@@ -44,8 +45,13 @@ def _span(seconds: int) -> str:
     return f"{max(round(seconds / (365 * DAY)), 1)}y"
 
 
-def ship_relative(estimated: int | None, status: str, now: int) -> tuple[str, bool]:
-    """The estimated ship date next to now ("in 3d", "2d late") and whether it is late."""
+def ship_relative(
+    estimated: int | None, status: str, now: int, shipped: int | None = None
+) -> tuple[str, bool]:
+    """The estimated ship date next to now ("in 3d", "2d late") and whether it is late; for a
+    fulfilled backorder, the day it shipped ("24 Sep")."""
+    if status == "fulfilled" and shipped is not None:
+        return times.short_day(shipped, now), False
     if status in CLOSED:
         return "-", False
     if estimated is None:
@@ -53,6 +59,13 @@ def ship_relative(estimated: int | None, status: str, now: int) -> tuple[str, bo
     if estimated < now:
         return f"{_span(now - estimated)} late", True
     return f"in {_span(estimated - now)}", False
+
+
+def delivery_relative(estimated: int | None, status: str, now: int) -> str:
+    """The delivery estimate next to now, as the ship date reads; "-" when none or closed."""
+    if estimated is None or status in CLOSED:
+        return "-"
+    return ship_relative(estimated, status, now)[0]
 
 
 def age(created_at: int, now: int) -> str:
@@ -82,53 +95,100 @@ def fit(text: str, width: int, align: str = "left") -> str:
 
 
 @dataclass(frozen=True)
+class Flex:
+    """How a name column grows: never below `least`, wanted at `ease` before extra columns
+    are added, never beyond `most` (a wide terminal must not stretch a name to 70 blanks);
+    spare room is shared by `weight`."""
+
+    least: int
+    ease: int
+    most: int
+    weight: int
+
+
+@dataclass(frozen=True)
 class Column:
-    """One column of the queue: its key, title, width (0 = shares the spare room) and alignment."""
+    """One column of the queue: its key, title, width (a flexible one's size is given by
+    `layout`) and alignment."""
 
     key: str
     title: str
     width: int
     align: str = "left"
+    flex: Flex | None = None
 
 
+# Every column, in the order shown. The first nine are the queue's core; the others appear
+# when the terminal has room once the names are comfortably wide.
 ALL_COLUMNS = (
     Column("id", "ID", 10),
     Column("status", "STATUS", 10),
     Column("priority", "PRI", 4),
-    Column("product", "PRODUCT", 0),
-    Column("customer", "CUSTOMER", 0),
+    Column("product", "PRODUCT", 0, flex=Flex(14, 24, 40, 3)),
+    Column("customer", "CUSTOMER", 0, flex=Flex(12, 18, 28, 2)),
+    Column("business", "BUSINESS", 0, flex=Flex(10, 14, 24, 1)),
+    Column("order", "ORDER", 10),
     Column("allocation", "ALLOC", 7, "right"),
     Column("price", "PRICE", 8, "right"),
     Column("ship", "SHIP", 8, "right"),
+    Column("delivery", "DELIVERY", 8, "right"),
+    Column("supplier", "SUPPLIER", 14),
     Column("age", "AGE", 4, "right"),
 )
+CORE = ("id", "status", "priority", "product", "customer", "allocation", "price", "ship", "age")
 # Dropped in this order when the terminal is too narrow; a decision needs the rest.
-DROP_ORDER = ("age", "price", "customer")
+DROP_ORDER = ("price", "age", "customer")
+# Brought back, then added, in this order while there is room.
+ADD_ORDER = ("customer", "age", "price", "order", "delivery", "business", "supplier")
 MIN_FLEX = 8
 MARK_WIDTH = 1
 
 
+def _needed(columns: list[Column], size: str) -> int:
+    """Cells `columns` take with each flexible one at its `least` or `ease` size (or MIN_FLEX)."""
+    widths = [
+        c.width if c.flex is None else MIN_FLEX if size == "floor" else getattr(c.flex, size)
+        for c in columns
+    ]
+    return MARK_WIDTH + sum(widths) + len(columns) - 1
+
+
 def layout(width: int) -> list[Column]:
-    """The columns that fit `width` cells, the flexible ones sized to share the spare room."""
-    columns = list(ALL_COLUMNS)
+    """The columns that fit `width` cells, the flexible ones sized to share the spare room.
 
-    def needed(cols: list[Column]) -> int:
-        fixed = sum(c.width for c in cols) + sum(MIN_FLEX for c in cols if c.width == 0)
-        return MARK_WIDTH + fixed + len(cols) - 1
-
+    Narrow: the least needed columns go first (price, age, customer) so that product and
+    customer keep readable names; wide: order number, delivery estimate, business and
+    supplier order join once the names are comfortably wide, and names stop growing at a
+    sensible width, leaving the rest blank.
+    """
+    chosen = [c for c in ALL_COLUMNS if c.key in CORE]
     for key in DROP_ORDER:
-        if needed(columns) <= width:
+        if _needed(chosen, "least") <= width:
             break
-        columns = [c for c in columns if c.key != key]
-    flexible = [c for c in columns if c.width == 0]
-    spare = width - MARK_WIDTH - sum(c.width for c in columns) - (len(columns) - 1)
-    share, extra = divmod(max(spare, len(flexible) * 3), max(len(flexible), 1))
-    sized = []
-    for column in columns:
-        if column.width == 0:
-            grow = 1 if extra > 0 else 0
-            extra -= grow
-            sized.append(Column(column.key, column.title, share + grow, column.align))
-        else:
-            sized.append(column)
-    return sized
+        chosen = [c for c in chosen if c.key != key]
+    floor = "least" if _needed(chosen, "least") <= width else "floor"
+    for key in ADD_ORDER:
+        if any(c.key == key for c in chosen):
+            continue
+        keys = {c.key for c in chosen} | {key}
+        candidate = [c for c in ALL_COLUMNS if c.key in keys]
+        brought_back = key in CORE
+        if _needed(candidate, "least" if brought_back else "ease") <= width:
+            chosen = candidate
+    sizes = {c.key: (MIN_FLEX if floor == "floor" else c.flex.least) for c in chosen if c.flex}
+    spare = width - _needed(chosen, floor)
+    growing = [c for c in chosen if c.flex is not None]
+    while spare > 0 and growing:
+        total = sum(c.flex.weight for c in growing if c.flex)
+        given = 0
+        for column in growing:
+            assert column.flex is not None
+            share = max(spare * column.flex.weight // total, 1)
+            grow = min(share, column.flex.most - sizes[column.key], spare - given)
+            sizes[column.key] += grow
+            given += grow
+        spare -= given
+        growing = [c for c in growing if c.flex and sizes[c.key] < c.flex.most]
+        if given == 0:
+            break
+    return [Column(c.key, c.title, sizes[c.key], c.align) if c.flex else c for c in chosen]

@@ -544,7 +544,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _row(self, row: QueueRow, width: int, style: Style, styles: dict[str, Style]) -> Strip:
         now = config.now()
-        ship, late = cells.ship_relative(row.estimated_ship_date, row.status, now)
+        ship, late = cells.ship_relative(
+            row.estimated_ship_date, row.status, now, row.actual_ship_date
+        )
         values = {
             "id": row.id,
             "status": cells.STATUS_LABELS.get(row.status, row.status),
@@ -555,6 +557,10 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             "price": cells.short_money(row.price),
             "ship": ship,
             "age": cells.age(row.created_at, now),
+            "business": row.business,
+            "order": row.order_number or "-",
+            "delivery": cells.delivery_relative(row.estimated_delivery_date, row.status, now),
+            "supplier": row.supplier_order or "-",
         }
         on = "-on-cursor" if style is styles["cursor"] else ""
         accents = {
