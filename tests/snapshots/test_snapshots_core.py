@@ -80,6 +80,14 @@ def test_queue(snap_compare: Any, shop: Service) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
 
 
+@pytest.mark.parametrize("size", [(200, 50), (60, 20)], ids=["200x50", "60x20"])
+def test_queue_wide_and_narrow(snap_compare: Any, shop: Service, size: tuple[int, int]) -> None:
+    """200 columns: order, business, delivery and supplier order join; 60: the least needed
+    columns give way to the product's name."""
+    app = BotuiApp(shop, delay_detection=False)
+    assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
 def test_queue_with_marks_and_cursor_moved(snap_compare: Any, shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
     assert snap_compare(app, press=["space", "j", "space"], terminal_size=SIZE, run_before=settle)
