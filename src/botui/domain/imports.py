@@ -37,7 +37,7 @@ from botui.domain.validation import parse
 from botui.store.folding import fold
 from botui.store.import_sources import ImportSource
 from botui.store.models import Backorder, Business, Counter, Customer, Order, Product
-from botui.store.staging import Staging
+from botui.store.staging import Staging, larger_cache
 
 # The rules of `customer.create` (domain/references.py) for a customer an import creates.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -278,9 +278,11 @@ class Importer:
             return outcomes
 
     def staged(self, size: int) -> Iterator[list[Staged]]:
-        """The rows `check` found good, in file order, `size` at a time, for `write`."""
-        for batch in self.stage.rows(size):
-            yield [Staged._make(row) for row in batch]
+        """The rows `check` found good, in file order, `size` at a time, for `write`; while
+        they are read, the database's page cache is larger (a fixed size)."""
+        with larger_cache(self.service.db):
+            for batch in self.stage.rows(size):
+                yield [Staged._make(row) for row in batch]
 
     @staticmethod
     def _known_keys(rows: Iterable[tuple[str, Any]]) -> set[str]:

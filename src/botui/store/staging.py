@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import peewee
@@ -21,6 +22,9 @@ SQLITE = peewee.sqlite3
 # SQLite's page cache for the scratch database (KiB, negative as PRAGMA cache_size takes it):
 # bounded, the rest stays in the temporary file.
 CACHE_KIB = 8_000
+# The page cache of the database written while an import writes (KiB): its indexes' pages are
+# read again and again, batch after batch. A fixed size, whatever the file's.
+WRITE_CACHE_KIB = 128_000
 # Values bound in one `IN (...)`: well under SQLite's limit, and small SQL to prepare.
 IN_BATCH = 500
 
@@ -41,6 +45,20 @@ ROW_COLUMNS = (
     "line, key, id, product, business, customer, ord, quantity, price, priority_level,"
     " estimated_ship_date, estimated_delivery_date, supplier_order, metadata"
 )
+
+
+@contextmanager
+def larger_cache(db: peewee.Database, kib: int = WRITE_CACHE_KIB) -> Iterator[None]:
+    """The connection's page cache at `kib` (when that is larger) for a while, then as it was."""
+    before = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    wanted = before < 0 and -before < kib
+    if wanted:
+        db.execute_sql(f"PRAGMA cache_size = {-kib}")
+    try:
+        yield
+    finally:
+        if wanted:
+            db.execute_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
