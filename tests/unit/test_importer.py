@@ -6,8 +6,16 @@ from typing import Any
 
 import pytest
 
+from botui.domain import convert
 from botui.domain.errors import BotuiError
-from botui.domain.imports import DUPLICATE, SKIPPED, Importer, ImportRow, RowProblem
+from botui.domain.imports import (
+    DUPLICATE,
+    SKIPPED,
+    Importer,
+    ImportRow,
+    RowProblem,
+    _metadata_json,
+)
 from botui.domain.service import Service, call
 
 from .helpers import events_of, snapshot_db
@@ -83,3 +91,16 @@ def test_a_record_created_by_someone_else_meanwhile_refuses_the_batch(
         importer.write(staged(importer))
     assert caught.value.code == "conflict"
     assert snapshot_db(service.db) == before
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {},
+        {"channel": "web"},
+        {"b": True, "a": False, "n": -7, "big": 2**62, "é": 'ü\n"\\\t\u2028 ✓ \x01'},
+        {"ratio": 1.5, "none": None},
+    ],
+)
+def test_metadata_is_stored_as_create_stores_it(metadata: dict[str, Any]) -> None:
+    assert _metadata_json(metadata) == convert.dumps(metadata)
