@@ -72,7 +72,10 @@ def expected_order(service: Service, spec: QueueSpec) -> list[str]:
             return (row.created_at, row.id)
         return (rank[row.priority_level], row.created_at, row.id)
 
-    if spec.sort == "ship":  # rows without a ship date last, whichever the direction
+    if spec.sort == "status":  # statuses in the order of a life, triage within each
+        life = {"key": lambda row: (queue.STATUS_ORDER.index(row.status), *key(row))}
+        ordered = sorted(rows, **life, reverse=spec.descending)
+    elif spec.sort == "ship":  # rows without a ship date last, whichever the direction
         dated = [row for row in rows if row.estimated_ship_date is not None]
         undated = [row for row in rows if row.estimated_ship_date is None]
         ordered = sorted(dated, key=key, reverse=spec.descending)

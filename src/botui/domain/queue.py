@@ -5,18 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
-from peewee import SQL, Database, Expression, Tuple, fn
+from peewee import SQL, Database, Expression, IntegerField, Tuple, fn
 
-from botui.domain import search
+from botui.domain import search, statuses
 from botui.domain.reports import bucket_bounds
 from botui.domain.schemas import View
 from botui.domain.search import match_rowids
 from botui.store.models import Backorder, Business, Customer, Event, Order, Product
 
 VIEWS = get_args(View)
-SORTS = ("triage", "ship", "created")
+SORTS = ("triage", "ship", "created", "status")
 # As the queue names them; "created" shows as the age column, oldest first.
-SORT_LABELS = {"triage": "triage", "ship": "ship date", "created": "age"}
+SORT_LABELS = {"triage": "triage", "ship": "ship date", "created": "age", "status": "status"}
+# The sort by status follows a backorder's life, not the alphabet; triage order within each.
+STATUS_ORDER = statuses.OPEN_STATUSES + statuses.CLOSED_STATUSES
+# The columns a row can narrow the queue to: each an equality on an indexed column.
+NARROWINGS = ("customer", "product", "business", "status", "priority")
 MARGIN = 40
 # The UI's workers each open a short-lived connection: a big page cache would only raise the
 # peak memory (a count over a million rows fills it) and be thrown away at the end.
@@ -26,7 +30,8 @@ SMALL_CACHE_KIB = 2_000
 @dataclass(frozen=True)
 class QueueSpec:
     """What the queue shows: a view, a sort column, its direction and a text filter, and
-    optionally one product's backorders or one aging bucket's (a report row opened)."""
+    optionally narrowed to one value of a column (a customer's backorders, one product's, one
+    status...) or to one aging bucket (a report row opened)."""
 
     view: str = "open"
     sort: str = "triage"
@@ -34,11 +39,23 @@ class QueueSpec:
     text: str = ""
     product: str = ""
     age: str = ""  # an aging bucket of the reports ("4-7"), in whole days since createdAt
+    customer: str = ""
+    business: str = ""
+    status: str = ""
+    priority: str = ""  # a priority level: rush, expedited, standard
 
     @property
     def scoped(self) -> bool:
-        """Whether a report row narrowed the queue to a product or an age."""
-        return bool(self.product or self.age)
+        """Whether the queue is narrowed to a column's value or an age."""
+        return bool(self.age) or any(self.narrowed(column) for column in NARROWINGS)
+
+    def narrowed(self, column: str) -> str:
+        """The value the queue is narrowed to in `column` (an id, status or level), or ""."""
+        return str(getattr(self, column))
+
+    def unscoped(self) -> QueueSpec:
+        """The same view, sort and filter with every narrowing cleared."""
+        return replace(self, age="", **dict.fromkeys(NARROWINGS, ""))
 
 
 @dataclass(frozen=True)
@@ -64,9 +81,23 @@ class QueueRow:
     estimated_delivery_date: int | None = None
     supplier_order: str | None = None
     actual_ship_date: int | None = None
+    # The ids behind the names, so a row can narrow the queue to its customer, product...
+    product_id: str = ""
+    customer_id: str = ""
+    business_id: str = ""
+
+    def narrowing(self, column: str) -> str:
+        """This row's value in a column of NARROWINGS, as QueueSpec holds it."""
+        if column == "priority":
+            return self.priority_level
+        if column == "status":
+            return self.status
+        return str(getattr(self, f"{column}_id"))
 
     def key(self, sort: str) -> tuple[Any, ...]:
         """The values of this row's sort key, as keyset pagination compares them."""
+        if sort == "status":
+            return (STATUS_ORDER.index(self.status), self.priority_rank, self.created_at, self.id)
         if sort == "ship":
             return (self.estimated_ship_date, self.id)
         if sort == "created":
@@ -86,50 +117,84 @@ class _Part:
 _ALL_KEY = slice(None)
 
 
-def _parts(sort: str) -> tuple[_Part, ...]:
-    """The stretches of a sort's order, first to last, in either direction.
+_TRIAGE_COLUMNS = (Backorder.priority_rank, Backorder.created_at, Backorder.id)
+
+
+def _parts(spec: QueueSpec) -> tuple[_Part, ...]:
+    """The stretches of a spec's order, first to last, in either direction.
 
     Backorders without a ship date come after every dated one, whichever way the dates run:
     sorting by ship date is about the dated ones, and the undated would otherwise bury the
-    latest at one end.
+    latest at one end. The sort by status is one stretch per status in the order of a
+    backorder's life (each an index range of (status, priority_rank, created_at, id)), only
+    the statuses the view and narrowing allow; reversed, the whole order turns round.
     """
     ship = Backorder.estimated_ship_date
-    if sort == "ship":
+    if spec.sort == "status":
+        status = _unindexed(Backorder.status) if _few(spec) else Backorder.status
+        return tuple(
+            _Part(status == value, _TRIAGE_COLUMNS, slice(1, None)) for value in _statuses_of(spec)
+        )
+    if spec.sort == "ship":
         return (
             _Part(ship.is_null(False), (ship, Backorder.id), _ALL_KEY),
             _Part(ship.is_null(), (Backorder.id,), slice(1, None)),
         )
-    if sort == "created":
+    if spec.sort == "created":
         return (_Part(None, (Backorder.created_at, Backorder.id), _ALL_KEY),)
-    return (_Part(None, (Backorder.priority_rank, Backorder.created_at, Backorder.id), _ALL_KEY),)
+    return (_Part(None, _TRIAGE_COLUMNS, _ALL_KEY),)
 
 
-def _part_of(sort: str, key: tuple[Any, ...]) -> int:
-    """Which stretch of `_parts(sort)` holds the row with this sort key."""
-    return 1 if sort == "ship" and key[0] is None else 0
+_VIEW_STATUSES = {
+    "pending": ("pending",),
+    "closed": statuses.CLOSED_STATUSES,
+    "all": STATUS_ORDER,
+}
 
 
-_OPEN = Backorder.is_open == SQL("1")  # a literal, so SQLite can match the partial indexes
+def _statuses_of(spec: QueueSpec) -> tuple[str, ...]:
+    """The statuses the spec's view and status narrowing leave, in the order the spec reads
+    them (at least one: a status its view leaves out stands alone and finds nothing)."""
+    allowed = _VIEW_STATUSES.get(spec.view, statuses.OPEN_STATUSES)
+    if spec.status:
+        allowed = tuple(s for s in allowed if s == spec.status) or (spec.status,)
+    return allowed[::-1] if spec.descending else allowed
 
 
-def view_condition(view: str, now: int, sort: str = "ship") -> Expression | None:
-    """Which backorders a view of the queue holds (None: all); the export reads it too."""
+def _part_of(spec: QueueSpec, key: tuple[Any, ...]) -> int:
+    """Which stretch of `_parts(spec)` holds the row with this sort key."""
+    if spec.sort == "status":
+        return _statuses_of(spec).index(STATUS_ORDER[key[0]])
+    return 1 if spec.sort == "ship" and key[0] is None else 0
+
+
+def view_condition(
+    view: str, now: int, sort: str = "ship", *, few: bool = False
+) -> Expression | None:
+    """Which backorders a view of the queue holds (None: all); the export reads it too.
+
+    `few`: the query is narrowed to a customer's or a product's backorders (a few hundred at
+    most), so `+ 0` keeps every index of the view out of SQLite's choice, which would otherwise
+    walk all open (or closed) rows in order looking for them.
+    """
+    is_open = Backorder.is_open + 0 if few else Backorder.is_open
+    open_rows = is_open == SQL("1")  # a literal, so SQLite can match the partial indexes
     if view == "open":
-        return _OPEN
+        return open_rows
     if view == "pending":
-        return _OPEN & (Backorder.status == "pending")
+        return open_rows & (Backorder.status == "pending")
     if view == "late":
         # Outside the ship-date order, `+ 0` keeps SQLite on the index of the order itself
         # instead of a range of ship dates followed by a sort of every late row.
         ship = Backorder.estimated_ship_date
-        if sort != "ship":
+        if sort != "ship" or few:
             ship = ship + 0
-        return _OPEN & (ship < now) & Backorder.actual_ship_date.is_null()
+        return open_rows & (ship < now) & Backorder.actual_ship_date.is_null()
     if view == "ready":
         # The shortage expression is the one indexed by migration 0003.
-        return _OPEN & ((Backorder.quantity - Backorder.allocated_quantity) == 0)
+        return open_rows & ((Backorder.quantity - Backorder.allocated_quantity) == 0)
     if view == "closed":
-        return Backorder.is_open == SQL("0")
+        return is_open == SQL("0")
     return None
 
 
@@ -138,11 +203,10 @@ def _filtered(
 ) -> Any:
     """The spec's rows; `walk`: a short ordered read, which tests a common text row by row."""
     query = Backorder.select(*columns)
-    condition = view_condition(spec.view, now, sort)
+    condition = view_condition(spec.view, now, sort, few=_few(spec))
     if condition is not None:
         query = query.where(condition)
-    if spec.product:
-        query = query.where(Backorder.product == spec.product)
+    query = _narrowed(query, spec)
     if spec.age:
         after, until = bucket_bounds(spec.age, now)
         if after is not None:
@@ -154,6 +218,40 @@ def _filtered(
             query = query.where(search.row_matches(Backorder.seq, spec.text))
         else:
             query = query.where(Backorder.seq.in_(match_rowids(spec.text)))
+    return query
+
+
+def _few(spec: QueueSpec) -> bool:
+    """Whether the spec is narrowed to a customer's or a product's backorders: a few hundred
+    at most, best found by that index alone and sorted, whatever else the query asks."""
+    return bool(spec.customer or spec.product)
+
+
+def _unindexed(column: Any) -> Any:
+    """The column's value in a form no index matches (`+ 0`, `|| ''`), to steer SQLite."""
+    return column + 0 if isinstance(column, IntegerField) else column.concat("")
+
+
+def _narrowed(query: Any, spec: QueueSpec) -> Any:
+    """The query kept to the spec's narrowings: equalities on indexed columns.
+
+    Business, status and priority hold many rows each: under a customer or product narrowing
+    their indexes (which also hold the triage order) must not be chosen over its own.
+    """
+    if spec.customer:
+        query = query.where(Backorder.customer == spec.customer)
+    if spec.product:
+        query = query.where(Backorder.product == spec.product)
+    plain = _unindexed if _few(spec) else (lambda column: column)
+    if spec.business:
+        query = query.where(plain(Backorder.business) == spec.business)
+    if spec.status:
+        query = query.where(plain(Backorder.status) == spec.status)
+        if spec.status not in _VIEW_STATUSES.get(spec.view, statuses.OPEN_STATUSES):
+            query = query.where(SQL("1 = 0"))  # a closed status in an open view: nothing
+    if spec.priority:
+        rank = statuses.PRIORITY_RANK.get(spec.priority, -1)
+        query = query.where(plain(Backorder.priority_rank) == rank)
     return query
 
 
@@ -237,6 +335,9 @@ def _named(rows: list[Backorder]) -> list[QueueRow]:
             estimated_delivery_date=r.estimated_delivery_date,
             supplier_order=r.supplier_order,
             actual_ship_date=r.actual_ship_date,
+            product_id=r.product_id,
+            customer_id=r.customer_id,
+            business_id=r.business_id,
         )
         for r in rows
     ]
@@ -245,6 +346,13 @@ def _named(rows: list[Backorder]) -> list[QueueRow]:
 def count(spec: QueueSpec, now: int) -> int:
     """How many backorders the spec matches, counted on an index."""
     return _filtered(spec, now, [fn.COUNT(SQL("*"))]).scalar() or 0
+
+
+def view_counts(spec: QueueSpec, now: int) -> dict[str, int]:
+    """How many backorders each view holds under the spec's narrowings (its view, sort and
+    text filter aside), each counted on an index: the queue's view bar."""
+    base = QueueSpec(**{column: spec.narrowed(column) for column in NARROWINGS}, age=spec.age)
+    return {view: count(replace(base, view=view), now) for view in VIEWS}
 
 
 def page(
@@ -273,10 +381,10 @@ def _read(
 ) -> list[QueueRow]:
     """Up to `limit` rows from `key` (None: from the start, or the end) on, in queue order."""
     ascending = forward != spec.descending
-    parts = _parts(spec.sort)
+    parts = _parts(spec)
     order = list(range(len(parts))) if forward else list(reversed(range(len(parts))))
     if key is not None:
-        order = order[order.index(_part_of(spec.sort, key)) :]
+        order = order[order.index(_part_of(spec, key)) :]
     rows: list[Backorder] = []
     for position, index in enumerate(order):
         if len(rows) >= limit:
@@ -300,7 +408,7 @@ def first_rows(spec: QueueSpec, now: int, height: int, *, margin: int = MARGIN) 
 
 def _part_sizes(spec: QueueSpec, now: int, total: int) -> list[int]:
     """How many of the spec's `total` rows each stretch of its order holds."""
-    parts = _parts(spec.sort)
+    parts = _parts(spec)
     if len(parts) == 1:
         return [total]
     sizes = [_filtered(spec, now, [fn.COUNT(SQL("*"))]).where(p.condition) for p in parts[:-1]]
@@ -312,7 +420,7 @@ def rows_at(spec: QueueSpec, now: int, offset: int, limit: int, total: int) -> l
     """Rows `offset` to `offset + limit`, each stretch skipped from whichever end is nearer."""
     rows: list[Backorder] = []
     start = 0
-    for part, size in zip(_parts(spec.sort), _part_sizes(spec, now, total), strict=True):
+    for part, size in zip(_parts(spec), _part_sizes(spec, now, total), strict=True):
         low, high = max(offset, start), min(offset + limit, start + size)
         if low < high:
             rows += _slice(spec, now, part, low - start, high - low, size)
@@ -340,8 +448,8 @@ def offset_of(spec: QueueSpec, now: int, backorder_id: str) -> int | None:
     if not rows:
         return None
     key = rows[0].key(spec.sort)
-    parts = _parts(spec.sort)
-    own = _part_of(spec.sort, key)
+    parts = _parts(spec)
+    own = _part_of(spec, key)
     ahead = 0
     for index, part in enumerate(parts[: own + 1]):
         query = _filtered(spec, now, [fn.COUNT(SQL("*"))])
