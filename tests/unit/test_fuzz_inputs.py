@@ -75,6 +75,10 @@ VALID = {
     "customer.create": {"name": "C2", "email": "d@x.io", "phone": "+1 555"},
     "product.create": {"sku": "S2", "name": "P2", "stockOnHand": 1},
     "order.create": {"customer": "CUS-1", "business": "BIZ-1", "number": "N"},
+    "business.update": {"id": "BIZ-1", "name": "B3"},
+    "customer.update": {"id": "CUS-1", "name": "C3", "phone": None},
+    "product.update": {"id": "PRD-1", "sku": "S3", "name": "P3"},
+    "order.update": {"id": "ORD-1", "number": "N3", "placedAt": 700},
 }  # fmt: skip
 CHANGE_VALUES = st.one_of(SCALARS, SCALARS, VALUES, st.just(...))
 

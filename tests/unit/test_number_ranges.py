@@ -213,6 +213,10 @@ MODELS: dict[str, type[schemas.Input]] = {
     "customer.create": schemas.CreateCustomer,
     "product.create": schemas.CreateProduct,
     "order.create": schemas.CreateOrder,
+    "business.update": schemas.UpdateBusiness,
+    "customer.update": schemas.UpdateCustomer,
+    "product.update": schemas.UpdateProduct,
+    "order.update": schemas.UpdateOrder,
 }
 
 
@@ -273,6 +277,7 @@ def test_every_action_and_its_integer_fields_are_covered() -> None:
         ("outbox.markSent", "id"),
         ("product.create", "stockOnHand"),
         ("order.create", "placedAt"),
+        ("order.update", "placedAt"),
         ("receiveInventory", "quantity"),
     ]:
         assert expected in found
