@@ -23,7 +23,7 @@ from botui.domain.text import safe_for_terminal
 from botui.io.export import default_file_name, export_to_file
 from botui.tui.screens.records import RecordsScreen
 from botui.tui.screens.reports import ReportsScreen
-from botui.tui.widgets.event_log import EventLog
+from botui.tui.widgets.event_log import EventLog, LogLines
 from botui.tui.widgets.first_steps import FirstSteps
 from botui.tui.widgets.footer import KeyFooter
 from botui.tui.widgets.queue_table import QueueTable
@@ -66,6 +66,14 @@ class QueueScreen(Screen[None]):
         _key("slash", "filter", "Filter", "queue.filter"),
         _key("escape", "escape", "Clear filter, then marks", "queue.escape", show=False),
         _key("l", "toggle_log", "Show or hide the log", "queue.log", show=False),
+        Binding(
+            "L",
+            "focus_log",
+            "Focus the log: scroll, filter, open",
+            id="queue.focus-log",
+            tooltip="Grow the log and move into it; L or Esc comes back to the queue",
+            show=False,
+        ),
         _key("X", "export", "Export this view to CSV", "queue.export", show=False),
         _key("R", "reports", "Reports: aging, products, service", "queue.reports", show=False),
         _key("o", "outbox", "Outbox: send, retry, mark sent", "queue.outbox", show=False),
@@ -261,7 +269,32 @@ class QueueScreen(Screen[None]):
 
     def action_toggle_log(self) -> None:
         log = self.query_one(EventLog)
+        if log.has_focus_within:
+            self._leave_log()
         log.display = not log.display
+
+    def action_focus_log(self) -> None:
+        """Move into the log (it grows), or back to the queue when already in it."""
+        log = self.query_one(EventLog)
+        if log.has_focus_within:
+            self._leave_log()
+        else:
+            log.take_focus()
+
+    @on(EventLog.Leave)
+    def _leave_log(self) -> None:
+        self.query_one(EventLog).settle()
+        self.table.focus()
+
+    @on(LogLines.Open)
+    def _open_from_log(self, message: LogLines.Open) -> None:
+        self.app.open_detail(message.backorder)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In the log, keys that act on the queue's row do nothing: the person is reading
+        another backorder's line, not that row."""
+        log = self.query(EventLog)
+        return not (action in ("triage", "edit") and log and log.first().has_focus_within)
 
     # -- actions --------------------------------------------------------------------------
 
