@@ -14,6 +14,7 @@ from unit.helpers import snapshot_db
 from botui.domain.delivery import MAX_ATTEMPTS
 from botui.domain.service import Service, call
 from botui.settings import Loaded, Settings
+from botui.store.db import open_database
 from botui.tui import app as app_module
 from botui.tui.app import BotuiApp
 from botui.tui.screens.outbox import OutboxScreen
@@ -274,6 +275,25 @@ async def test_without_mail_configured_s_says_so_and_changes_nothing(shop: Servi
         await pilot.press("S")
         await settle(pilot)
         assert toasts(pilot.app).count("Mail is not configured") == 2
+    assert snapshot_db(shop.db) == before
+
+
+@pilot_test
+async def test_a_read_only_database_is_shown_but_nothing_is_sent_or_changed(
+    shop: Service, db_path: Path, mail_server: MailServer
+) -> None:
+    chosen = notify(shop, "BO-1", "Read, not sent")
+    before = snapshot_db(shop.db)
+    viewer = Service(open_database(db_path, readonly=True))
+    async with make_app(viewer, mail_config(mail_server.port)).run_test(size=SIZE) as pilot:
+        screen = await open_outbox(pilot)
+        assert shown_ids(screen) == [chosen]
+        for key in ("s", "S", "r", "m"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert toasts(pilot.app).count("is read-only: nothing can be changed") == 4
+        assert isinstance(pilot.app.screen, OutboxScreen)  # no question opened
+    assert mail_server.received == []
     assert snapshot_db(shop.db) == before
 
 
