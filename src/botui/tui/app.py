@@ -169,7 +169,8 @@ class BotuiApp(App[int]):
             if message.text != self._outbox_said:
                 self._outbox_said = message.text
                 again = f"; botui tries again every {OUTBOX_SECONDS:.0f} s"
-                self.notify(message.text + again, severity="warning", markup=False)
+                # Nobody asked for this send: the failure stays up long enough to be read.
+                self.notify(message.text + again, severity="warning", markup=False, timeout=10)
             return
         self._outbox_said = ""
         if message.tried:
