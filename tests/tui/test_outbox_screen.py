@@ -368,6 +368,26 @@ async def test_with_mail_configured_the_app_sends_in_the_background(
 
 
 @pilot_test
+async def test_a_background_send_to_an_unreachable_server_says_so_once(
+    shop: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "FIRST_OUTBOX_SECONDS", 0.05)
+    monkeypatch.setattr(app_module, "OUTBOX_SECONDS", 0.1)
+    notify(shop, "BO-1", "Nobody is listening")
+    before = snapshot_db(shop.db)
+    app = BotuiApp(shop, delay_detection=False, config=mail_config(free_port()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(10):  # several sends, each failing the same way
+            await pilot.pause(0.1)
+            await settle(pilot, rounds=1)
+        said = toasts(app)
+        assert said.count("Mail server unreachable") == 1
+        assert "botui tries again every" in said
+    assert snapshot_db(shop.db) == before
+
+
+@pilot_test
 async def test_without_mail_configured_nothing_is_sent_in_the_background(
     shop: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
