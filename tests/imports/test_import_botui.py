@@ -324,3 +324,13 @@ def test_a_batch_refused_after_earlier_ones_were_written_says_so(
     assert "earlier batches were written, 1 created" in caught.value.message
     monkeypatch.setattr(Importer, "write", write_batch)
     assert import_file(service, path) == {"created": 1, "skipped": 1, "invalid": 0, "rows": []}
+
+
+def test_write_transactions_last_about_two_seconds_whatever_the_machine() -> None:
+    # Fast writes grow the batch twofold at a time up to 5 x BATCH; slow ones shrink it to what
+    # takes WRITE_SECONDS, never below BATCH / 5: others wait for the lock about that long.
+    assert importing.next_batch(10_000, 0.5) == 20_000
+    assert importing.next_batch(40_000, 0.5) == 50_000
+    assert importing.next_batch(10_000, 4.0) == 5_000
+    assert importing.next_batch(10_000, 60.0) == 2_000
+    assert importing.next_batch(20_000, 2.0) == 20_000

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, NamedTuple
 
@@ -192,6 +193,7 @@ class Importer:
             self.default_business = self._default_business(business)
         self.stage = Staging()
         self._plans = 0
+        self._written = 0  # the scratch database's position of the last row handed to write
         self._copied: set[str] = set()
         # What the rows of the batch at hand name (filled by _prefetch, for one batch only).
         self._product_ids: dict[str, bool] = {}
@@ -278,12 +280,20 @@ class Importer:
             self._new_names.clear()
             return outcomes
 
-    def staged(self, size: int) -> Iterator[list[Staged]]:
-        """The rows `check` found good, in file order, `size` at a time, for `write`; while
-        they are read, the database's page cache is larger (a fixed size)."""
+    def staged(self, size: int) -> list[Staged]:
+        """The next `size` rows `check` found good, in file order, for `write` ([] at the
+        end); see `writing`."""
+        batch = self.stage.rows(self._written, size)
+        if batch:
+            self._written = batch[-1][0]
+        return [Staged._make(row[1:]) for row in batch]
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """While the second pass writes: the database's page cache larger (a fixed size),
+        as its indexes' pages are read again batch after batch."""
         with larger_cache(self.service.db):
-            for batch in self.stage.rows(size):
-                yield [Staged._make(row) for row in batch]
+            yield
 
     @staticmethod
     def _known_keys(rows: Iterable[tuple[str, Any]]) -> set[str]:

@@ -150,18 +150,13 @@ class Staging:
         marks = ", ".join("?" * len(ROW_COLUMNS.split(",")))
         self._many(f"INSERT INTO row ({ROW_COLUMNS}) VALUES ({marks})", rows)
 
-    def rows(self, size: int) -> Iterator[list[tuple]]:
-        """The staged rows (ROW_COLUMNS) in file order, `size` at a time."""
-        after = 0
-        while True:
-            batch = self.db.execute(
-                f"SELECT pos, {ROW_COLUMNS} FROM row WHERE pos > ? ORDER BY pos LIMIT ?",
-                (after, size),
-            ).fetchall()
-            if not batch:
-                return
-            yield [row[1:] for row in batch]
-            after = batch[-1][0]
+    def rows(self, after: int, size: int) -> list[tuple]:
+        """Up to `size` staged rows in file order from position `after` on: (position, then
+        ROW_COLUMNS) each."""
+        return self.db.execute(
+            f"SELECT pos, {ROW_COLUMNS} FROM row WHERE pos > ? ORDER BY pos LIMIT ?",
+            (after, size),
+        ).fetchall()
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM row").fetchone()[0]
