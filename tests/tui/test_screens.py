@@ -730,3 +730,47 @@ async def test_the_field_being_typed_into_shows_by_an_attribute_not_colour_alone
             mine = str(line.query_one(".field-label").render())
             assert labels.pop(mine) is True
             assert not any(labels.values())  # only the focused field's label
+
+
+@pilot
+async def test_the_order_field_takes_the_number_people_see_and_offers_the_customers_orders(
+    service: Service, refs: dict
+) -> None:
+    service.create_customer({"id": "CUS-2", "name": "Grace Hopper"})
+    service.create_order(
+        {"id": "ORD-2", "number": "SO-2002", "customer": "CUS-2", "business": "BIZ-1"}
+    )
+    app = Host(lambda: BackorderForm(service, None))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#product", "PRD-1")
+        await type_into(pilot, "#business", "BIZ-1")
+        await type_into(pilot, "#customer", "CUS-1")
+        await settle(pilot)
+        app.screen.query_one("#order", Input).focus()
+        await settle(pilot)
+        offered = app.screen.query_one("#suggest-order")
+        shown = [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)]
+        assert shown == ["ORD-1  SO-1001 at Northwind Outfitters"]  # only CUS-1's, not SO-2002
+        await pilot.press(*"SO-1001")
+        await settle(pilot)
+        hint = text(app.screen.query_one("#hint-order", Static))
+        assert "order SO-1001 (ORD-1) of Ada Lovelace at Northwind Outfitters" in hint
+        await type_into(pilot, "#quantity", "1")
+        await type_into(pilot, "#price", "5")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    created = app.result
+    assert created is not None and created.order == "ORD-1"
+
+
+@pilot
+async def test_the_edit_title_names_the_product_and_customer(
+    service: Service, backorder: str
+) -> None:
+    app = Host(lambda: BackorderForm(service, backorder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        title = text(app.screen.query_one("#form-title", Static))
+    assert "Two-person tent for Ada Lovelace, unit price" in title
+    assert "PRD-1" not in title and "CUS-1" not in title

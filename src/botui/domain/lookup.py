@@ -113,11 +113,39 @@ def describe(service: Service, kind: str, record_id: str) -> str | None:
         if kind == "business":
             row = Business.get_or_none(Business.id == record_id)
             return row.name if row else None
-        row = Order.get_or_none(Order.id == record_id)
+        row = _order(record_id)
         if row is None:
             return None
         number = f"{row.number} " if row.number else ""
-        return f"order {number}of {row.customer_id} at {row.business_id}"
+        customer = Customer.get_or_none(Customer.id == row.customer_id)
+        business = Business.get_or_none(Business.id == row.business_id)
+        who = customer.name if customer else row.customer_id
+        where = business.name if business else row.business_id
+        text = f"order {number}({row.id}) of {who} at {where}"
+        return text if row.id == record_id else f"{text}; saved as its id {row.id}"
+
+
+def names_of(service: Service, backorder: schemas.Backorder) -> tuple[str, str]:
+    """The names of a backorder's product and customer (their ids when gone)."""
+    with translate_errors(service.path):
+        product = Product.get_or_none(Product.id == backorder.product)
+        customer = Customer.get_or_none(Customer.id == backorder.customer)
+        return (
+            product.name if product else backorder.product,
+            customer.name if customer else backorder.customer,
+        )
+
+
+def _order(typed: str) -> Order | None:
+    """The order whose id is `typed`, else the one whose number is (people see the number)."""
+    return Order.get_or_none(Order.id == typed) or Order.get_or_none(Order.number == typed)
+
+
+def order_id(service: Service, typed: str) -> str | None:
+    """The id of the order `typed` names by id or by number, None when it names none."""
+    with translate_errors(service.path):
+        row = _order(typed)
+        return row.id if row else None
 
 
 def products_of(service: Service, backorder_ids: list[str]) -> dict[str, schemas.Product]:
@@ -194,8 +222,12 @@ def holds(column, folded: str):
     )
 
 
-def suggest(service: Service, kind: str, text: str) -> list[Suggestion]:
-    """Up to SUGGESTIONS products, customers or businesses whose id or name holds `text`.
+def suggest(
+    service: Service, kind: str, text: str, customer: str | None = None
+) -> list[Suggestion]:
+    """Up to SUGGESTIONS products, customers, businesses or orders whose id or name holds
+    `text`; orders by id or number, only the `customer`'s when one is given (then an empty
+    `text` lists that customer's orders, the latest first).
 
     Names, SKUs and e-mails match as the queue's search does: folded (normal form and case
     in any script ignored), so `zoë` finds `ZOE` + U+0308.
@@ -204,6 +236,8 @@ def suggest(service: Service, kind: str, text: str) -> list[Suggestion]:
     order, so a common word stops the scan early and a rare one reads the table once.
     """
     text = text.strip()
+    if kind == "order":
+        return _suggest_orders(service, text, customer)
     if not text:
         return []
     model, columns, describe_row = {
@@ -221,6 +255,32 @@ def suggest(service: Service, kind: str, text: str) -> list[Suggestion]:
         query = model.select().where(condition & (model.id != text)).limit(SUGGESTIONS - len(rows))
         rows.extend(query)
         return [Suggestion(row.id, describe_row(row)) for row in rows]
+
+
+def _suggest_orders(service: Service, text: str, customer: str | None) -> list[Suggestion]:
+    with translate_errors(service.path):
+        query = Order.select()
+        if customer:
+            query = query.where(Order.customer == customer)
+        elif not text:
+            return []
+        if text:
+            folded = fold(text)
+            query = query.where(holds(Order.id, folded) | holds(Order.number, folded))
+        rows = query.order_by(Order.placed_at.desc(), Order.id).limit(SUGGESTIONS)
+        names = dict(
+            Business.select(Business.id, Business.name)
+            .where(Business.id.in_({row.business_id for row in rows}))
+            .tuples()
+        )
+        return [
+            Suggestion(
+                row.id,
+                f"{row.id}  {row.number or 'no number'}"
+                f" at {names.get(row.business_id, row.business_id)}",
+            )
+            for row in rows
+        ]
 
 
 def _product_line(row: Product) -> str:

@@ -46,7 +46,7 @@ from botui.tui.times import zone_name
 
 PRIORITIES = [(name, name) for name in ("standard", "expedited", "rush")]
 REFERENCES = ("product", "business", "customer", "order")
-SEARCHABLE = ("product", "business", "customer")
+SEARCHABLE = ("product", "business", "customer", "order")
 NUMBERS = ("whole", "money")  # kinds whose hint says what the typing reads as
 
 
@@ -68,7 +68,7 @@ CREATE_FIELDS = [
     Spec("product", "id", "name, SKU or id; Down/Tab picks"),
     Spec("business", "id", "name or id; Down/Tab picks"),
     Spec("customer", "id", "name, email or id; Down/Tab picks"),
-    Spec("order", "id", "optional order id"),
+    Spec("order", "id", "optional: order number or id; Down/Tab picks"),
     Spec("quantity", "whole", "units, 1 to 1,000,000"),
     Spec("price", "money", "e.g. 129.99 or 1,250.00 (point for cents)"),
     Spec("priorityLevel", "priority"),
@@ -194,6 +194,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
 
         backorder: schemas.Backorder
         seen: int
+        names: tuple[str, str]  # of its product and customer
 
     @dataclass
     class Failed(Message):
@@ -242,6 +243,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         self._saving = False
         self._described: dict[str, str | None] = {}
         self._early: list[str] = []  # characters typed before the backorder was read
+        self._names = ("", "")  # the edited backorder's product and customer, by name
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -366,19 +368,21 @@ class BackorderForm(Screen[schemas.Backorder | None]):
 
     @work(thread=True, exclusive=True, group="form-read")
     def _read(self) -> None:
-        def read() -> tuple[int, schemas.Backorder]:
+        def read() -> tuple[int, schemas.Backorder, tuple[str, str]]:
             seen = lookup.last_event_id(self.service)
-            return seen, self.service.get({"id": self.backorder_id})
+            backorder = self.service.get({"id": self.backorder_id})
+            return seen, backorder, lookup.names_of(self.service, backorder)
 
         answer, error = attempt(self.service, read, self.backorder_id)
         if answer is not None:
-            self.post_message(self.Loaded(answer[1], answer[0]))
+            self.post_message(self.Loaded(answer[1], answer[0], answer[2]))
         elif error is not None:
             self.post_message(self.Failed(error))
 
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
         self.base, self.seen = message.backorder, message.seen
+        self._names = message.names
         self._title(message.backorder)
         self._fill(message.backorder)
         self.initial = self._typed()
@@ -409,7 +413,8 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         self.query_one("#form-title", Static).update(
             Text(
                 f"Edit {bo.id} (version {bo.version}, {bo.status}): "
-                f"{bo.product} for {bo.customer}, unit price {money(bo.price)} (fixed)"
+                f"{self._names[0]} for {self._names[1]},"
+                f" unit price {money(bo.price)} (fixed)"
                 + (
                     "; closed: only what it allows can change"
                     if not statuses.is_open(bo.status)
@@ -444,9 +449,17 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             else:
                 self.query_one(f"#suggest-{field}", Suggestions).hide()
 
-    @work(thread=True, exclusive=True, group="form-suggest")
     def _suggest(self, field: str, typed: str) -> None:
-        found, _ = attempt(self.service, lambda: lookup.suggest(self.service, field, typed))
+        """Look up the matches of what was typed; an order's among the chosen customer's."""
+        customer = self._raw("customer").strip() if field == "order" else None
+        self._read_suggestions(field, typed, customer or None)
+
+    @work(thread=True, exclusive=True, group="form-suggest")
+    def _read_suggestions(self, field: str, typed: str, customer: str | None) -> None:
+        def read() -> list[lookup.Suggestion]:
+            return lookup.suggest(self.service, field, typed, customer=customer)
+
+        found, _ = attempt(self.service, read)
         self.post_message(self.Suggested(field, typed, found or []))
 
     @on(Suggested)
@@ -455,7 +468,8 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         widget = self.query_one(f"#{field}", Input)
         if widget.value.strip() != message.typed or not widget.has_focus:
             return  # typed on since (a newer search is on its way), or moved on
-        missing = self.base is None and not message.matches
+        # An order is created with its customer and business: the records screen (O) does it.
+        missing = self.base is None and not message.matches and field != "order"
         create = f"+ new {field} {message.typed!r}" if missing else None
         self.query_one(f"#suggest-{field}", Suggestions).offer(message.matches, create)
         self._hint(field)
@@ -474,11 +488,16 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             self.query_one(f"#{field}", SuggestInput).take(record.id)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """Put away the matches of a field that focus left."""
+        """Put away the matches of a field that focus left; an empty order field, once a
+        customer is chosen, offers that customer's orders."""
         for found in self.query(Suggestions):
             if event.widget.id not in (found.field, found.id) and found.shown:
                 found.hide()
                 self._hint(found.field)
+        order = event.widget
+        empty = isinstance(order, Input) and order.id == "order" and not order.value.strip()
+        if self.base is None and empty and self._raw("customer").strip():
+            self._suggest("order", "")
 
     @work(thread=True, exclusive=True, group="form-describe")
     def _describe(self, field: str, value: str) -> None:
@@ -529,6 +548,12 @@ class BackorderForm(Screen[schemas.Backorder | None]):
 
     @work(thread=True, exclusive=True, group="form-save")
     def _save(self, payload: dict[str, Any]) -> None:
+        if self.base is None and payload.get("order"):
+            # People type the order number they see (SO-100143); the service takes its id.
+            found, _ = attempt(
+                self.service, lambda: lookup.order_id(self.service, payload["order"])
+            )
+            payload = {**payload, "order": found or payload["order"]}
         if self.base is None:
             saved, error = attempt(self.service, lambda: self.service.create(payload))
         else:
