@@ -18,24 +18,29 @@ COUNT = 400
 SEED = 7
 SIZE = (100, 30)
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
-# name -> keys pressed on the queue before the picture
-SHOTS = {
-    "queue": [],
-    "detail": ["j", "enter"],
-    "edit": ["j", "e"],
-    "cancel": ["j", "x"],
-    "help": ["question_mark"],
+# name -> keys pressed on the queue before the picture, and the terminal's size
+SHOTS: dict[str, tuple[list[str], tuple[int, int]]] = {
+    "queue": ([], SIZE),
+    "queue-80x24": ([], (80, 24)),
+    "queue-200x50": ([], (200, 50)),
+    "detail": (["j", "enter"], SIZE),
+    "edit": (["j", "e"], SIZE),
+    "cancel": (["j", "x"], SIZE),
+    "help": (["question_mark"], SIZE),
+    "reports": (["R"], SIZE),
+    "outbox": (["o"], SIZE),
+    "products": (["P"], SIZE),
 }
 
 
-async def _shoot(service: object, name: str, keys: list[str]) -> str:
+async def _shoot(service: object, name: str, keys: list[str], size: tuple[int, int]) -> str:
     from textual.widgets import Input, TextArea
     from textual.worker import WorkerCancelled
 
     from botui.tui.app import BotuiApp
 
     app = BotuiApp(service, delay_detection=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         for step in [None, *keys]:
             if step is not None:
                 await pilot.press(step)
@@ -64,8 +69,8 @@ def main() -> int:
         db = open_database(Path(folder) / "demo.db")
         fill_demo(db, count=COUNT, seed=SEED)
         service = Service(db)
-        for name, keys in SHOTS.items():
-            svg = asyncio.run(_shoot(service, name, keys))
+        for name, (keys, size) in SHOTS.items():
+            svg = asyncio.run(_shoot(service, name, keys, size))
             target = OUT / f"{name}.svg"
             target.write_text(svg, encoding="utf-8")
             print(f"wrote {target.relative_to(OUT.parent)}")
