@@ -136,6 +136,7 @@ class LogLines(ScrollView, can_focus=True):
         height: 1fr;
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
+        overflow-y: scroll;
     }
     LogLines > .log-lines--cursor {
         background: $block-cursor-background;
@@ -191,7 +192,7 @@ class LogLines(ScrollView, can_focus=True):
         if following:
             self.cursor = max(len(self.shown) - 1, 0)
         if following or (at_end and not self.has_focus):
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self._scroll_end()
         elif dropped:
             self.scroll_to(y=max(self.scroll_offset.y - dropped, 0), animate=False,
                            immediate=True, force=True)  # fmt: skip
@@ -216,7 +217,7 @@ class LogLines(ScrollView, can_focus=True):
     def on_resize(self, event: Resize) -> None:
         self._resized()
         if self.cursor >= len(self.shown) - 1:
-            self.call_after_refresh(self.scroll_end, animate=False, x_axis=False)
+            self.call_after_refresh(self._scroll_end)
         else:
             self.call_after_refresh(self._keep_cursor_visible)
 
@@ -270,6 +271,9 @@ class LogLines(ScrollView, can_focus=True):
     def _page_height(self) -> int:
         return max(self.scrollable_content_region.height, 1)
 
+    def _scroll_end(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+
     def _keep_cursor_visible(self) -> None:
         top, height = int(self.scroll_offset.y), self._page_height
         if self.cursor < top:
@@ -299,7 +303,7 @@ class LogLines(ScrollView, can_focus=True):
 
     def action_last(self) -> None:
         self.move_to(len(self.shown) - 1)
-        self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self._scroll_end()
 
     def action_open(self) -> None:
         event = self.current
