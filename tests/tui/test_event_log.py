@@ -145,15 +145,16 @@ async def test_filter_by_actor_shows_only_their_lines_and_the_title_says_so(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("L")
-        await send_bytes(pilot, b"/ben")  # typed on in one burst: every letter in the box
+        # Typed in one burst: every letter lands in the box, and the keys after Enter act
+        # in the lines (k: up a line) instead of being typed into the filter.
+        await send_bytes(pilot, b"/ben\rkk")
         assert pane(app).box.value == "ben"
-        await pilot.press("enter")
-        await settle(pilot)
         bens = [line for line in written if line[0] == "ben"]
         assert lines(app) == bens and len(bens) == 7
         assert app.focused is pane(app).log_lines  # Enter keeps the filter, back in the lines
+        assert pane(app).log_lines.cursor == 4
         assert "filter 'ben': 7 of the last 18 events" in log_title(app)
-        await pilot.press("slash", *"nobody")  # the old filter is selected: typing replaces it
+        await pilot.press("slash", "ctrl+u", *"nobody")
         await settle(pilot)
         assert lines(app) == []
         assert visible(app)[0].startswith("no event among the last 18 matches; Esc clears")
@@ -172,8 +173,7 @@ async def test_filter_by_backorder_is_that_backorder_not_others_starting_alike(
         await pilot.press("L", "slash", "b", "o", "-", "1", "enter")
         await settle(pilot)
         assert lines(app) == [("ada", "created", "BO-1"), ("ada", "updated", "BO-1")]
-        await pilot.press("slash", "backspace", "backspace", "backspace", "backspace")
-        await pilot.press(*"locally", "enter")  # words of a line: the reason of a cancel
+        await pilot.press("slash", "ctrl+u", *"locally", "enter")  # the reason of a cancel
         await settle(pilot)
         assert lines(app) == [("cleo", "cancelled", "BO-12")]
         await pilot.press("slash", "ctrl+u", *"ben bo-", "enter")  # every word must match
@@ -288,3 +288,18 @@ async def test_hiding_the_log_while_in_it_gives_the_focus_back(app: BotuiApp) ->
         assert not pane(app).display and isinstance(app.focused, QueueTable)
         await pilot.press("L")  # shows it again, focused
         assert pane(app).display and app.focused is pane(app).log_lines
+
+
+@pilot_test
+async def test_keys_typed_on_past_enter_in_the_box_act_in_the_lines(
+    app: BotuiApp, written: list[Line]
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("L", "slash", *"ben")
+        assert app.focused is pane(app).box
+        await send_bytes(pilot, b"\rkk")  # Enter and two k's in one read, as tmux sends them
+        assert pane(app).box.value == "ben" and not pane(app).box.display
+        assert app.focused is pane(app).log_lines and pane(app).log_lines.cursor == 4
+        await pilot.press("slash", *"cleo")  # back in the box: typing goes on after "ben"
+        assert pane(app).box.value == "bencleo"

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.containers import Vertical
 from textual.content import Content
-from textual.events import Click, DescendantBlur, DescendantFocus, Key, Resize
+from textual.events import Click, DescendantBlur, DescendantFocus, Event, Key, Resize
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -315,6 +315,32 @@ class LogLines(ScrollView, can_focus=True):
         self.move_to(int(self.scroll_offset.y) + event.y)
 
 
+class FilterBox(Input):
+    """The log's filter box. Enter gives the focus back to the lines at once, and the keys
+    typed on past it (already on their way here) act in the lines, not in the filter."""
+
+    def __init__(self, done: Callable[[], None], *, placeholder: str, id: str) -> None:
+        # Not selecting on focus: the focus arrives after the keys typed right after "/",
+        # and a selection would let the next key replace them.
+        super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
+        self._done = done
+
+    async def on_event(self, event: Event) -> None:
+        focused = self.screen.focused
+        if isinstance(event, Key) and focused is not self and focused is not None:
+            focused._forward_event(Key(event.key, event.character))  # where it would have gone
+            return
+        await super().on_event(event)
+
+    async def _on_key(self, event: Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self._done()
+            return
+        await super()._on_key(event)
+
+
 class EventLog(Vertical):
     """The log pane: a filter box (shown while typing) above the lines, and a border title
     that says whether it has the focus and what it is filtered by."""
@@ -358,7 +384,11 @@ class EventLog(Vertical):
         self._matches: Callable[[schemas.Event], bool] = lambda event: True
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter the log: actor, backorder, words…", id="log-filter")
+        yield FilterBox(
+            self._filter_done,
+            placeholder="filter the log: actor, backorder, words…",
+            id="log-filter",
+        )
         yield LogLines(id="log-lines")
 
     def on_mount(self) -> None:
@@ -443,12 +473,16 @@ class EventLog(Vertical):
 
     def on_key(self, event: Key) -> None:
         """Open the filter as "/" passes, so keys typed right after it reach the box (they
-        were already on their way to the lines), as the queue's filter does."""
+        were already on their way to the lines), as the queue's filter does; an Enter among
+        them closes the box at once, so the keys after it act in the lines."""
         box = self.box
         in_box = self.screen.focused is box  # at once, not when the box hears of its focus
         if event.key == "slash" and not in_box:
             event.stop()
             self.action_filter()
+        elif in_box and event.key == "enter":
+            event.stop()
+            self._filter_done()
         elif in_box and event.is_printable and event.character:
             event.stop()
             box.insert_text_at_cursor(event.character)
@@ -458,9 +492,8 @@ class EventLog(Vertical):
         event.stop()
         self.set_filter(event.value.strip())
 
-    @on(Input.Submitted, "#log-filter")
-    def _filter_done(self, event: Input.Submitted) -> None:
-        event.stop()
+    def _filter_done(self) -> None:
+        """Enter in the box: keep the filter, hide the box, back to the lines."""
         self.box.remove_class("-shown")
         self.screen.set_focus(self.log_lines)
 
