@@ -23,7 +23,9 @@ stress: $(STAMP)
 	$(BIN)/python -m pytest -q -m stress -s
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_batch.py
 	$(BIN)/python bench/bench_export.py

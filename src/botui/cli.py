@@ -10,10 +10,11 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO, TypeVar
 
-from botui import __version__, config, settings
+# Only what every command needs is imported here: each command imports its own (the UI,
+# pydantic and peewee load only for the commands that use them; see run_api's fast `get`).
+from botui import __version__, config
 from botui.domain.errors import BotuiError, storage_error, validation
-from botui.domain.schemas import MAX_INT64
-from botui.store.db import sqlite_version
+from botui.domain.limits import MAX_INT64
 
 T = TypeVar("T")
 # The demo's largest size: ten times what it is tuned for (a million rows), still in memory.
@@ -55,6 +56,19 @@ EXAMPLES = """examples:
   botui report aging                      open backorders by age"""
 
 
+class _Version(argparse.Action):
+    """--version: which SQLite botui uses is asked only when the version is."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from botui.store.sqlite import sqlite_version
+
+        print(f"botui {__version__} (SQLite {sqlite_version()})")  # on stdout, as argparse's
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="botui",
@@ -64,11 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", help="database file (default: BOTUI_DB, else the data folder)")
     parser.add_argument("--demo", action="store_true", help="fill a demo database on first use")
-    parser.add_argument(
-        "--version",
-        action="version",
-        version=f"botui {__version__} (SQLite {sqlite_version()})",
-    )
+    parser.add_argument("--version", action=_Version, help="show program's version number and exit")
     commands = parser.add_subparsers(dest="command")
     # Subcommands' --db default to SUPPRESS so `botui --db X api ...` keeps the top-level X.
     demo = commands.add_parser("demo", help="write realistic demo data")
@@ -118,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", help="table (default on a terminal), csv or json (else)")
     commands.add_parser("config", help="show the configuration in force and where it came from")
     # --config may stand before or after the command (SUPPRESS keeps the one given first).
-    parser.add_argument("--config", help=f"configuration file (default: {settings.CONFIG_ENV}, "
+    parser.add_argument("--config", help=f"configuration file (default: {config.CONFIG_ENV}, "
                         "else config.toml in $XDG_CONFIG_HOME/botui)")  # fmt: skip
     for command in (*commands.choices.values(), send):
         command.add_argument("--config", default=argparse.SUPPRESS)
@@ -159,12 +169,22 @@ def _guarded(work: Callable[..., T], *args: Any) -> T:
 
 def run_api(db_arg: str | None, action: str | None, text: str | None) -> int:
     """`botui api`: one action, its answer on stdout, or one JSON error line on stderr."""
-    from botui.domain.service import call, check_action
+    from botui.domain.actions import check_action
 
     def one_action() -> dict[str, Any]:
         check_action(action)
         config.check_environment()
         payload = _read_payload(text)
+        if action == "get":
+            # The answer read straight from SQLite when it is surely the Service's (see
+            # domain.quick): a script's `get` then costs no more than Python's start-up.
+            from botui.domain.quick import get
+
+            answer = get(config.resolve_db_path(db_arg), payload)
+            if answer is not None:
+                return answer
+        from botui.domain.service import call
+
         return call(_open_service(db_arg), action, payload)
 
     try:
@@ -342,6 +362,7 @@ def run_import(db_arg: str | None, args: argparse.Namespace) -> int:
 
 def run_outbox_send(db_arg: str | None, config_arg: str | None, limit_arg: str | None) -> int:
     """`botui outbox send`: {"sent", "failed", "waiting"} on stdout, or one JSON error line."""
+    from botui import settings
     from botui.io.outbox import send_outbox
 
     try:
@@ -379,6 +400,7 @@ def run_report(db_arg: str | None, name: str | None, business: str | None, fmt: 
 
 def run_config(config_arg: str | None) -> int:
     """`botui config`: the settings in force, each with the file line it came from."""
+    from botui import settings
     from botui.settings_view import describe
 
     try:
@@ -390,6 +412,7 @@ def run_config(config_arg: str | None) -> int:
 
 
 def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int:
+    from botui import settings
     from botui.tui import keymap
     from botui.tui.app import run_app
 
@@ -406,6 +429,15 @@ def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int
         sys.stderr.write(f"botui: {error.message}\n")
         return error.exit_status
     return run_app(service, loaded)
+
+
+def _check_configuration(config_arg: str | None) -> None:
+    """A broken configuration file is refused everywhere, `botui api` included, though the API
+    reads no setting; with no file there is nothing to check (and pydantic stays unloaded)."""
+    if config.config_file_exists(config_arg):
+        from botui import settings
+
+        settings.load(config_arg)
 
 
 def _api_help(action: str | None) -> int:
@@ -435,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         return _api_help(args.action)
     if args.command == "api":
         try:
-            settings.load(config_arg)  # a broken configuration file is refused everywhere
+            _check_configuration(config_arg)
         except BotuiError as error:
             return _fail(error)
         if args.batch:

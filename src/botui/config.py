@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 from botui.domain.errors import validation
-from botui.domain.schemas import MAX_DATE
+from botui.domain.limits import MAX_DATE
 
 APP_NAME = "botui"
+CONFIG_ENV = "BOTUI_CONFIG"
 
 
 def default_db_path() -> Path:
@@ -78,6 +79,32 @@ def now() -> int:
     """
     frozen = env_number("BOTUI_NOW", 0, MAX_DATE, " of Unix seconds")
     return int(time.time()) if frozen is None else frozen
+
+
+def config_home() -> Path:
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+
+
+def locate_config(cli_value: str | None) -> tuple[Path, str]:
+    """The configuration file and why it is that one: --config, else BOTUI_CONFIG, else XDG."""
+    if cli_value:
+        return Path(cli_value), "given by --config"
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env), f"given by {CONFIG_ENV}"
+    return config_home() / APP_NAME / "config.toml", "the default location"
+
+
+def config_file_exists(cli_value: str | None) -> bool:
+    """Whether there is a configuration file to read (anything but "no such file" counts:
+    settings.load then says what is wrong with it), without loading botui.settings."""
+    try:
+        os.stat(locate_config(cli_value)[0])
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def check_environment() -> None:

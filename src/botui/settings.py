@@ -12,7 +12,6 @@ import re
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -26,9 +25,12 @@ from pydantic import (
     ValidationError,
 )
 
+# Where the file is found lives in botui.config, which `botui api` reads without pydantic.
+from botui.config import CONFIG_ENV as CONFIG_ENV
+from botui.config import config_home as config_home
+from botui.config import locate_config as locate
 from botui.domain.errors import BotuiError, validation
 
-CONFIG_ENV = "BOTUI_CONFIG"
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -45,6 +47,8 @@ def _env_name(value: str) -> str:
 
 
 def _address(value: str) -> str:
+    from email.utils import parseaddr  # the email package is slow to load: only for [mail]
+
     if "@" not in parseaddr(value)[1]:
         raise ValueError('must be an e-mail address, such as "Shop <orders@shop.example>"')
     return value
@@ -137,20 +141,6 @@ class Loaded:
         """Where a value came from: `FILE:LINE`, or "default"."""
         line = self.lines.get(key)
         return f"{self.path}:{line}" if line else "default"
-
-
-def config_home() -> Path:
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-
-
-def locate(cli_value: str | None) -> tuple[Path, str]:
-    """The configuration file and why it is that one: --config, else BOTUI_CONFIG, else XDG."""
-    if cli_value:
-        return Path(cli_value), "given by --config"
-    env = os.environ.get(CONFIG_ENV)
-    if env:
-        return Path(env), f"given by {CONFIG_ENV}"
-    return config_home() / "botui" / "config.toml", "the default location"
 
 
 def load(cli_value: str | None = None) -> Loaded:

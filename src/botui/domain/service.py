@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from botui.domain import api_help, convert, schemas, statuses
+from botui.domain import convert, schemas, statuses
+from botui.domain.actions import ACTIONS as ACTIONS
+from botui.domain.actions import check_action
 from botui.domain.allocation import Grant, allocate
 from botui.domain.core import camel
 from botui.domain.delivery import Delivery
@@ -537,50 +539,6 @@ class Service(Reads, Exports, Reports, Notifications, Delivery, References):
                 )
                 delayed.append(row.id)
             return schemas.DelayResult(delayed=delayed)
-
-
-ACTIONS: dict[str, str] = {
-    "create": "create",
-    "update": "update",
-    "delete": "delete",
-    "confirm": "confirm",
-    "fulfill": "fulfill",
-    "cancel": "cancel",
-    "updateEstimate": "update_estimate",
-    "notifyCustomer": "notify_customer",
-    "get": "get",
-    "list": "list",
-    "receiveInventory": "receive_inventory",
-    "detectDelays": "detect_delays",
-    "events": "events",
-    "outbox": "outbox",
-    "outbox.markSent": "mark_sent",
-    "outbox.retry": "retry_outbox",
-    "business.create": "create_business",
-    "customer.create": "create_customer",
-    "product.create": "create_product",
-    "order.create": "create_order",
-    "business.update": "update_business",
-    "customer.update": "update_customer",
-    "product.update": "update_product",
-    "order.update": "update_order",
-}
-
-
-def check_action(action: str | None) -> str:
-    """The Service method of an API action name, or a validation_error listing the actions."""
-    method = ACTIONS.get(action or "")
-    if method is None:
-        if not action:
-            raise validation(f"give an action; the actions are: {', '.join(ACTIONS)}")
-        meant = api_help.nearest(action)
-        if meant is not None:
-            raise validation(
-                f"unknown action {action!r}; did you mean {meant!r}? "
-                "(botui api --help lists every action)"
-            )
-        raise validation(f"unknown action {action!r}; the actions are: {', '.join(ACTIONS)}")
-    return method
 
 
 def call(service: Service, action: str, payload: Any) -> dict[str, Any]:

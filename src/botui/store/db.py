@@ -11,14 +11,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 import peewee
-from playhouse.migrations import Runner
 
 from botui import config
 from botui.domain.errors import BotuiError, busy, storage_error
 from botui.store import folding
 from botui.store.models import database_proxy
+from botui.store.sqlite import MIGRATIONS_DIR, is_writable, schema_is_current
+from botui.store.sqlite import sqlite_version as sqlite_version
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The contract's 10 seconds; BOTUI_BUSY_TIMEOUT_MS shortens it so tests of `busy` stay fast.
 BUSY_TIMEOUT_MS = 10_000
 BUSY_TIMEOUT_ENV = "BOTUI_BUSY_TIMEOUT_MS"
@@ -26,14 +26,10 @@ BUSY_TIMEOUT_ENV = "BOTUI_BUSY_TIMEOUT_MS"
 MAX_PAGES_ENV = "BOTUI_MAX_PAGES"
 MAX_PAGES = 4_294_967_294  # SQLite's own limit
 FILE_MODE = 0o660
-# The SQLite library peewee really uses: pysqlite3 (a current SQLite) when installed.
+# The SQLite library peewee really uses: pysqlite3 (a current SQLite) when installed
+# (store.sqlite chooses it the same way, for what runs without peewee).
 SQLITE = peewee.sqlite3
 SQLITE_ERRORS = (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error, SQLITE.Error)
-
-
-def sqlite_version() -> str:
-    """Version of the SQLite library that botui's connections use."""
-    return SQLITE.sqlite_version
 
 
 def busy_timeout_ms() -> int:
@@ -108,17 +104,6 @@ def _check_path(path: Path) -> bool:
     return False
 
 
-def is_writable(path: Path) -> bool:
-    """Whether botui may change the database: a file without any write bit is read-only, even
-    for root, and the folder must be writable for the -wal and -shm files."""
-    mode = os.stat(path).st_mode
-    return (
-        bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-        and os.access(path, os.W_OK)
-        and os.access(path.parent, os.W_OK)
-    )
-
-
 def _target(path: Path, readonly: bool) -> str:
     if not readonly:
         return str(path)
@@ -174,7 +159,14 @@ def _remove_new_file(path: Path) -> None:
 
 
 def _migrate(db: peewee.SqliteDatabase) -> None:
-    """Apply pending migrations under the write lock, so two first starts cannot race."""
+    """Apply pending migrations under the write lock, so two first starts cannot race.
+
+    A current schema costs one query; the migration runner loads only for an older one.
+    """
+    if schema_is_current(db.connection()):
+        return
+    from playhouse.migrations import Runner
+
     runner = Runner(db, directory=str(MIGRATIONS_DIR))
     if all(m.applied for m in runner.status()):
         return
@@ -183,8 +175,7 @@ def _migrate(db: peewee.SqliteDatabase) -> None:
 
 
 def _require_current_schema(db: peewee.SqliteDatabase, path: Path) -> None:
-    runner = Runner(db, directory=str(MIGRATIONS_DIR))
-    if not runner.History.table_exists() or not all(m.applied for m in runner.status()):
+    if not schema_is_current(db.connection()):
         raise storage_error(
             f"{path} is read-only and is not an up-to-date botui database: if it is one, "
             "open it once with write access to upgrade it"
@@ -193,6 +184,8 @@ def _require_current_schema(db: peewee.SqliteDatabase, path: Path) -> None:
 
 def schema_version(db: peewee.SqliteDatabase) -> list[str]:
     """Names of the applied migrations, oldest first."""
+    from playhouse.migrations import Runner
+
     runner = Runner(db, directory=str(MIGRATIONS_DIR))
     return [m.name for m in runner.status() if m.applied]
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import importlib
+import sys
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import App
@@ -13,28 +16,25 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
-from botui.domain import queue, schemas
-from botui.domain.service import Service
-from botui.io.outbox import configured_channels
+from botui.domain import queue
 from botui.settings import Loaded, Settings
 from botui.tui import keymap, times
-from botui.tui.commands import BindingCommands
+from botui.tui.attempt import attempt
 from botui.tui.keys import KeyGuard, describe, install_glued_escape, is_glued_escape
 from botui.tui.outcome import Outcome, summary
-from botui.tui.screens._fields import attempt
-from botui.tui.screens.confirm import QUESTIONS, VERBS, done, refused
-from botui.tui.screens.detail import DetailScreen
-from botui.tui.screens.discard import DiscardDialog, unsaved
-from botui.tui.screens.estimate import EstimateDialog
-from botui.tui.screens.form import BackorderForm
-from botui.tui.screens.help import HelpScreen, help_rows
-from botui.tui.screens.notify import NotifyDialog
-from botui.tui.screens.outbox import OutboxScreen, deliver
 from botui.tui.screens.queue import QueueScreen
-from botui.tui.screens.receive import ReceiveDialog
 from botui.tui.widgets.queue_table import QueueTable
+
+# The queue is all the first screen needs: every other screen and dialog is imported when it
+# first opens, so its code (and the CSS Textual parses for it) does not delay the first rows.
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from botui.domain import schemas
+    from botui.domain.service import Service
+    from botui.tui.screens.outbox import Report as OutboxReport
 
 DELAY_SECONDS = 60.0
 # The first scan waits this long after the first rows are shown, so it does not compete with
@@ -51,13 +51,38 @@ ALIASES = {
 OUTBOX_SECONDS = 60.0
 FIRST_OUTBOX_SECONDS = 5.0
 OUTBOX_BATCH = 100  # entries one background send takes at most; the rest wait a minute
-DIALOGS = {"estimate": EstimateDialog, "notify": NotifyDialog, "receive": ReceiveDialog}
+DIALOGS = {"estimate": "estimate.EstimateDialog", "notify": "notify.NotifyDialog",
+           "receive": "receive.ReceiveDialog"}  # fmt: skip
 # Toasts sit at the right of the status line (botui.tcss), never over the queue's header and
 # top rows, the log or the keys; a report of several lines stays a little longer.
 TOAST_SECONDS = 4.0
 # What a toast's severity says in words, not colour alone.
 TOAST_MARKS = {"warning": "! ", "error": "✗ "}
 REPORT_SECONDS = 6.0
+
+
+def _screen(name: str) -> Any:
+    """`module.Name` of botui.tui.screens, imported when first wanted."""
+    module, attribute = name.rsplit(".", 1)
+    return getattr(importlib.import_module(f"botui.tui.screens.{module}"), attribute)
+
+
+def _binding_commands() -> type[Provider]:
+    from botui.tui.commands import BindingCommands
+
+    return BindingCommands
+
+
+def deliver(*args: Any, **kwargs: Any) -> OutboxReport:
+    """tui.screens.outbox.deliver, loaded at the first background send."""
+    return _screen("outbox.deliver")(*args, **kwargs)
+
+
+def _is_text_box(widget: object) -> bool:
+    """Whether `widget` takes typing as text: an Input or a TextArea. Textual's TextArea is
+    loaded by the first dialog that has one (no widget can be one before), not at start-up."""
+    area = sys.modules.get("textual.widgets._text_area")
+    return isinstance(widget, Input) or (area is not None and isinstance(widget, area.TextArea))
 
 
 def _takes_early_typing(screen: Screen) -> bool:
@@ -73,7 +98,7 @@ class BotuiApp(App[int]):
     TITLE = "botui"
     # Only botui's own actions: Textual's system commands (theme, key panel, maximize, an SVG
     # screenshot written into the working folder) are no use to someone triaging backorders.
-    COMMANDS = {BindingCommands}
+    COMMANDS = {_binding_commands}
     NOTIFICATION_TIMEOUT = TOAST_SECONDS
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
@@ -109,7 +134,7 @@ class BotuiApp(App[int]):
         self.service = service
         self.config = config
         self._delay_detection = delay_detection and not service.readonly
-        channels = configured_channels(config.settings) if config is not None else []
+        channels = _channels(config.settings) if config is not None else []
         self._background_send = background_send and bool(channels) and not service.readonly
         self._outbox_busy = False
         self._outbox_said = ""  # the last failure a background send reported, said once
@@ -157,7 +182,7 @@ class BotuiApp(App[int]):
         """Deliver as `botui outbox send` does: each entry is claimed in a transaction before
         it is sent, so other sessions sending at the same time never send it too."""
         assert self.config is not None
-        channels = configured_channels(self.config.settings)
+        channels = _channels(self.config.settings)
         report = deliver(self.service, self.config, channels, limit=OUTBOX_BATCH)
         self.post_message(self.OutboxSent(report.text, report.severity, report.tried))
 
@@ -176,7 +201,7 @@ class BotuiApp(App[int]):
         if message.tried:
             self.notify(message.text, severity=message.severity, markup=False)
             for screen in self.screen_stack:
-                if isinstance(screen, OutboxScreen):
+                if isinstance(screen, _screen("outbox.OutboxScreen")):
                     screen.reload()
 
     def notify(
@@ -204,7 +229,7 @@ class BotuiApp(App[int]):
         if isinstance(event, events.Paste) and self.screen is self._guarded:
             self.key_guard.disarm()  # a pasted reason is typing too: the person is answering
         if isinstance(event, events.Key) and not event.is_forwarded:
-            typing_into_a_box = isinstance(self.focused, (Input, TextArea)) or (
+            typing_into_a_box = _is_text_box(self.focused) or (
                 self.focused is None and _takes_early_typing(self.screen)
             )
             if is_glued_escape(event.key, typing_into_a_box):
@@ -257,6 +282,8 @@ class BotuiApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit; when a form or dialog holds typing, only once the person agrees to lose it."""
+        from botui.tui.screens.discard import DiscardDialog, unsaved
+
         if not any(unsaved(screen) for screen in self.screen_stack):
             self.exit()
             return
@@ -272,22 +299,25 @@ class BotuiApp(App[int]):
     # -- screens --------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from botui.tui.screens.help import HelpScreen, help_rows
+
         rows = help_rows(self.screen.active_bindings.values())
         self.push_screen(HelpScreen(rows))
 
     def open_outbox(self) -> None:
         """Show the outbox: queued, failed and sent messages; send, retry, mark sent."""
-        self.push_screen(OutboxScreen(self.service, self.config))
+        self.push_screen(_screen("outbox.OutboxScreen")(self.service, self.config))
 
     def open_detail(self, backorder_id: str) -> None:
         """Show one backorder with its history."""
-        self.push_screen(DetailScreen(self.service, backorder_id))
+        self.push_screen(_screen("detail.DetailScreen")(self.service, backorder_id))
 
     def open_form(self, backorder_id: str | None) -> None:
         """Edit a backorder, or create one when `backorder_id` is None."""
         if self._refuse_readonly():
             return
-        self.push_screen(BackorderForm(self.service, backorder_id), self._saved)
+        form = _screen("form.BackorderForm")(self.service, backorder_id)
+        self.push_screen(form, self._saved)
 
     def _saved(self, saved: schemas.Backorder | None) -> None:
         if saved is not None:
@@ -315,6 +345,8 @@ class BotuiApp(App[int]):
         confirm of the cursor's row at once, the rest through a question (fulfil, cancel,
         delete, anything on marked rows) or a dialog (estimate, notify, receive), opened
         before any read so the keys typed next land in it."""
+        from botui.tui.screens.confirm import QUESTIONS
+
         action = ALIASES.get(action, action)
         ids = list(dict.fromkeys(ids))
         if not ids:
@@ -329,13 +361,16 @@ class BotuiApp(App[int]):
             self.guard_typing(question)
             self.push_screen(question, partial(self._dialog_done, action))
         elif action in DIALOGS:
-            self.push_screen(DIALOGS[action](self.service, ids), partial(self._dialog_done, action))
+            dialog = _screen(DIALOGS[action])(self.service, ids)
+            self.push_screen(dialog, partial(self._dialog_done, action))
         else:
             self.notify(f"Unknown action {action}", severity="error", markup=False)
 
     @work(thread=True, group="triage-run")
     def _confirm(self, backorder_id: str) -> None:
         """Confirm one backorder (reversible in effect: nothing ships, nothing is refunded)."""
+        from botui.tui.screens.confirm import done, refused
+
         answer, error = attempt(
             self.service, lambda: self.service.confirm({"id": backorder_id}), backorder_id
         )
@@ -347,9 +382,11 @@ class BotuiApp(App[int]):
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
-        self._report(VERBS.get(message.action, message.action), message.outcomes)
+        self._report(_screen("confirm.VERBS").get(message.action, message.action), message.outcomes)
 
     def _dialog_done(self, action: str, outcomes: list[Outcome] | None) -> None:
+        from botui.tui.screens.confirm import QUESTIONS, VERBS
+
         if outcomes is None:
             if action in QUESTIONS:
                 self.notify(f"{VERBS[action]}: nothing changed", markup=False)
@@ -365,6 +402,12 @@ class BotuiApp(App[int]):
         timeout = REPORT_SECONDS if "\n" in text else TOAST_SECONDS
         self.notify(text, severity=severity, markup=False, timeout=timeout)
         self._refresh_queue({o.backorder for o in outcomes if o.ok})
+
+
+def _channels(settings: Settings) -> list[str]:
+    from botui.io.outbox import configured_channels
+
+    return configured_channels(settings)
 
 
 def run_app(service: Service, settings: Loaded | Settings | None = None) -> int:

@@ -14,10 +14,12 @@ from textual.widgets import Label, Static, TextArea
 
 from botui import config
 from botui.domain import lookup, numbers
-from botui.domain.errors import BotuiError, FieldError
+from botui.domain.errors import FieldError
 from botui.domain.schemas import MAX_PRICE
 from botui.domain.service import Service
 from botui.tui import times
+from botui.tui.attempt import attempt as attempt
+from botui.tui.labels import FIELD_LABELS as FIELD_LABELS
 from botui.tui.times import day as day
 from botui.tui.times import stamp as stamp
 from botui.tui.widgets.cells import money
@@ -28,38 +30,7 @@ GENERAL = "general"
 END_OF_DAY = 86_399
 DAY = 86_400
 
-# What each input field of the contract is called on screen: labels beside the inputs, and the
-# words that replace the field's API name in every message a screen shows.
-FIELD_LABELS = {
-    "id": "Id",
-    "product": "Product",
-    "business": "Business",
-    "customer": "Customer",
-    "order": "Order",
-    "quantity": "Quantity",
-    "price": "Unit price",
-    "status": "Status",
-    "priorityLevel": "Priority",
-    "estimatedShipDate": "Ship estimate",
-    "estimatedDeliveryDate": "Delivery estimate",
-    "actualShipDate": "Ship date",
-    "actualDeliveryDate": "Delivery date",
-    "supplierOrder": "Supplier order",
-    "metadata": "Metadata",
-    "channel": "Channel",
-    "template": "Template",
-    "subject": "Subject",
-    "message": "Message",
-    "reason": "Reason",
-    "receipt": "Receipt",
-    "name": "Name",
-    "sku": "SKU",
-    "email": "Email",
-    "phone": "Phone",
-    "number": "Number",
-    "stockOnHand": "Stock on hand",
-    "placedAt": "Placed on",
-}
+# The words (tui.labels) that replace a field's API name in every message a screen shows.
 _RENAMED = {name: label.lower() for name, label in FIELD_LABELS.items() if label.lower() != name}
 _API_NAME = re.compile(r"(?<![\w.])(" + "|".join(_RENAMED) + r")\b")
 _DETERMINERS = ("a", "an", "the", "later", "earlier", "its", "your", "their")
@@ -172,27 +143,6 @@ def gather(parsers: list[Callable[[], None]]) -> None:
             errors.extend(exc.errors)
     if errors:
         raise InputErrors(errors)
-
-
-def attempt(
-    service: Service, call: Callable[[], T], backorder_id: str | None = None
-) -> tuple[T | None, BotuiError | None]:
-    """Run one service call on this thread's own connection: its answer, or why it failed.
-
-    With `backorder_id`, a refusal because that backorder does not exist says who deleted it
-    and when, instead of the command line's advice to check the id.
-    """
-    try:
-        with service.db.connection_context():
-            return call(), None
-    except BotuiError as error:
-        if backorder_id is not None and error.code == "not_found" and error.field == "id":
-            why, _ = attempt(service, lambda: gone(service, backorder_id))
-            if why is not None:
-                return None, BotuiError("not_found", why, "id")
-        return None, error
-    except Exception as exc:  # the event loop must never see a traceback from a worker
-        return None, BotuiError("storage_error", f"the action failed unexpectedly: {exc}")
 
 
 class FieldLine(Horizontal):

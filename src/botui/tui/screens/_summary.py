@@ -7,7 +7,8 @@ from typing import Any
 from botui.domain import schemas
 from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
-from botui.tui.screens._fields import FIELD_LABELS, day
+from botui.tui.labels import FIELD_LABELS
+from botui.tui.times import day
 
 _MAX_VALUE = 40
 # Each event type as staff say it: the log's type column and the timeline.

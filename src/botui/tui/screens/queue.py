@@ -20,9 +20,6 @@ from botui.domain import queue, schemas
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
-from botui.io.export import default_file_name, export_to_file
-from botui.tui.screens.records import RecordsScreen
-from botui.tui.screens.reports import ReportsScreen
 from botui.tui.widgets.event_log import EventLog, LogLines
 from botui.tui.widgets.first_steps import FirstSteps
 from botui.tui.widgets.footer import KeyFooter
@@ -231,6 +228,8 @@ class QueueScreen(Screen[None]):
         """Write the view, filter included, to a CSV file in the current folder."""
         payload = {"view": view} | ({"query": text} if text else {})
         try:
+            from botui.io.export import default_file_name, export_to_file
+
             path = Path.cwd() / default_file_name(view, config.now())
             with self.service.db.connection_context():
                 written = export_to_file(self.service, payload, "csv", path)
@@ -253,6 +252,8 @@ class QueueScreen(Screen[None]):
         )
 
     def action_reports(self) -> None:
+        from botui.tui.screens.reports import ReportsScreen  # imported when first opened
+
         self.app.push_screen(ReportsScreen(self.service), self.show_scope)
 
     def show_scope(self, scope: dict[str, str] | None) -> None:
@@ -315,6 +316,8 @@ class QueueScreen(Screen[None]):
         self.app.open_form(None)
 
     def action_records(self, kind: str) -> None:
+        from botui.tui.screens.records import RecordsScreen  # imported when first opened
+
         self.app.push_screen(RecordsScreen(self.service, kind))
 
     def action_outbox(self) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from botui.domain import records
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
-from botui.tui.screens._fields import attempt
+from botui.tui.attempt import attempt
 
 
 def first_steps(path: str) -> Text:
