@@ -127,6 +127,13 @@ class MailSession:
                     f"the mail server {self._server} stopped taking mail "
                     f"({_reply(exc.smtp_code, exc.smtp_error)}); try again later"
                 ) from None
+            if exc.smtp_code in (530, 538):  # STARTTLS or a login first: the setup, not the mail
+                self._smtp = None
+                raise unreachable(
+                    f"the mail server {self._server} takes mail only over an encrypted or "
+                    f"logged-in connection ({_reply(exc.smtp_code, exc.smtp_error)}); set "
+                    f'[mail] security = "starttls" (or "tls") and username in {self.config_path}'
+                ) from None
             raise Refused(
                 f"the mail server refused the message: {_reply(exc.smtp_code, exc.smtp_error)}"
             ) from None
