@@ -148,3 +148,47 @@ def test_queue_with_emoji_in_customer_names(snap_compare: Any, shop: Service) ->
         )
     app = BotuiApp(shop, delay_detection=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+def test_narrow_picker(snap_compare: Any, shop: Service) -> None:
+    """`=` on BO-2 offers its customer, product, business, status and priority by name."""
+
+    async def open_picker(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("j", "equals_sign")
+        await settle(pilot)
+
+    app = BotuiApp(shop, delay_detection=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_picker)
+
+
+@pytest.mark.parametrize("size", [SIZE, (200, 50)], ids=["80x24", "200x50"])
+def test_customer_view_from_the_detail(
+    snap_compare: Any, shop: Service, size: tuple[int, int]
+) -> None:
+    """`u` on BO-1's detail: every backorder of Ada Lovelace in the all view, counted."""
+
+    async def open_customer(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+
+    app = BotuiApp(shop, delay_detection=False)
+    assert snap_compare(app, terminal_size=size, run_before=open_customer)
+
+
+def test_queue_late_view_without_colour(
+    snap_compare: Any, shop: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With NO_COLOR the current view on the bar stands out by reverse and bold alone."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def late(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+
+    app = BotuiApp(shop, delay_detection=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=late)

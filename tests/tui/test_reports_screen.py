@@ -93,7 +93,7 @@ async def test_enter_on_a_product_row_shows_its_open_backorders(shop: Service) -
         assert (spec.view, spec.product) == ("open", "PRD-2")
         assert sorted(_queue_ids(app)) == ["A2", "A4", "A6", "A8"]
         status = str(app.screen.query_one("#status").render())
-        assert "product: PRD-2" in status
+        assert "product: Storm [lantern]" in status  # its name, as text, not its id
         await reads(pilot)  # keys typed on as a screen closes are dropped (tui.keys)
         await pilot.press("escape")  # the scope goes; the open view stays
         await settle(pilot)

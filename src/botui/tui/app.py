@@ -312,6 +312,16 @@ class BotuiApp(App[int]):
         """Show one backorder with its history."""
         self.push_screen(_screen("detail.DetailScreen")(self.service, backorder_id))
 
+    def open_customer(self, customer: str, name: str, came_from: str) -> None:
+        """Show the queue narrowed to every backorder of a customer, from `came_from`'s detail
+        screen (closed: Esc on the queue reopens it)."""
+        queues = [screen for screen in self.screen_stack if isinstance(screen, QueueScreen)]
+        if not queues:
+            return
+        while self.screen is not queues[-1]:
+            self.pop_screen()
+        queues[-1].show_customer(customer, name, came_from)
+
     def open_form(self, backorder_id: str | None) -> None:
         """Edit a backorder, or create one when `backorder_id` is None."""
         if self._refuse_readonly():

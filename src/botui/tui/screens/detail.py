@@ -250,6 +250,13 @@ class DetailScreen(Screen[None]):
             show=False,
         ),
         Binding(
+            "u",
+            "customer",
+            "Customer's backorders",
+            id="detail.customer",
+            tooltip="The queue of every backorder of this customer; Esc there comes back here",
+        ),
+        Binding(
             "j",
             "scroll('down')",
             "Down",
@@ -404,6 +411,12 @@ class DetailScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_customer(self) -> None:
+        if self.context is None:
+            return
+        customer = self.context.customer
+        self.app.open_customer(customer.id, customer.name, self.backorder_id)
 
     def action_scroll(self, direction: str) -> None:
         body = self.query_one("#detail-body", VerticalScroll)

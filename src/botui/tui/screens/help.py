@@ -24,6 +24,7 @@ KEY_NAMES = {
     "up": "↑",
     "question_mark": "?",
     "slash": "/",
+    "equals_sign": "=",
 }
 
 

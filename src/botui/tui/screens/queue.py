@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -25,6 +26,7 @@ from botui.tui.widgets.first_steps import FirstSteps
 from botui.tui.widgets.footer import KeyFooter
 from botui.tui.widgets.queue_table import QueueTable
 from botui.tui.widgets.status_line import StatusLine
+from botui.tui.widgets.view_bar import ViewBar
 
 POLL_SECONDS = 1.0
 HISTORY = 200
@@ -39,6 +41,14 @@ FOOTER_KEEP = (
     "open",
     "app.quit",
 )
+
+
+@dataclass(frozen=True)
+class _Return:
+    """The queue as it was before a customer view opened, and the detail it opened from."""
+
+    spec: queue.QueueSpec
+    backorder: str
 
 
 def _key(keys: str, action: str, description: str, binding_id: str, show: bool = True) -> Binding:
@@ -61,7 +71,15 @@ class QueueScreen(Screen[None]):
         _key("e", "edit", "Edit", "queue.edit", show=False),
         _key("n", "new", "New backorder", "queue.new", show=False),
         _key("slash", "filter", "Filter", "queue.filter"),
-        _key("escape", "escape", "Clear filter, then marks", "queue.escape", show=False),
+        _key("escape", "escape", "Clear filter, narrowing, marks", "queue.escape", show=False),
+        Binding(
+            "equals_sign",
+            "narrow",
+            "Narrow to the row's customer, product, status…",
+            id="queue.narrow",
+            tooltip="Keep only the backorders that share a value of the row under the cursor",
+            show=False,
+        ),
         _key("l", "toggle_log", "Show or hide the log", "queue.log", show=False),
         Binding(
             "L",
@@ -98,6 +116,7 @@ class QueueScreen(Screen[None]):
         super().__init__()
         self.service = service
         self._polling = False
+        self._return: _Return | None = None  # where Esc goes back to from a customer view
 
     def compose(self) -> ComposeResult:
         if self.service.readonly:
@@ -108,6 +127,7 @@ class QueueScreen(Screen[None]):
                 ),
                 id="readonly-banner",
             )
+        yield ViewBar(self.service, id="views")
         yield QueueTable(self.service, id="queue")
         yield FirstSteps(self.service, id="first-steps")
         yield Input(placeholder="filter: id, customer, product, SKU, order…", id="filter")
@@ -124,6 +144,7 @@ class QueueScreen(Screen[None]):
         """Read the log only once the first rows are on screen: its history costs the event
         loop ~25-55 ms that would otherwise delay them."""
         self.query_one(FirstSteps).check()
+        self.query_one(ViewBar).recount()
         self._poll()
         self.set_interval(POLL_SECONDS, self._poll)
 
@@ -160,6 +181,7 @@ class QueueScreen(Screen[None]):
         steps = self.query_one(FirstSteps)
         if message.events and (was or steps.empty):
             self.table.reload()
+            self.query_one(ViewBar).recount()
             if steps.empty:  # someone may have added the first backorder
                 steps.check()
         if len(message.events) == PAGE:
@@ -170,6 +192,7 @@ class QueueScreen(Screen[None]):
     @on(QueueTable.Changed)
     def _show_status(self) -> None:
         self.query_one(StatusLine).show(self.table)
+        self.query_one(ViewBar).show(self.table.spec)
 
     @on(QueueTable.LoadFailed)
     def _load_failed(self, message: QueueTable.LoadFailed) -> None:
@@ -215,7 +238,7 @@ class QueueScreen(Screen[None]):
         if self.table.spec.text or self.query_one("#filter", Input).has_class("-shown"):
             self._clear_filter()
         elif self.table.spec.scoped:
-            self.table.set_spec(replace(self.table.spec, product="", age=""))
+            self._clear_narrowing()
         elif self.table.marks:
             self.table.clear_marks()
 
@@ -261,12 +284,58 @@ class QueueScreen(Screen[None]):
         (`scope` as ReportsScreen closes with it; None leaves the queue as it was)."""
         if scope is None:
             return
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.remove_class("-shown")
-        spec = replace(self.table.spec, view="open", text="", product="", age="")
+        self._set_filter_box("")
+        self._return = None
+        spec = replace(self.table.spec.unscoped(), view="open", text="")
         self.table.set_spec(replace(spec, **scope), keep_selected=False)
         self.table.focus()
+
+    # -- narrowing and the customer view ----------------------------------------------------
+
+    def _set_filter_box(self, text: str) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = text
+        box.set_class(bool(text), "-shown")
+
+    def action_narrow(self) -> None:
+        from botui.tui.screens.narrow import NarrowPicker  # imported when first opened
+
+        row = self.table.current
+        if row is not None:
+            self.app.push_screen(NarrowPicker(row), partial(self._narrow, row))
+
+    def _narrow(self, row: queue.QueueRow, column: str | None) -> None:
+        """Keep the view and filter, and only the backorders sharing the row's `column`."""
+        if column is None:
+            return
+        from botui.tui.screens.narrow import shown_value
+
+        value = row.narrowing(column)
+        self.table.scope_names[f"{column}:{value}"] = shown_value(row, column)
+        self.table.set_spec(replace(self.table.spec, **{column: value}))
+        self.table.focus()
+
+    def show_customer(self, customer: str, name: str, came_from: str) -> None:
+        """Every backorder of one customer, whatever its status, with `came_from` selected;
+        Esc there puts the queue back as it was and reopens `came_from`'s detail."""
+        if self._return is None:
+            self._return = _Return(self.table.spec, came_from)
+        else:  # a customer view opened from within one: Esc still restores the first queue
+            self._return = replace(self._return, backorder=came_from)
+        self.table.scope_names[f"customer:{customer}"] = name
+        self._set_filter_box("")
+        spec = replace(self.table.spec.unscoped(), view="all", text="", customer=customer)
+        self.table.set_spec(spec, follow=came_from)
+        self.table.focus()
+
+    def _clear_narrowing(self) -> None:
+        back, self._return = self._return, None
+        if back is None:
+            self.table.set_spec(self.table.spec.unscoped())
+            return
+        self._set_filter_box(back.spec.text)
+        self.table.set_spec(back.spec, follow=back.backorder)
+        self.app.open_detail(back.backorder)
 
     def action_toggle_log(self) -> None:
         log = self.query_one(EventLog)

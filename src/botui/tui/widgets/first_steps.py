@@ -73,5 +73,7 @@ class FirstSteps(Static):
         self.display = message.empty
         table = self.screen.query_one("#queue")
         table.display = not message.empty
+        for counts in self.screen.query("#views"):  # a bar of zeros says nothing here
+            counts.display = not message.empty
         if not message.empty:
             table.focus()

@@ -139,6 +139,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._ends_pending = False  # an ends read is in flight for `_ends_version`
         self._first_shown = False
         self._follow: str | None = None  # a backorder to keep or put under the cursor
+        # Names of the records the queue is narrowed to ("customer:CUS-1" -> "Ada Lovelace"),
+        # as known when narrowing, for the status line when no row on screen tells them.
+        self.scope_names: dict[str, str] = {}
 
     # -- what the rest of the app reads ---------------------------------------------------
 
@@ -169,17 +172,23 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _page_height(self) -> int:
         return max(self.scrollable_content_region.height - HEADER_LINES, 1)
 
-    def set_spec(self, spec: QueueSpec, *, keep_selected: bool = True) -> None:
-        """Show another view, sort or filter: the selected row stays selected if it is in it,
-        else (or without `keep_selected`) the first row is."""
+    def set_spec(
+        self, spec: QueueSpec, *, keep_selected: bool = True, follow: str | None = None
+    ) -> None:
+        """Show another view, sort or filter: the selected row (or the backorder `follow`)
+        stays selected if it is in it, else (or without `keep_selected`) the first row is."""
         if spec == self._wanted:
+            if follow is not None:
+                self.select(follow)
             return
         row = self.current
         self._wanted = spec
         self.cursor = 0
         # At once and quietly: a scroll applied later would pull a followed row's cursor back.
         self.set_scroll(None, 0)
-        if keep_selected and row is not None:
+        if follow is not None:
+            self._follow = follow
+        elif keep_selected and row is not None:
             self._follow = row.id
         self.reload()
 
@@ -533,7 +542,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self._row(row, width, style, styles)
 
     def _header(self, width: int, style: Style) -> Strip:
-        sort_column = {"triage": "priority", "ship": "ship", "created": "age"}[self._wanted.sort]
+        sort_column = {"triage": "priority", "ship": "ship", "created": "age"}.get(
+            self._wanted.sort, self._wanted.sort
+        )
         arrow = cells.sort_arrow(self._wanted)
         parts = [" " * cells.MARK_WIDTH]
         for column in self._columns:

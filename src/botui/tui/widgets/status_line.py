@@ -1,50 +1,66 @@
-"""The one-line status under the queue: view, position and count, marks, sort and filter."""
+"""The one-line status under the queue: view, position and count, marks, narrowing, filter, sort."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import Static
 
-from botui.domain.queue import SORT_LABELS
+from botui.domain.queue import NARROWINGS, SORT_LABELS
 from botui.domain.text import safe_for_terminal
 from botui.tui.widgets.cells import sort_arrow
 from botui.tui.widgets.queue_table import QueueTable
 
+# The view's name alone: its key and count are on the view bar above the queue.
 VIEW_LABELS = {
-    "open": "1 open",
-    "pending": "2 pending",
-    "late": "3 late",
-    "ready": "4 ready to ship",
-    "closed": "5 closed",
-    "all": "0 all",
+    "open": "open",
+    "pending": "pending",
+    "late": "late",
+    "ready": "ready to ship",
+    "closed": "closed",
+    "all": "all",
 }
 
 
+def narrowing_words(table: QueueTable) -> list[tuple[str, str]]:
+    """What the queue is narrowed to, as (column, value in words): names, not ids, where the
+    rows on screen (or the name given when narrowing) tell them."""
+    spec, row = table.spec, table.current
+    words = []
+    for column in NARROWINGS:
+        value = spec.narrowed(column)
+        if not value:
+            continue
+        if column in ("customer", "product", "business"):
+            shown = getattr(row, column) if row and row.narrowing(column) == value else None
+            value = shown or table.scope_names.get(f"{column}:{value}", value)
+        words.append((column, value))
+    if spec.age:
+        words.append(("age", f"{spec.age} days"))
+    return words
+
+
 def status_text(table: QueueTable) -> Text:
-    """What the queue shows, in words: "open  12 of 40,113  3 marked  sort: ship date ▲"."""
+    """What the queue shows, in words: "open  row 12 of 40,113  3 marked  customer: Ada…"."""
     spec = table.spec
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f" {VIEW_LABELS[spec.view]} ", style="reverse bold")
     if table.fetching or table.window.spec != spec:
         text.append("  loading…")
     elif not table.window.counted:
-        text.append(f"  {table.cursor + 1:,} of {table.total:,}+ (counting…)")
+        text.append(f"  row {table.cursor + 1:,} of {table.total:,}+ (counting…)")
     elif table.total:
-        text.append(f"  {table.cursor + 1:,} of {table.total:,}")
+        text.append(f"  row {table.cursor + 1:,} of {table.total:,}")
     else:
         text.append("  no backorders here")
     if table.marks:
         text.append(f"  {len(table.marks):,} marked", style="bold")
-    text.append(f"  sort: {SORT_LABELS[spec.sort]} {sort_arrow(spec)}")
+    for column, value in narrowing_words(table):
+        text.append(f"  {column}: ")
+        text.append(safe_for_terminal(value), style="bold")
     if spec.text:
         text.append("  filter: ")
         text.append(safe_for_terminal(repr(spec.text)), style="bold")
-    if spec.product:
-        text.append("  product: ")
-        text.append(safe_for_terminal(spec.product), style="bold")
-    if spec.age:
-        text.append("  age: ")
-        text.append(f"{spec.age} days", style="bold")
+    text.append(f"  sort: {SORT_LABELS[spec.sort]} {sort_arrow(spec)}")
     return text
 
 

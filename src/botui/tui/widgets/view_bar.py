@@ -1,0 +1,161 @@
+"""The views as tabs above the queue, each with its count: `1 open 412 │ 2 pending 130 │ …`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import on, work
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Static
+
+from botui import config
+from botui.domain import queue
+from botui.domain.queue import QueueSpec
+from botui.domain.service import Service
+from botui.tui.attempt import attempt
+
+VIEW_KEYS = {"open": "1", "pending": "2", "late": "3", "ready": "4", "closed": "5", "all": "0"}
+SHORT_WORDS = {"pending": "pend"}  # a million rows at 60 columns
+# Counting again after changes waits this long after the last count began: the log brings
+# events every second, and six counts of a narrowed million rows take up to a fifth of that.
+MIN_GAP_SECONDS = 1.0
+
+
+def compact(count: int) -> str:
+    """A count in at most five characters: 9,999, 66k, 934k, 1.0M, 12M."""
+    if count < 10_000:
+        return f"{count:,}"
+    if count < 1_000_000:
+        return f"{round(count / 1000)}k"
+    if count < 10_000_000:
+        return f"{count / 1_000_000:.1f}M"
+    return f"{round(count / 1_000_000)}M"
+
+
+def _layouts(counts: dict[str, int] | None):
+    """Ways to write the tabs, widest first: (keys shown, words, counts, separator, padded)."""
+    full = {v: "…" if counts is None else f"{counts[v]:,}" for v in queue.VIEWS}
+    short = {v: "…" if counts is None else compact(counts[v]) for v in queue.VIEWS}
+    words = {v: v for v in queue.VIEWS}
+    shorter = words | SHORT_WORDS
+    yield True, words, full, "│", True
+    yield True, words, short, "│", True
+    yield True, words, short, "", True
+    yield False, words, short, "│", True
+    yield False, words, short, "", True
+    yield False, shorter, short, "│", False
+
+
+def bar_text(counts: dict[str, int] | None, current: str, width: int) -> Text:
+    """The tabs, the current view reversed and bold (an attribute: it reads without colour),
+    in the widest layout that fits `width` (the last one cut if none does)."""
+    text = Text()
+    for keys, words, numbers, separator, padded in _layouts(counts):
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for position, view in enumerate(queue.VIEWS):
+            if position:
+                text.append(separator, style="dim")
+            key = f"{VIEW_KEYS[view]} " if keys else ""
+            label = f"{key}{words[view]} {numbers[view]}"
+            if padded or view == current:
+                label = f" {label} "
+            text.append(label, style="reverse bold" if view == current else "")
+        if text.cell_len <= width:
+            break
+    return text
+
+
+class ViewBar(Static):
+    """Counts every view (under the queue's narrowing) in a worker, after the first rows are
+    on screen and again when others' changes arrive: at most one count a second."""
+
+    DEFAULT_CSS = """
+    ViewBar { height: 1; background: $panel; }
+    """
+
+    @dataclass
+    class Counted(Message):
+        """The views of `scope` were counted (None: the read failed; keep the last counts)."""
+
+        scope: QueueSpec
+        counts: dict[str, int] | None
+
+    def __init__(self, service: Service, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.service = service
+        self.counts: dict[str, int] | None = None
+        self.view = "open"
+        self.scope = QueueSpec()  # the narrowing the counts are of (view, sort, text aside)
+        self._counted: QueueSpec | None = None
+        self._counting = False
+        self._in_flight: QueueSpec | None = None
+        self._again = False
+        self._started = 0.0
+        self._timer: Timer | None = None
+
+    @staticmethod
+    def scope_of(spec: QueueSpec) -> QueueSpec:
+        """What the counts depend on: the spec's narrowing alone."""
+        return replace(spec, view="open", sort="triage", descending=False, text="")
+
+    def show(self, spec: QueueSpec) -> None:
+        """Highlight the spec's view; count again if its narrowing changed (once counting has
+        begun: the first count waits for the queue's first rows)."""
+        self.view = spec.view
+        scope = self.scope_of(spec)
+        if scope != self.scope:
+            self.scope = scope
+            self.counts = None if scope != self._counted else self.counts
+            if self._started:
+                self.recount(now=True)  # asked for by the person: no waiting
+        self._draw()
+
+    def recount(self, *, now: bool = False) -> None:
+        """Count the views again soon: at once if the last count began a second ago (or
+        `now`), else when that second is up; a count asked for during one runs after it."""
+        if self._counting and not now:
+            self._again = True
+            return
+        wait = self._started + MIN_GAP_SECONDS - time.monotonic()
+        if wait > 0 and not now:
+            if self._timer is None:
+                self._timer = self.set_timer(wait, self._timed)
+            return
+        self._counting, self._again = True, False
+        self._started = time.monotonic()
+        self._in_flight = self.scope
+        self._count(self.scope)
+
+    def _timed(self) -> None:
+        self._timer = None
+        self.recount()
+
+    @work(thread=True, exclusive=True, group="view-counts")
+    def _count(self, scope: QueueSpec) -> None:
+        def read() -> dict[str, int]:
+            queue.use_small_cache(self.service.db)
+            return queue.view_counts(scope, config.now())
+
+        counts, _ = attempt(self.service, read)
+        self.post_message(self.Counted(scope, counts))
+
+    @on(Counted)
+    def _counted_views(self, message: Counted) -> None:
+        message.stop()
+        if message.scope != self._in_flight:
+            return  # overtaken by a count of another narrowing, still under way
+        self._counting = False
+        if message.scope == self.scope and message.counts is not None:
+            self.counts, self._counted = message.counts, message.scope
+            self._draw()
+        if self._again or message.scope != self.scope:
+            self.recount()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        self.update(bar_text(self.counts, self.view, self.size.width or 80), layout=False)
