@@ -1,4 +1,4 @@
-"""Measure the real app on one database: first row, filter, `G`, memory and event-loop stalls.
+"""Measure the real app on one database: first row, view counts, filter, `G`, memory, stalls.
 
 Run by bench.py in a fresh process per database (so sizes do not share memory):
 `python bench/measure_app.py DB QUERY` prints one JSON object of figures in seconds and bytes.
@@ -23,6 +23,7 @@ from botui.domain.service import Service
 from botui.store.db import open_database
 from botui.tui.app import BotuiApp
 from botui.tui.widgets.queue_table import HEADER_LINES, QueueTable
+from botui.tui.widgets.view_bar import ViewBar
 
 SIZE = (120, 40)
 TICK = 0.002
@@ -121,6 +122,11 @@ async def measure(path: str, query: str) -> dict[str, float]:
         first = await wait_for(pilot, lambda: painted.first(started, lambda i, b, t: True))
         figures["first_row"] = first - started
         figures["rss"] = psutil.Process().memory_info().rss
+        bar = app.screen.query_one(ViewBar)
+        counted = await wait_for(
+            pilot, lambda: time.perf_counter() if bar.counts else None, "the view counts"
+        )
+        figures["counts"] = counted - first
         table = app.screen.query_one(QueueTable)
         await wait_for(pilot, lambda: 0.0 if table.window.counted else None)
         figures["rows"] = table.total
