@@ -24,6 +24,8 @@ SHOTS: dict[str, tuple[list[str], tuple[int, int]]] = {
     "queue-80x24": ([], (80, 24)),
     "queue-200x50": ([], (200, 50)),
     "detail": (["j", "enter"], SIZE),
+    "narrow": (["j", "equals_sign"], SIZE),
+    "customer-view": (["j", "enter", "u"], SIZE),
     "edit": (["j", "e"], SIZE),
     "cancel": (["j", "x"], SIZE),
     "help": (["question_mark"], SIZE),
