@@ -288,3 +288,16 @@ def test_a_name_with_markup_in_the_picker_is_text() -> None:
     )
     prompt = _option(row, "customer").prompt
     assert isinstance(prompt, Text) and MALLORY in prompt.plain
+
+
+@pilot_test
+async def test_the_view_bar_names_the_keys_of_the_users_keymap(shop: Service) -> None:
+    app = BotuiApp(shop, delay_detection=False)
+    app.set_keymap({"queue.view-late": "9"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _until(pilot, lambda: "0 all 8" in _bar(app))
+        assert "│ 9 late 2 │" in _bar(app)
+        await pilot.press("9")
+        await settle(pilot)
+        assert _ids(app) == ["G2", "A1"]

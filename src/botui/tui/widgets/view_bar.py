@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import on, work
@@ -16,7 +18,9 @@ from botui.domain import queue
 from botui.domain.queue import QueueSpec
 from botui.domain.service import Service
 from botui.tui.attempt import attempt
+from botui.tui.screens.help import key_label
 
+# The queue table's keys for its views (binding id queue.view-NAME); a user keymap may move them.
 VIEW_KEYS = {"open": "1", "pending": "2", "late": "3", "ready": "4", "closed": "5", "all": "0"}
 SHORT_WORDS = {"pending": "pend"}  # a million rows at 60 columns
 # Counting again after changes waits this long after the last count began: the log brings
@@ -35,30 +39,43 @@ def compact(count: int) -> str:
     return f"{round(count / 1_000_000)}M"
 
 
-def _layouts(counts: dict[str, int] | None):
-    """Ways to write the tabs, widest first: (keys shown, words, counts, separator, padded)."""
+class _Layout(NamedTuple):
+    """One way to write the tabs: with the keys or not, which words and counts, what stands
+    between two tabs, and whether each tab has a space either side (the current one always)."""
+
+    keys: bool
+    words: dict[str, str]
+    numbers: dict[str, str]
+    separator: str
+    padded: bool
+
+
+def _layouts(counts: dict[str, int] | None) -> Iterator[_Layout]:
+    """Ways to write the tabs, widest first."""
     full = {v: "…" if counts is None else f"{counts[v]:,}" for v in queue.VIEWS}
     short = {v: "…" if counts is None else compact(counts[v]) for v in queue.VIEWS}
     words = {v: v for v in queue.VIEWS}
     shorter = words | SHORT_WORDS
-    yield True, words, full, "│", True
-    yield True, words, short, "│", True
-    yield True, words, short, "", True
-    yield False, words, short, "│", True
-    yield False, words, short, "", True
-    yield False, shorter, short, "│", False
+    yield _Layout(True, words, full, "│", True)
+    yield _Layout(True, words, short, "│", True)
+    yield _Layout(True, words, short, "", True)
+    yield _Layout(False, words, short, "│", True)
+    yield _Layout(False, words, short, "", True)
+    yield _Layout(False, shorter, short, "│", False)
 
 
-def bar_text(counts: dict[str, int] | None, current: str, width: int) -> Text:
+def bar_text(
+    counts: dict[str, int] | None, current: str, width: int, keys: dict[str, str] = VIEW_KEYS
+) -> Text:
     """The tabs, the current view reversed and bold (an attribute: it reads without colour),
     in the widest layout that fits `width` (the last one cut if none does)."""
     text = Text()
-    for keys, words, numbers, separator, padded in _layouts(counts):
+    for shown_keys, words, numbers, separator, padded in _layouts(counts):
         text = Text(no_wrap=True, overflow="ellipsis")
         for position, view in enumerate(queue.VIEWS):
             if position:
                 text.append(separator, style="dim")
-            key = f"{VIEW_KEYS[view]} " if keys else ""
+            key = f"{keys[view]} " if shown_keys else ""
             label = f"{key}{words[view]} {numbers[view]}"
             if padded or view == current:
                 label = f" {label} "
@@ -157,5 +174,15 @@ class ViewBar(Static):
     def on_resize(self) -> None:
         self._draw()
 
+    def _view_keys(self) -> dict[str, str]:
+        """The key of each view as the user's keymap ([keys] in the configuration) has it."""
+        keymap = getattr(self.app, "_keymap", {})  # Textual keeps App.set_keymap's map here
+        found = {}
+        for view, key in VIEW_KEYS.items():
+            keys = keymap.get(f"queue.view-{view}", key).split(",")[0].strip()
+            found[view] = key_label(keys)
+        return found
+
     def _draw(self) -> None:
-        self.update(bar_text(self.counts, self.view, self.size.width or 80), layout=False)
+        text = bar_text(self.counts, self.view, self.size.width or 80, self._view_keys())
+        self.update(text, layout=False)
