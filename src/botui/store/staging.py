@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -45,6 +46,11 @@ ROW_COLUMNS = (
     "line, key, id, product, business, customer, ord, quantity, price, priority_level,"
     " estimated_ship_date, estimated_delivery_date, supplier_order, metadata"
 )
+
+
+def _remove(db: Any, folder: str) -> None:
+    db.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
@@ -84,10 +90,11 @@ class Staging:
         ):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(_SCHEMA)
+        # Removed on close, or when the importer is dropped unclosed, or at exit at the latest.
+        self._remove = weakref.finalize(self, _remove, self.db, self.folder)
 
     def close(self) -> None:
-        self.db.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self._remove()
 
     def _among(self, sql: str, values: list[Any], *params: Any) -> Iterator[tuple]:
         for chunk in _chunks(values):
