@@ -52,7 +52,8 @@ class _Return:
 
 
 def _key(keys: str, action: str, description: str, binding_id: str, show: bool = True) -> Binding:
-    return Binding(keys, action, description, show=show, id=binding_id)
+    # The description doubles as the tooltip the palette and a keymap's help show.
+    return Binding(keys, action, description, show=show, id=binding_id, tooltip=description)
 
 
 class QueueScreen(Screen[None]):

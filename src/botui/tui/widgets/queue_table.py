@@ -28,7 +28,8 @@ HEADER_LINES = 1
 
 
 def _binding(keys: str, action: str, description: str, binding_id: str, show: bool = False):
-    return Binding(keys, action, description, show=show, id=binding_id)
+    # The description doubles as the tooltip the palette and a keymap's help show.
+    return Binding(keys, action, description, show=show, id=binding_id, tooltip=description)
 
 
 class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
