@@ -1,4 +1,8 @@
-"""The refusals and failures of the service, each with a code from the contract."""
+"""The refusals and failures of the service, each with a code from the contract.
+
+Below every layer, so the store can name its failures in the same words as the domain
+(`botui.domain.errors` re-exports all of it for the layers above).
+"""
 
 from __future__ import annotations
 
@@ -73,3 +77,11 @@ def busy(message: str) -> BotuiError:
 
 def storage_error(message: str) -> BotuiError:
     return BotuiError("storage_error", message, None)
+
+
+class ReadCancelled(BotuiError):
+    """A read stopped on purpose (its ReadHandle was cancelled): nobody waits for its answer."""
+
+
+def read_cancelled() -> BotuiError:
+    return ReadCancelled("storage_error", "the read was stopped: a newer one replaced it", None)
