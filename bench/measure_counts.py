@@ -16,19 +16,22 @@ from dataclasses import replace
 from botui.config import now
 from botui.domain import queue
 from botui.domain.queue import QueueSpec
-from botui.store.db import open_database
+from botui.domain.service import Service, open_service
+
+SERVICE: Service | None = None
 
 
 def seconds(spec: QueueSpec) -> float:
     started = time.perf_counter()
-    queue.view_counts(spec, now())
+    assert SERVICE is not None
+    SERVICE.view_counts(spec, now())
     return time.perf_counter() - started
 
 
 def main() -> None:
-    db = open_database(sys.argv[1])
-    with db.connection_context():
-        queue.use_small_cache(db)
+    global SERVICE
+    SERVICE = open_service(sys.argv[1])
+    with SERVICE.session(small_cache=True):
         figures = {"counts": seconds(QueueSpec()), "counts_again": seconds(QueueSpec())}
         row = queue.page(QueueSpec(), now(), 1)[0]
         figures["customer"] = seconds(replace(QueueSpec(), customer=row.customer_id))

@@ -1,8 +1,13 @@
-"""The domain knows nothing of the UI: domain/ and store/ never import textual or botui.tui."""
+"""The layers: domain/ and store/ never import textual or botui.tui, and the UI, the CLI and
+io reach the data only through the domain (import-linter's contracts in pyproject.toml)."""
 
 from __future__ import annotations
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +49,39 @@ def test_the_checker_sees_a_textual_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    from textual.app import App\n    import rich.text\n")
     assert imported_modules(sample) == ["textual.app", "rich.text"]
+
+
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+ROOT = PACKAGE.parents[1]
+
+
+def lint_imports(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(cwd / "src")},
+    )
+
+
+def test_the_layers_hold() -> None:
+    """pyproject.toml's contracts: ui, cli, io -> domain -> store, the UI never in the store."""
+    done = lint_imports(ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
+
+
+def test_the_contracts_see_the_ui_reaching_into_the_store(tmp_path: Path) -> None:
+    """The same contracts on a copy of botui whose queue widget imports the store break."""
+    shutil.copytree(PACKAGE, tmp_path / "src" / "botui", ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    widget = tmp_path / "src" / "botui" / "tui" / "widgets" / "queue_table.py"
+    widget.write_text(widget.read_text() + "\nfrom botui.store.db import SQLITE_ERRORS\n")
+    store = tmp_path / "src" / "botui" / "store" / "db.py"
+    store.write_text(store.read_text() + "\nfrom botui.domain import errors\n")
+    done = lint_imports(tmp_path)
+    assert done.returncode != 0
+    assert "botui.tui.widgets.queue_table -> botui.store.db" in done.stdout
+    assert "botui.store.db -> botui.domain.errors" in done.stdout

@@ -63,7 +63,7 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
     def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
-        from botui.store.sqlite import sqlite_version
+        from botui.domain.quick import sqlite_version
 
         print(f"botui {__version__} (SQLite {sqlite_version()})")  # on stdout, as argparse's
         parser.exit()
@@ -136,8 +136,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _open_service(db_arg: str | None):
-    from botui.domain.service import Service
-    from botui.store.db import open_database
+    from botui.domain.service import open_service
 
     path = config.resolve_db_path(db_arg)
     if path == config.default_db_path():
@@ -148,7 +147,7 @@ def _open_service(db_arg: str | None):
             raise storage_error(
                 f"cannot create the data folder {path.parent}: {exc.strerror}"
             ) from None
-    return Service(open_database(path))
+    return open_service(path)
 
 
 def _guarded(work: Callable[..., T], *args: Any) -> T:

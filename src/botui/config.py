@@ -8,8 +8,8 @@ import re
 import time
 from pathlib import Path
 
-from botui.domain.errors import validation
 from botui.domain.limits import MAX_DATE
+from botui.errors import validation
 
 APP_NAME = "botui"
 CONFIG_ENV = "BOTUI_CONFIG"

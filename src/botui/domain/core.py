@@ -25,6 +25,11 @@ from botui.store.models import (
     DatabaseFact,
     Event,
 )
+from botui.store.reading import ReadHandle, session
+
+# The UI's workers each open a short-lived connection: a big page cache would only raise the
+# peak memory (a count over a million rows fills it) and be thrown away at the end.
+SMALL_CACHE_KIB = 2_000
 
 
 def camel(name: str) -> str:
@@ -84,6 +89,23 @@ class ServiceCore:
                 f"{self.path} is read-only: nothing can be changed; ask for write access"
             )
         with translate_errors(self.path), self.db.atomic():
+            yield
+
+    def read_handle(self) -> ReadHandle:
+        """A handle for one read the caller may want to stop from another thread (`cancel()`)."""
+        return ReadHandle()
+
+    @contextmanager
+    def session(
+        self, handle: ReadHandle | None = None, *, small_cache: bool = False
+    ) -> Iterator[None]:
+        """This thread's connection for the block, which the service's calls inside share.
+
+        Failures come out as BotuiError; a read stopped through `handle` as ReadCancelled.
+        `small_cache` suits a worker's short-lived connection (see SMALL_CACHE_KIB).
+        """
+        cache = SMALL_CACHE_KIB if small_cache else None
+        with session(self.db, self.path, handle=handle, cache_kib=cache):
             yield
 
     @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
-from peewee import SQL, Database, Expression, IntegerField, Tuple, fn
+from peewee import SQL, Expression, IntegerField, Tuple, fn
 
 from botui.domain import search, statuses
 from botui.domain.reports import bucket_bounds
@@ -22,9 +22,6 @@ STATUS_ORDER = statuses.OPEN_STATUSES + statuses.CLOSED_STATUSES
 # The columns a row can narrow the queue to: each an equality on an indexed column.
 NARROWINGS = ("customer", "product", "business", "status", "priority")
 MARGIN = 40
-# The UI's workers each open a short-lived connection: a big page cache would only raise the
-# peak memory (a count over a million rows fills it) and be thrown away at the end.
-SMALL_CACHE_KIB = 2_000
 
 
 @dataclass(frozen=True)
@@ -572,11 +569,6 @@ def rows_by_id(ids: list[str]) -> dict[str, QueueRow]:
     """The queue rows of the given backorders (those that still exist), by id."""
     found = Backorder.select(*_ROW_COLUMNS).where(Backorder.id.in_(ids))
     return {row.id: row for row in _named(list(found))}
-
-
-def use_small_cache(db: Database) -> None:
-    """Give this thread's connection a small page cache (see SMALL_CACHE_KIB)."""
-    db.execute_sql(f"PRAGMA cache_size = -{SMALL_CACHE_KIB}")
 
 
 def latest_event_id() -> int:

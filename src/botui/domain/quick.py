@@ -21,6 +21,7 @@ from typing import Any
 from botui.domain.statuses import CLOSED_STATUSES, OPEN_STATUSES, PRIORITY_RANK
 from botui.domain.text import ID_PATTERN
 from botui.store.sqlite import SQLITE, is_writable, schema_is_current
+from botui.store.sqlite import sqlite_version as sqlite_version  # for `botui --version`
 
 # The answer's fields in the order of schemas.Backorder, each with its column and its type:
 # a plain int (never a bool) or text, and whether the value may be null.
@@ -46,9 +47,7 @@ _FIELDS: tuple[tuple[str, str, type, bool], ...] = (
     ("version", "version", int, False),
     ("updatedAt", "updated_at", int, False),
 )
-_SELECT = (
-    f"SELECT {', '.join(column for _, column, _, _ in _FIELDS)} FROM backorder WHERE id = ?"
-)
+_SELECT = f"SELECT {', '.join(column for _, column, _, _ in _FIELDS)} FROM backorder WHERE id = ?"
 _STATUSES = frozenset(OPEN_STATUSES + CLOSED_STATUSES)
 # Set, these make the Service's opening check a value (or a tested failure): it answers then.
 _HOOKS = ("BOTUI_BUSY_TIMEOUT_MS", "BOTUI_MAX_PAGES")

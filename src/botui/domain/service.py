@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from botui.domain import convert, schemas, statuses
@@ -21,7 +22,9 @@ from botui.domain.notifications import Notifications
 from botui.domain.reads import Reads
 from botui.domain.references import References
 from botui.domain.reports import Reports
+from botui.domain.screen_reads import ScreenReads
 from botui.domain.validation import parse
+from botui.store.db import open_database
 from botui.store.models import (
     Backorder,
     Business,
@@ -49,7 +52,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
-class Service(Reads, Exports, Reports, Notifications, Delivery, References):
+class Service(Reads, ScreenReads, Exports, Reports, Notifications, Delivery, References):
     """Every action of the contract; the UI and `botui api` both call only this."""
 
     # -- backorder actions ----------------------------------------------------------------
@@ -539,6 +542,11 @@ class Service(Reads, Exports, Reports, Notifications, Delivery, References):
                 )
                 delayed.append(row.id)
             return schemas.DelayResult(delayed=delayed)
+
+
+def open_service(path: str | Path) -> Service:
+    """The service on the database at `path`, created and migrated as needed (store.db)."""
+    return Service(open_database(path))
 
 
 def call(service: Service, action: str, payload: Any) -> dict[str, Any]:

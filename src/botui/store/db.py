@@ -13,7 +13,7 @@ from urllib.parse import quote
 import peewee
 
 from botui import config
-from botui.domain.errors import BotuiError, busy, storage_error
+from botui.errors import BotuiError, busy, storage_error
 from botui.store import folding
 from botui.store.models import database_proxy
 from botui.store.sqlite import MIGRATIONS_DIR, is_writable, schema_is_current

@@ -18,7 +18,6 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 
-from botui.domain import queue
 from botui.settings import Loaded, Settings
 from botui.tui import keymap, times
 from botui.tui.attempt import attempt
@@ -85,10 +84,13 @@ def _is_text_box(widget: object) -> bool:
     return isinstance(widget, Input) or (area is not None and isinstance(widget, area.TextArea))
 
 
-def _takes_early_typing(screen: Screen) -> bool:
-    """Whether a screen puts keys typed before its box has focus into that box."""
+def _takes_early_typing(screen: Screen, key: events.Key | None = None) -> bool:
+    """Whether a screen puts keys typed before its box has focus (or this `key`) into a box."""
     target = getattr(screen, "typing_target", None)
-    return callable(target) and target() is not None
+    if callable(target) and target() is not None:
+        return True
+    early = getattr(screen, "takes_early_key", None)
+    return key is not None and callable(early) and bool(early(key))
 
 
 class BotuiApp(App[int]):
@@ -165,11 +167,7 @@ class BotuiApp(App[int]):
     def _detect_delays(self) -> None:
         """Record newly late backorders; a busy database just waits for the next minute."""
 
-        def detect() -> schemas.DelayResult:
-            queue.use_small_cache(self.service.db)
-            return self.service.detect_delays()
-
-        attempt(self.service, detect)
+        attempt(self.service, self.service.detect_delays, small_cache=True)
 
     def _send_outbox(self) -> None:
         """Send the due queued messages, unless the last background send is still going."""
@@ -230,7 +228,7 @@ class BotuiApp(App[int]):
             self.key_guard.disarm()  # a pasted reason is typing too: the person is answering
         if isinstance(event, events.Key) and not event.is_forwarded:
             typing_into_a_box = _is_text_box(self.focused) or (
-                self.focused is None and _takes_early_typing(self.screen)
+                self.focused is None and _takes_early_typing(self.screen, event)
             )
             if is_glued_escape(event.key, typing_into_a_box):
                 event = events.Key("escape", "\x1b")  # what the person pressed first

@@ -18,15 +18,21 @@ T = TypeVar("T")
 
 
 def attempt(
-    service: Service, call: Callable[[], T], backorder_id: str | None = None
+    service: Service,
+    call: Callable[[], T],
+    backorder_id: str | None = None,
+    *,
+    small_cache: bool = False,
 ) -> tuple[T | None, BotuiError | None]:
     """Run one service call on this thread's own connection: its answer, or why it failed.
+
+    `small_cache` for a worker's repeated reads (the service's session explains it).
 
     With `backorder_id`, a refusal because that backorder does not exist says who deleted it
     and when, instead of the command line's advice to check the id.
     """
     try:
-        with service.db.connection_context():
+        with service.session(small_cache=small_cache):
             return call(), None
     except BotuiError as error:
         if backorder_id is not None and error.code == "not_found" and error.field == "id":

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Static, TextArea
 
 from botui import config
-from botui.domain import lookup, numbers
+from botui.domain import numbers
 from botui.domain.errors import FieldError
 from botui.domain.schemas import MAX_PRICE
 from botui.domain.service import Service
@@ -70,7 +70,7 @@ def mentioned(field: str | None, message: str) -> set[str]:
 
 def gone(service: Service, backorder_id: str) -> str:
     """Why a backorder cannot be acted on any more, in words: who deleted it and when."""
-    deleted = lookup.deletion(service, backorder_id)
+    deleted = service.deletion(backorder_id)
     if deleted is None:
         return f"{backorder_id} no longer exists"
     at = times.moment(deleted.at, config.now())

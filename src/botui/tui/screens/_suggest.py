@@ -11,7 +11,6 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from botui.domain import lookup
 from botui.domain.lookup import Suggestion
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
@@ -165,8 +164,7 @@ class SearchingInput(SuggestInput):
     @work(thread=True, exclusive=True, group="searching-input")
     def _look_up(self, typed: str) -> None:
         try:
-            with self.service.db.connection_context():
-                found = lookup.suggest(self.service, self.kind, typed)
+            found = self.service.suggest(self.kind, typed)
         except Exception:  # no matches offered; saving still names a wrong id
             found = []
         self.post_message(self.Found(typed, found))

@@ -17,9 +17,9 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
-from botui.domain import lookup, queue, schemas, statuses
+from botui.domain import schemas, statuses
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.queue import QueueRow
 from botui.domain.text import safe_for_terminal
@@ -53,6 +53,22 @@ def done(action: str, answer: schemas.Backorder) -> str:
         paid = f"refund {money(refund)}" if refund else "nothing to refund"
         return f"{answer.id} cancelled, {paid}"
     return f"{answer.id} {'confirmed' if action == 'confirm' else 'deleted'}"
+
+
+def status_refusals(action: str, rows: list[QueueRow]) -> list[str]:
+    """Why the status rule (domain/statuses.py) refuses `action` on each row that it refuses."""
+    check = {
+        "cancel": statuses.check_cancel,
+        "fulfill": statuses.check_fulfill,
+        "confirm": statuses.check_confirm,
+    }.get(action)
+    refusals = []
+    for row in rows if check is not None else []:
+        try:
+            check(row.id, row.status)
+        except BotuiError as error:
+            refusals.append(error.message)
+    return refusals
 
 
 def question_body(action: str, rows: list[QueueRow], missing: list[str]) -> Text:
@@ -92,18 +108,8 @@ def question_body(action: str, rows: list[QueueRow], missing: list[str]) -> Text
         if held:
             go = "goes" if held == 1 else "go"
             body.append(f"\n{units(held)} held {go} back to stock for the next in line.")
-    check = {
-        "cancel": statuses.check_cancel,
-        "fulfill": statuses.check_fulfill,
-        "confirm": statuses.check_confirm,
-    }.get(action)
-    if check is not None:  # the status rule itself says which will be refused, and why
-        refusals = []
-        for row in rows:
-            try:
-                check(row.id, row.status)
-            except BotuiError as error:
-                refusals.append(error.message)
+    refusals = status_refusals(action, rows)
+    if refusals:  # the status rule itself says which will be refused, and why
         if len(refusals) == 1:
             body.append(f"\nRefused: {refusals[0]}.")
         elif refusals:
@@ -150,6 +156,7 @@ class Question(ActionDialog):
         self.marked = marked
         self.rows: list[QueueRow] | None = None
         self._unread = ""  # why the rows could not be read, if they could not
+        self._hopeless = ""  # why yes can do nothing: the status refuses every row
 
     @property
     def verb(self) -> str:
@@ -174,6 +181,8 @@ class Question(ActionDialog):
     def keys_line(self) -> str:
         """The keys that answer, as the person reads them under the question (where a box
         takes the typing, `y` and `n` are letters)."""
+        if self._hopeless:
+            return "Escape: close (nothing can be done)"
         takes_typing = self.typing_target() is not None
         yes = "ctrl+s" if takes_typing else "y or ctrl+s"
         no = "Escape" if takes_typing else "n or Escape"
@@ -214,7 +223,7 @@ class Question(ActionDialog):
 
     @work(thread=True, exclusive=True, group="question-read")
     def _read(self) -> None:
-        found, error = attempt(self.service, lambda: queue.rows_by_id(self.ids))
+        found, error = attempt(self.service, lambda: self.service.queue_rows(self.ids))
         if found is None:
             self.post_message(self.Read([], [], error or BotuiError("busy", "busy")))
             return
@@ -233,14 +242,31 @@ class Question(ActionDialog):
         self.rows = message.rows
         body = question_body(self.ACTION, message.rows, message.missing)
         self.query_one("#question-body", Static).update(body)
+        refusals = status_refusals(self.ACTION, message.rows)
+        if message.rows and len(refusals) == len(message.rows):  # nothing yes could do
+            self._hopeless = refusals[0] if len(refusals) == 1 else "all are refused"
+            self.query_one("#apply", Button).display = False
+            for box in self.query("Input, TextArea"):
+                box.disabled = True
+            self.focus_keys()
         self.loaded(message.rows)
+        self._show_keys()
+
+    def focus_keys(self) -> None:
+        """Nothing to type into: the question's keys go to the question itself."""
+        self.set_focus(None)
+
+    def _show_keys(self) -> None:
+        self.query_one("#question-keys", Static).update(Text(self.keys_line()))
 
     def loaded(self, rows: list[QueueRow]) -> None:
         """The rows were read: fill in what depends on them."""
 
     def action_apply(self) -> None:
-        if self.rows is None:
+        if self.rows is None or self._hopeless:
             why = self._unread or "still reading the backorders; a moment"
+            if self._hopeless:
+                why = f"not done: {self._hopeless}; Escape closes"
             show_errors(self, [FieldError(GENERAL, why)])
             return
         super().action_apply()
@@ -326,6 +352,23 @@ class FulfilQuestion(Question):
                 self.prefill(box, str(rows[0].quantity))
             self._explain_quantity()
 
+    def takes_early_key(self, event: events.Key) -> bool:
+        """A digit typed as the question opens is the quantity to ship: it goes into the box
+        (the app's guard lets it through as typing), while `y` still answers."""
+        return bool(self.query("#quantity")) and (event.character or "").isdigit()
+
+    def keys_line(self) -> str:
+        found = self.query("#quantity")
+        if found and found.first(Input).has_focus and not self._hopeless:
+            return "ctrl+s: ship the quantity typed    Escape: keep it (y is a letter here)"
+        return super().keys_line()
+
+    def on_descendant_focus(self) -> None:
+        self._show_keys()
+
+    def on_descendant_blur(self) -> None:
+        self._show_keys()
+
     @on(Input.Changed, "#quantity")
     def _explain_quantity(self) -> None:
         """Say what the typed quantity will do: ship all, or ship part and split the rest."""
@@ -364,7 +407,7 @@ class FulfilQuestion(Question):
         return payload
 
     def run_one(self, backorder_id: str, payload: dict[str, Any]) -> str:
-        before = lookup.last_event_id(self.service)
+        before = self.service.latest_event_id()
         shipped = self.service.fulfill({"id": backorder_id, **payload})
         text = done("fulfill", shipped)
         if "quantity" in payload:

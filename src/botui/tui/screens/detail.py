@@ -326,11 +326,11 @@ class DetailScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="detail-load")
     def _load(self) -> None:
-        ctx, error = attempt(self.service, lambda: lookup.context(self.service, self.backorder_id))
+        ctx, error = attempt(
+            self.service, lambda: self.service.backorder_context(self.backorder_id)
+        )
         if error is not None:
-            deleted, _ = attempt(
-                self.service, lambda: lookup.deletion(self.service, self.backorder_id)
-            )
+            deleted, _ = attempt(self.service, lambda: self.service.deletion(self.backorder_id))
             if error.code == "not_found":
                 why, _ = attempt(self.service, lambda: gone(self.service, self.backorder_id))
                 error = BotuiError(error.code, why or error.message, error.field)

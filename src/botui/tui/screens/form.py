@@ -369,9 +369,9 @@ class BackorderForm(Screen[schemas.Backorder | None]):
     @work(thread=True, exclusive=True, group="form-read")
     def _read(self) -> None:
         def read() -> tuple[int, schemas.Backorder, tuple[str, str]]:
-            seen = lookup.last_event_id(self.service)
+            seen = self.service.latest_event_id()
             backorder = self.service.get({"id": self.backorder_id})
-            return seen, backorder, lookup.names_of(self.service, backorder)
+            return seen, backorder, self.service.names_of(backorder)
 
         answer, error = attempt(self.service, read, self.backorder_id)
         if answer is not None:
@@ -457,7 +457,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
     @work(thread=True, exclusive=True, group="form-suggest")
     def _read_suggestions(self, field: str, typed: str, customer: str | None) -> None:
         def read() -> list[lookup.Suggestion]:
-            return lookup.suggest(self.service, field, typed, customer=customer)
+            return self.service.suggest(field, typed, customer=customer)
 
         found, _ = attempt(self.service, read)
         self.post_message(self.Suggested(field, typed, found or []))
@@ -504,7 +504,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         if not value:
             self.post_message(self.Described(field, value, ""))
             return
-        text, _ = attempt(self.service, lambda: lookup.describe(self.service, field, value))
+        text, _ = attempt(self.service, lambda: self.service.describe(field, value))
         self.post_message(self.Described(field, value, text))
 
     @on(Described)
@@ -550,9 +550,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
     def _save(self, payload: dict[str, Any]) -> None:
         if self.base is None and payload.get("order"):
             # People type the order number they see (SO-100143); the service takes its id.
-            found, _ = attempt(
-                self.service, lambda: lookup.order_id(self.service, payload["order"])
-            )
+            found, _ = attempt(self.service, lambda: self.service.order_id(payload["order"]))
             payload = {**payload, "order": found or payload["order"]}
         if self.base is None:
             saved, error = attempt(self.service, lambda: self.service.create(payload))
@@ -572,7 +570,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         backorder_id = self.base.id
 
         def read() -> BackorderForm.Conflicted:
-            seen = lookup.last_event_id(self.service)
+            seen = self.service.latest_event_id()
             page = self.service.events({"backorder": backorder_id, "since": self.seen})
             current, _ = attempt(self.service, lambda: self.service.get({"id": backorder_id}))
             return self.Conflicted(current, page.data, seen)

@@ -95,7 +95,7 @@ class NotifyDialog(ActionDialog):
 
     @work(thread=True, exclusive=True, group="notify-read")
     def _read_subject(self) -> None:
-        ctx, _ = attempt(self.service, lambda: lookup.context(self.service, self.ids[0]))
+        ctx, _ = attempt(self.service, lambda: self.service.backorder_context(self.ids[0]))
         if ctx is not None:
             self.post_message(self.Subject(ctx))
 
@@ -152,12 +152,12 @@ class NotifyDialog(ActionDialog):
         return payload
 
     def run_one(self, backorder_id: str, payload: dict[str, Any]) -> str:
-        before = lookup.last_event_id(self.service)
+        before = self.service.latest_event_id()
         try:
             self.service.notify_customer({"id": backorder_id, **payload})
         except BotuiError as error:
             channel = payload["channel"]
-            customer = lookup.customer_of(self.service, backorder_id)
+            customer = self.service.customer_of(backorder_id)
             if error.field != "channel" or customer is None or _address(customer, channel):
                 raise
             message = unreachable(customer, channel)

@@ -162,10 +162,9 @@ class QueueScreen(Screen[None]):
         """Read the events after `since` (None: the last 200) off the event loop."""
         events: list[schemas.Event] = []
         try:
-            with self.service.db.connection_context():
-                queue.use_small_cache(self.service.db)
+            with self.service.session(small_cache=True):
                 if since is None:
-                    since = max(queue.latest_event_id() - HISTORY, 0)
+                    since = max(self.service.latest_event_id() - HISTORY, 0)
                 events = self.service.events({"since": since, "limit": PAGE}).data
         except Exception:  # a failed read is retried at the next tick
             events = []
@@ -255,7 +254,7 @@ class QueueScreen(Screen[None]):
             from botui.io.export import default_file_name, export_to_file
 
             path = Path.cwd() / default_file_name(view, config.now())
-            with self.service.db.connection_context():
+            with self.service.session():
                 written = export_to_file(self.service, payload, "csv", path)
         except BotuiError as error:
             self.post_message(self.Exported(f"Export failed: {error.message}", failed=True))

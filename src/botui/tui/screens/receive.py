@@ -147,7 +147,7 @@ class ReceiveDialog(ActionDialog):
     @work(thread=True, exclusive=True, group="receive-read")
     def _read_products(self) -> None:
         def read() -> ReceiveDialog.Products:
-            products = lookup.products_of(self.service, self.ids)
+            products = self.service.products_of(self.ids)
             firsts: dict[str, str] = {}
             for backorder_id in self.ids:
                 if backorder_id in products:
@@ -155,7 +155,7 @@ class ReceiveDialog(ActionDialog):
             places = {
                 product_id: place
                 for product_id, backorder_id in firsts.items()
-                if (place := lookup.place_in_queue(self.service, backorder_id)) is not None
+                if (place := self.service.place_in_queue(backorder_id)) is not None
             }
             return self.Products(products, places)
 

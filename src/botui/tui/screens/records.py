@@ -156,8 +156,8 @@ class RecordsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="records-read")
     def _read(self, generation: int, kind: str, text: str, after: str | None) -> None:
         def read() -> tuple[records.RecordPage, int | None]:
-            found = records.page(self.service, kind, text=text, after=after)
-            return found, None if text else records.count(self.service, kind)
+            found = self.service.record_page(kind, text=text, after=after)
+            return found, None if text else self.service.record_count(kind)
 
         answer, error = attempt(self.service, read)
         page, total = answer if answer is not None else (None, None)

@@ -19,7 +19,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from botui.domain import queue
 from botui.domain.reports import AgingReport, ProductsReport, ServiceReport
 from botui.domain.service import Service
 from botui.domain.templates import money
@@ -193,8 +192,7 @@ class ReportsScreen(Screen[dict[str, str] | None]):
     @work(thread=True, exclusive=True, group="reports-load")
     def _load(self) -> None:
         def read() -> ReportsScreen.Loaded:
-            queue.use_small_cache(self.service.db)
-            last = queue.latest_event_id()
+            last = self.service.latest_event_id()
             return self.Loaded(
                 self.service.report_aging(),
                 self.service.report_products({"limit": PRODUCT_ROWS}),
@@ -202,7 +200,7 @@ class ReportsScreen(Screen[dict[str, str] | None]):
                 last,
             )
 
-        loaded, error = attempt(self.service, read)
+        loaded, error = attempt(self.service, read, small_cache=True)
         if loaded is not None:
             self.post_message(loaded)
         elif error is not None:
@@ -220,11 +218,7 @@ class ReportsScreen(Screen[dict[str, str] | None]):
 
     @work(thread=True, exclusive=True, group="reports-poll")
     def _read_last_event(self) -> None:
-        def read() -> int:
-            queue.use_small_cache(self.service.db)
-            return queue.latest_event_id()
-
-        last, _ = attempt(self.service, read)
+        last, _ = attempt(self.service, self.service.latest_event_id, small_cache=True)
         if last is not None:
             self.post_message(self.EventsSeen(last))
 

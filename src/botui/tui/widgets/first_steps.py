@@ -10,7 +10,6 @@ from textual import on, work
 from textual.message import Message
 from textual.widgets import Static
 
-from botui.domain import records
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
 from botui.tui.attempt import attempt
@@ -61,7 +60,7 @@ class FirstSteps(Static):
 
     @work(thread=True, exclusive=True, group="first-steps")
     def _check(self) -> None:
-        found, _ = attempt(self.service, lambda: records.has_backorders(self.service))
+        found, _ = attempt(self.service, lambda: self.service.has_backorders())
         self.post_message(self.Checked(None if found is None else not found))
 
     @on(Checked)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, replace
 
 from rich.segment import Segment
@@ -18,10 +17,10 @@ from textual.worker import get_current_worker
 
 from botui import config
 from botui.domain import queue
-from botui.domain.errors import BotuiError
+from botui.domain.core import ReadHandle
+from botui.domain.errors import BotuiError, ReadCancelled
 from botui.domain.queue import QueueRow, QueueSpec, Window
 from botui.domain.service import Service
-from botui.store.db import SQLITE_ERRORS
 from botui.tui.widgets import cells
 
 HEADER_LINES = 1
@@ -129,14 +128,14 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._stale = True
         self._columns: list[cells.Column] = []
         self._columns_width = -1
-        self._readers: dict[int, sqlite3.Connection] = {}
+        self._readers: dict[int, ReadHandle] = {}  # the window reads in flight, to cancel
         self._asked_top: int | None = None  # the top row of the read in flight
         self._styles: dict[str, Style] | None = None
         self._version = 0  # bumped when the data or the view may have changed
         self._window_version = 0  # the version the window on screen was read at
         self._ends: tuple[Window, ...] = ()  # the first and last screens, read ahead
         self._ends_version = -1  # the version the ends were read (or are being read) at
-        self._ends_reader: sqlite3.Connection | None = None
+        self._ends_reader: ReadHandle | None = None
         self._ends_pending = False  # an ends read is in flight for `_ends_version`
         self._first_shown = False
         self._follow: str | None = None  # a backorder to keep or put under the cursor
@@ -211,9 +210,11 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _request(self) -> None:
         self._generation += 1
         self._asked_top = int(self.scroll_offset.y)
-        for connection in list(self._readers.values()):
-            connection.interrupt()  # its answer would be stale: stop it now
+        for reader in list(self._readers.values()):
+            reader.cancel()  # its answer would be stale: stop it now
+        handle = self._readers[self._generation] = self.service.read_handle()
         self._load(
+            handle,
             self._generation,
             self._version,
             self._wanted,
@@ -269,6 +270,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     @work(thread=True, exclusive=True, group="queue-window")
     def _load(
         self,
+        handle: ReadHandle,
         generation: int,
         version: int,
         spec: QueueSpec,
@@ -284,43 +286,37 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         """
         worker = get_current_worker()
         now = config.now()
-        db = self.service.db
+        service = self.service
         try:
-            with db.connection_context():
-                queue.use_small_cache(db)
-                self._readers[generation] = db.connection()
-                try:
-                    cursor = None if follow is None else queue.offset_of(spec, now, follow)
-                    if cursor is not None:
-                        top = max(cursor - height // 2, 0)
-                        window = queue.load(spec, now, top, height)
-                    elif top == 0 and (previous.spec != spec or not previous.rows):
-                        # Show the first rows at once (at start-up too); the count follows.
-                        window = queue.first_rows(spec, now, height)
-                        if not window.counted:
-                            self.post_message(self.WindowLoaded(window, generation, version))
-                            window = replace(window, total=queue.count(spec, now), counted=True)
-                    elif stale and previous.spec == spec:
-                        window = queue.refresh(previous, now, top, height)
-                    else:
-                        window = queue.load(spec, now, top, height, previous)
-                    self.post_message(self.WindowLoaded(window, generation, version, cursor))
-                finally:
-                    del self._readers[generation]
-        except SQLITE_ERRORS as exc:  # pysqlite3's own errors too, raised while rows are read
-            if "interrupt" in str(exc) or worker.is_cancelled:
-                return
-            self.post_message(self.LoadFailed(f"could not read the queue: {exc}"))
-            return
+            with service.session(handle, small_cache=True):
+                cursor = None if follow is None else service.queue_offset(spec, now, follow)
+                if cursor is not None:
+                    top = max(cursor - height // 2, 0)
+                    window = service.queue_window(spec, now, top, height)
+                elif top == 0 and (previous.spec != spec or not previous.rows):
+                    # Show the first rows at once (at start-up too); the count follows.
+                    window = service.queue_first_rows(spec, now, height)
+                    if not window.counted:
+                        self.post_message(self.WindowLoaded(window, generation, version))
+                        total = service.queue_count(spec, now)
+                        window = replace(window, total=total, counted=True)
+                elif stale and previous.spec == spec:
+                    window = service.queue_refresh(previous, now, top, height)
+                else:
+                    window = service.queue_window(spec, now, top, height, previous)
+                self.post_message(self.WindowLoaded(window, generation, version, cursor))
+        except ReadCancelled:
+            return  # a newer read replaced it
         except BotuiError as error:
-            self.post_message(self.LoadFailed(error.message))
-            return
+            if not worker.is_cancelled:
+                self.post_message(self.LoadFailed(f"could not read the queue: {error.message}"))
         except Exception as exc:  # the event loop must never see a traceback
             self.post_message(self.LoadFailed(f"could not read the queue: {exc}"))
-            return
+        finally:
+            self._readers.pop(generation, None)
 
     @work(thread=True, exclusive=True, group="queue-ends")
-    def _load_ends(self, window: Window, version: int, height: int) -> None:
+    def _load_ends(self, reader: ReadHandle, window: Window, version: int, height: int) -> None:
         """Read the first and last screens of a counted window's view ahead, for g and G.
 
         Apart from the window reads, so scrolling meanwhile does not interrupt it.
@@ -328,14 +324,8 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         worker = get_current_worker()
         ends: tuple[Window, ...] = ()
         try:
-            with self.service.db.connection_context():
-                queue.use_small_cache(self.service.db)
-                reader = self._ends_reader = self.service.db.connection()
-                try:
-                    ends = queue.ends(window, config.now(), height)
-                finally:
-                    if self._ends_reader is reader:
-                        self._ends_reader = None
+            with self.service.session(reader, small_cache=True):
+                ends = self.service.queue_ends(window, config.now(), height)
         except Exception:  # none read ahead: a jump then reads its own rows
             ends = ()
         if not worker.is_cancelled:
@@ -347,8 +337,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self._ends, self._ends_version, self._ends_pending = (), self._window_version, True
         if self._ends_reader is not None:
-            self._ends_reader.interrupt()  # ends of older data: never shown now
-        self._load_ends(self.window, self._window_version, self._page_height)
+            self._ends_reader.cancel()  # ends of older data: never shown now
+        self._ends_reader = self.service.read_handle()
+        self._load_ends(self._ends_reader, self.window, self._window_version, self._page_height)
 
     def _shown_first(self) -> None:
         if not self._first_shown:

@@ -152,11 +152,9 @@ class ViewBar(Static):
 
     @work(thread=True, exclusive=True, group="view-counts")
     def _count(self, scope: QueueSpec) -> None:
-        def read() -> dict[str, int]:
-            queue.use_small_cache(self.service.db)
-            return queue.view_counts(scope, config.now())
-
-        counts, _ = attempt(self.service, read)
+        counts, _ = attempt(
+            self.service, lambda: self.service.view_counts(scope, config.now()), small_cache=True
+        )
         self.post_message(self.Counted(scope, counts))
 
     @on(Counted)

@@ -1,0 +1,168 @@
+"""The reads the screens need beyond the contract's actions, as methods of the service.
+
+Queue windows and counts (domain.queue), look-ups (domain.lookup) and record pages
+(domain.records) keep their queries there; the UI calls them only through these methods,
+each on this thread's session (one connection shared by the calls of a `session()` block).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from botui.domain import queue
+from botui.domain.core import ServiceCore
+from botui.domain.queue import QueueRow, QueueSpec, Window
+
+if TYPE_CHECKING:  # loaded when first called: the queue's first screen needs neither
+    from botui.domain import schemas
+    from botui.domain.lookup import Context, Place, Suggestion
+    from botui.domain.records import RecordPage
+
+
+class ScreenReads(ServiceCore):
+    """Read-only calls for the UI: none writes, each answers models or frozen dataclasses."""
+
+    # -- the queue ------------------------------------------------------------------------
+
+    def queue_first_rows(self, spec: QueueSpec, now: int, height: int) -> Window:
+        """The first screen of a view at once; `counted` says whether its total is known."""
+        with self.session():
+            return queue.first_rows(spec, now, height)
+
+    def queue_count(self, spec: QueueSpec, now: int) -> int:
+        with self.session():
+            return queue.count(spec, now)
+
+    def queue_window(
+        self, spec: QueueSpec, now: int, top: int, height: int, previous: Window | None = None
+    ) -> Window:
+        """Rows `top`..`top + height` and a margin, reusing what `previous` already holds."""
+        with self.session():
+            return queue.load(spec, now, top, height, previous)
+
+    def queue_refresh(self, window: Window, now: int, top: int, height: int) -> Window:
+        """`window` read again after a change (rows, count), around `top`."""
+        with self.session():
+            return queue.refresh(window, now, top, height)
+
+    def queue_ends(self, window: Window, now: int, height: int) -> tuple[Window, ...]:
+        """The first and last screens of a counted window's view, read ahead for g and G."""
+        with self.session():
+            return queue.ends(window, now, height)
+
+    def queue_offset(self, spec: QueueSpec, now: int, backorder_id: str) -> int | None:
+        """Where a backorder stands in the view, None if the view does not show it."""
+        with self.session():
+            return queue.offset_of(spec, now, backorder_id)
+
+    def queue_rows(self, ids: list[str]) -> dict[str, QueueRow]:
+        """The queue rows of these backorders (those that exist), by id."""
+        with self.session():
+            return queue.rows_by_id(ids)
+
+    def view_counts(self, spec: QueueSpec, now: int) -> dict[str, int]:
+        """How many backorders each view holds under the spec's narrowing and filter."""
+        with self.session():
+            return queue.view_counts(spec, now)
+
+    def latest_event_id(self) -> int:
+        """The id of the newest event, 0 when the log is empty."""
+        with self.session():
+            return queue.latest_event_id()
+
+    # -- look-ups -------------------------------------------------------------------------
+
+    def backorder_context(self, backorder_id: str) -> Context:
+        """Everything the detail screen shows about one backorder (not_found if it is gone)."""
+        from botui.domain import lookup
+
+        with self.session():
+            return lookup.context(self, backorder_id)
+
+    def deletion(self, backorder_id: str) -> schemas.Event | None:
+        """The `deleted` event of a backorder that no longer exists, if there is one."""
+        from botui.domain import lookup
+
+        with self.session():
+            return lookup.deletion(self, backorder_id)
+
+    def describe(self, kind: str, record_id: str) -> str | None:
+        """A one-line description of a business, customer, product or order, or None."""
+        from botui.domain import lookup
+
+        with self.session():
+            return lookup.describe(self, kind, record_id)
+
+    def names_of(self, backorder: schemas.Backorder) -> tuple[str, str]:
+        """The names of a backorder's product and customer."""
+        from botui.domain import lookup
+
+        with self.session():
+            return lookup.names_of(self, backorder)
+
+    def order_id(self, typed: str) -> str | None:
+        """The id of the order typed as its id or its number (SO-100143)."""
+        from botui.domain import lookup
+
+        with self.session():
+            return lookup.order_id(self, typed)
+
+    def products_of(self, backorder_ids: list[str]) -> dict[str, schemas.Product]:
+        """The product of each of these backorders, by backorder id."""
+        from botui.domain import lookup
+
+        with self.session():
+            return lookup.products_of(self, backorder_ids)
+
+    def place_in_queue(self, backorder_id: str) -> Place | None:
+        """Where a backorder waits among its product's for arriving units."""
+        from botui.domain import lookup
+
+        with self.session():
+            return lookup.place_in_queue(self, backorder_id)
+
+    def suggest(self, kind: str, typed: str, *, customer: str | None = None) -> list[Suggestion]:
+        """Records of `kind` matching what was typed, for a field's suggestions."""
+        from botui.domain import lookup
+
+        with self.session():
+            return lookup.suggest(self, kind, typed, customer=customer)
+
+    def customer_of(self, backorder_id: str) -> schemas.Customer | None:
+        """The customer of a backorder, or None when the backorder does not exist."""
+        from botui.domain import lookup
+
+        with self.session():
+            return lookup.customer_of(self, backorder_id)
+
+    # -- records --------------------------------------------------------------------------
+
+    def record_page(
+        self,
+        kind: str,
+        *,
+        text: str = "",
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+    ) -> RecordPage:
+        """A page of products, customers, businesses or orders in id order (domain.records)."""
+        from botui.domain import records
+
+        with self.session():
+            return records.page(
+                self, kind, text=text, after=after, before=before, limit=limit or records.PAGE
+            )
+
+    def record_count(self, kind: str) -> int:
+        from botui.domain import records
+
+        with self.session():
+            return records.count(self, kind)
+
+    def has_backorders(self) -> bool:
+        """Whether the database holds any backorder at all (an index probe, not a count)."""
+        from botui.domain import records
+
+        with self.session():
+            return records.has_backorders(self)
