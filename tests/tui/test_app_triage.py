@@ -244,11 +244,53 @@ async def test_bulk_fulfil_is_spelt_as_everywhere_else(crowd_app: BotuiApp) -> N
     app = crowd_app
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("space", "space", "f")
+        await pilot.press("j", "j", "space", "j", "j", "j", "space", "f")  # BO-3, BO-6: confirmed
         await settle(pilot)
         assert str(app.screen.query_one("#dialog-title").render()) == "Fulfil 2 marked backorders?"
         assert "fulfil all 2" in str(app.screen.query_one("#question-keys").render())
         assert "fulfill" not in str(app.screen.query_one("#question-keys").render())
+
+
+@pilot_test
+async def test_a_question_whose_every_row_is_refused_offers_no_yes(crowd_app: BotuiApp) -> None:
+    """Fulfil on a pending backorder: the question says why, offers only Escape, and y does
+    nothing but say so."""
+    app = crowd_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")  # BO-1, pending
+        await settle(pilot)
+        await reads(pilot)
+        keys = str(app.screen.query_one("#question-keys").render())
+        assert keys == "Escape: close (nothing can be done)"
+        assert not app.screen.query_one("#apply").display
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Not done: confirm BO-1 before fulfilling it" in str(
+            app.screen.query_one("#error-general").render()
+        )
+    assert app.service.get({"id": "BO-1"}).status == "pending"
+
+
+@pilot_test
+async def test_a_quantity_typed_straight_after_f_goes_into_the_box(crowd_app: BotuiApp) -> None:
+    """Digits typed at once after f are the quantity (not dropped as typing on); once the box
+    has it, y is a letter there and the keys line says ctrl+s ships."""
+    app = crowd_app
+    app.service.receive_inventory({"product": "PRD-1", "quantity": 3})  # BO-1..3 get a unit
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "f", "1")  # BO-3, confirmed, 1 unit
+        await settle(pilot)
+        box = app.screen.query_one("#quantity")
+        assert box.has_focus and box.value == "1"
+        assert "ctrl+s: ship the quantity typed" in str(
+            app.screen.query_one("#question-keys").render()
+        )
+        await reads(pilot)  # ctrl+s typed on in the same burst would wait
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert app.service.get({"id": "BO-3"}).status == "fulfilled"
 
 
 # -- 6. keys around dialogs -----------------------------------------------------------------
