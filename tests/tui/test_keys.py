@@ -631,3 +631,17 @@ async def test_ctrl_s_in_the_burst_that_opened_the_cancel_question_waits(
         await pilot.press(*"late", "ctrl+s")  # a reason typed: the person is answering
         await settle(pilot)
     assert shop.get({"id": "BO-2"}).status == "cancelled"
+
+
+@pilot_test
+async def test_keys_typed_straight_after_leaving_the_detail_screen_act(app: BotuiApp) -> None:
+    """The detail screen takes no typing, so nothing typed there can leak: after Esc the next
+    keys are meant for the queue (a new member of staff lost '3/BO-3' to the guard)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-1")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape", "3", "slash", *"BO-1")
+        await settle(pilot)
+        assert table(app).spec.view == "late" and table(app).spec.text == "BO-1"
+        assert "Ignored" not in toasts(app)

@@ -254,7 +254,8 @@ class BotuiApp(App[int]):
         """Close the top screen; the keys typed on in the same burst are dropped, unless they
         land in a text box of the screen below (there they are text, not commands)."""
         stack = self.screen_stack
-        self.guard_typing(stack[-2] if len(stack) > 1 else None, opening=False)
+        if getattr(stack[-1], "GUARD_ON_CLOSE", True):
+            self.guard_typing(stack[-2] if len(stack) > 1 else None, opening=False)
         return super().pop_screen()
 
     def guard_typing(self, screen: Screen | None, *, opening: bool = True) -> None:

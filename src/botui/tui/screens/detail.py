@@ -213,6 +213,10 @@ def _refunds(refunds: list[schemas.Refund]) -> RenderableType:
 class DetailScreen(Screen[None]):
     """One backorder in full; the triage keys act on it and it follows changes made elsewhere."""
 
+    # A screen for reading, with no box to type into: keys typed after leaving it are meant
+    # for the queue, so they are not dropped as typing on (app.pop_screen).
+    GUARD_ON_CLOSE = False
+
     CSS = """
     DetailScreen #detail-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
     DetailScreen #detail-banner { display: none; padding: 0 1; color: $text-warning; }

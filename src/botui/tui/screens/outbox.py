@@ -211,6 +211,10 @@ class MarkSentQuestion(Question):
 class OutboxScreen(Screen[None]):
     """Every outbox entry by status, a page at a time, with the selected one in full below."""
 
+    # A screen for reading, with no box to type into: keys typed after leaving it are meant
+    # for the queue, so they are not dropped as typing on (app.pop_screen).
+    GUARD_ON_CLOSE = False
+
     CSS = """
     OutboxScreen #outbox-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
     OutboxScreen #outbox-table { height: 1fr; min-height: 4; scrollbar-size-vertical: 1; }

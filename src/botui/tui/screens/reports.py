@@ -96,6 +96,10 @@ class ReportsScreen(Screen[dict[str, str] | None]):
     Closes with what to narrow the queue to (`{"product": id}` or `{"age": bucket}`), or None.
     """
 
+    # A screen for reading, with no box to type into: keys typed after leaving it are meant
+    # for the queue, so they are not dropped as typing on (app.pop_screen).
+    GUARD_ON_CLOSE = False
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="reports.back", tooltip="Back to the queue"),
         Binding("1", "show('aging')", "Aging", id="reports.aging",
