@@ -320,7 +320,7 @@ async def test_new_backorder_through_the_form(service: Service, refs: dict) -> N
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Customer is required" in error_text(app, "customer")
-        assert "no product with this id" in text(app.screen.query_one("#hint-product", Static))
+        assert "no product matches 'PRD-9'" in text(app.screen.query_one("#hint-product", Static))
         await type_into(pilot, "#product", "PRD-1")
         await type_into(pilot, "#business", "BIZ-1")
         await type_into(pilot, "#customer", "CUS-1")

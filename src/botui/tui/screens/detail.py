@@ -240,7 +240,7 @@ class DetailScreen(Screen[None]):
         ),
         Binding("e", "edit", "Edit", id="detail.edit", tooltip="Edit its fields"),
         Binding(
-            "t", "estimate", "Dates", id="detail.estimate", tooltip="Change the estimated dates"
+            "t", "estimate", "Estimate", id="detail.estimate", tooltip="Change the estimated dates"
         ),
         Binding(
             "m", "notify_customer", "Notify", id="detail.notify", tooltip="Message the customer"

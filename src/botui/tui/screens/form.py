@@ -518,7 +518,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         """Under a reference field: what its id names, or that it names nothing (yet)."""
         text = self._described.get(field, "")
         if text is None:
-            text = f"no {field} with this id"
+            text = f"no {field} matches {self._raw(field).strip()!r}"
             matches = self.query(f"#suggest-{field}")
             if matches and matches.first(Suggestions).shown:
                 if matches.first(Suggestions).first_record is not None:
