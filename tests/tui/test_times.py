@@ -82,8 +82,10 @@ async def test_log_and_detail_show_one_clock_and_name_it_whatever_the_machines_z
         log = app.query_one(EventLog)
         lines = [strip.text for strip in log.lines]
         created = next(line for line in lines if "created" in line and "BO-1 " in line)
-        clock = created.split()[0]
-        assert clock == "14:13:20", created  # BO-1 was created at NOW - 5 days, 14:13:20 UTC
+        assert created.startswith("16 Sep "), created  # 5 days before NOW: the day, no clock
+        confirmed = next(line for line in lines if "confirmed" in line and "BO-2 " in line)
+        clock = confirmed.split()[0]
+        assert clock == "14:13:20", confirmed  # BO-2 was confirmed at NOW, 14:13:20 UTC
         screen = screen_lines(app)
         assert any("times in UTC" in line for line in screen), "the log names its zone"
         assert not any("23:13" in line for line in screen), "no time of the machine's zone"
@@ -99,3 +101,12 @@ async def test_log_and_detail_show_one_clock_and_name_it_whatever_the_machines_z
         facts = "\n".join(screen[:timeline])
         assert "Created        2026-09-16 14:13 UTC" in facts
         assert "23:13" not in "\n".join(screen)
+
+
+def test_the_log_shows_the_day_of_an_event_of_an_earlier_day() -> None:
+    """An event of today reads as its clock; one of an earlier day as its day, so September's
+    '01:48:52 confirmed' never reads as this morning's."""
+    now = 1_790_000_000  # 2026-09-21 14:13:20 UTC
+    assert times.clock_or_day(now - 60, now) == "14:12:20"
+    assert times.clock_or_day(now - 86_400, now) == "20 Sep  "
+    assert times.clock_or_day(now - 300 * 86_400, now) == "Nov 2025"

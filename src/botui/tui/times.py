@@ -55,3 +55,11 @@ def short_day(seconds: int, now: int) -> str:
     """A date in at most 8 cells: "24 Sep" in the current year of the zone, else "Sep 2025"."""
     when = _at(seconds)
     return when.strftime("%d %b" if when.year == _at(now).year else "%b %Y")
+
+
+def clock_or_day(seconds: int, now: int) -> str:
+    """HH:MM:SS for a time of today in the zone, else its day ("21 Sep", "Sep 2025"), in the
+    same 8 cells, so an old event never reads as one of today's."""
+    if _at(seconds).date() == _at(now).date():
+        return clock(seconds)
+    return f"{short_day(seconds, now):<8}"

@@ -28,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
 
+from botui import config
 from botui.domain import schemas
 from botui.domain.text import safe_for_terminal
 from botui.tui import times
@@ -49,9 +50,9 @@ TYPE_STYLES = {
 
 
 def event_line(event: schemas.Event) -> Text:
-    """One log line as literal text: time (the zone the border names), actor, type, backorder id
-    and a short summary."""
-    clock = times.clock(event.at)
+    """One log line as literal text: time (the zone the border names; the day instead, such as
+    "21 Sep", for an event of an earlier day), actor, type, backorder id and a short summary."""
+    clock = times.clock_or_day(event.at, config.now())
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(clock, style="dim")
     line.append(" ")
