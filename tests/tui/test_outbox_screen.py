@@ -357,7 +357,7 @@ async def test_with_mail_configured_the_app_sends_in_the_background(
     app = BotuiApp(shop, delay_detection=False, config=mail_config(mail_server.port))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for _ in range(40):
+        for _ in range(200):  # up to 10 s: a loaded machine may take a while
             await pilot.pause(0.05)
             await settle(pilot, rounds=1)
             if "Outbox: sent 1" in toasts(app):

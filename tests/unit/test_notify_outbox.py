@@ -170,3 +170,16 @@ def test_status_template_of_a_shipped_backorder(service: Service, refs: dict) ->
     assert "shipped to you" in body
     assert "2026-09-20" in body
     assert "Expected ship date" not in body
+
+
+def test_mark_sent_refuses_an_entry_a_sender_holds(service: Service, refs: dict) -> None:
+    """A sender may be handing the entry to the mail server right now: marking it sent would
+    not stop that. Refused with conflict, nothing changed; once the claim is released it works."""
+    bo = new_backorder(service, refs)
+    call(service, "notifyCustomer", {"id": bo["id"], "channel": "email", "message": "one"})
+    [entry] = outbox(service)
+    claimed = service.claim_outbox(entry["id"], ["email"])
+    assert claimed.id == entry["id"]
+    before = snapshot_db(service.db)
+    assert_refused(service, "outbox.markSent", {"id": entry["id"]}, "conflict", "id")
+    assert snapshot_db(service.db) == before

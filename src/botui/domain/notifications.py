@@ -104,6 +104,14 @@ class Notifications(ServiceCore):
                 raise not_found(f"there is no outbox entry {data.id}; check id", "id")
             if row.status == "sent":
                 raise conflict(f"outbox entry {data.id} was already marked sent", "id")
+            if row.claimed_until is not None and row.claimed_until > now:
+                # A sender holds it and may be handing it to the mail server right now: marking
+                # it sent here could not stop that, and the customer would get it anyway.
+                raise conflict(
+                    f"outbox entry {data.id} is being sent by another botui right now; "
+                    "look again in a moment",
+                    "id",
+                )
             Notification.update(status="sent", sent_at=now, claimed_until=None).where(
                 Notification.id == row.id
             ).execute()
