@@ -20,7 +20,7 @@ from textual.widgets import Input
 
 from botui.settings import Loaded, Settings
 from botui.tui import keymap, times
-from botui.tui.attempt import attempt
+from botui.tui.attempt import attempt, refuse_readonly
 from botui.tui.keys import KeyGuard, describe, install_glued_escape, is_glued_escape
 from botui.tui.outcome import Outcome, summary
 from botui.tui.screens.queue import QueueScreen
@@ -339,13 +339,7 @@ class BotuiApp(App[int]):
                 screen.finished(succeeded, select)
 
     def _refuse_readonly(self) -> bool:
-        if self.service.readonly:
-            self.notify(
-                f"{self.service.path} is read-only: nothing can be changed",
-                severity="error",
-                markup=False,
-            )
-        return self.service.readonly
+        return refuse_readonly(self, self.service)
 
     # -- the triage runner, shared with the detail screen --------------------------------
 

@@ -10,8 +10,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from botui.domain.errors import BotuiError
+from botui.domain.text import safe_for_terminal
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
     from botui.domain.service import Service
 
 T = TypeVar("T")
@@ -44,3 +47,15 @@ def attempt(
         return None, error
     except Exception as exc:  # the event loop must never see a traceback from a worker
         return None, BotuiError("storage_error", f"the action failed unexpectedly: {exc}")
+
+
+def refuse_readonly(node: DOMNode, service: Service) -> bool:
+    """On a read-only database, say so in a toast (the path shown safely) and answer True:
+    the caller then changes nothing."""
+    if service.readonly:
+        node.notify(
+            f"{safe_for_terminal(str(service.path))} is read-only: nothing can be changed",
+            severity="error",
+            markup=False,
+        )
+    return service.readonly

@@ -27,6 +27,7 @@ from botui.domain.text import safe_for_terminal
 from botui.io.outbox import Unreachable, configured_channels, send_entry, send_outbox
 from botui.settings import Loaded
 from botui.tui import times
+from botui.tui.attempt import refuse_readonly
 from botui.tui.outcome import Outcome
 from botui.tui.screens._dialog import Result
 from botui.tui.screens._fields import attempt
@@ -430,13 +431,7 @@ class OutboxScreen(Screen[None]):
         self.reload()
 
     def _refuse_readonly(self) -> bool:
-        if self.service.readonly:
-            self.notify(
-                f"{safe_for_terminal(self.service.path)} is read-only: nothing can be changed",
-                severity="error",
-                markup=False,
-            )
-        return self.service.readonly
+        return refuse_readonly(self, self.service)
 
     def _selected(self) -> OutboxLine | None:
         line = self.current

@@ -19,6 +19,7 @@ from botui.domain import records
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
+from botui.tui.attempt import refuse_readonly
 from botui.tui.screens._fields import attempt, day
 from botui.tui.screens.record_dialog import Record, RecordDialog
 
@@ -286,13 +287,7 @@ class RecordsScreen(Screen[None]):
         self.app.pop_screen()
 
     def _refuse_readonly(self) -> bool:
-        if self.service.readonly:
-            self.notify(
-                f"{self.service.path} is read-only: nothing can be changed",
-                severity="error",
-                markup=False,
-            )
-        return self.service.readonly
+        return refuse_readonly(self, self.service)
 
     def action_new(self) -> None:
         if not self._refuse_readonly():
