@@ -198,3 +198,11 @@ def test_confirm_refusals(service: Service, refs: dict) -> None:
     ]
     for payload, code in cases:
         assert_refused(service, "confirm", payload, code)
+
+
+def test_the_refund_rule_is_price_times_quantity_and_nothing_at_price_zero() -> None:
+    """One rule (domain.refunds) for the service, the cancel question and the template."""
+    from botui.domain.refunds import refund
+
+    assert refund(1250, 3) == 3750
+    assert refund(0, 5) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from botui.domain import convert, schemas, statuses
+from botui.domain import convert, refunds, schemas, statuses
 from botui.domain.actions import ACTIONS as ACTIONS
 from botui.domain.actions import check_action
 from botui.domain.allocation import Grant, allocate
@@ -429,7 +429,7 @@ class Service(Reads, ScreenReads, Exports, Reports, Notifications, Delivery, Ref
             self._check_version(row, data.version)
             statuses.check_cancel(row.id, row.status)
             released = row.allocated_quantity
-            refund = row.price * row.quantity
+            refund = refunds.refund(row.price, row.quantity)
             self._save(
                 row,
                 actor,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from botui.domain import schemas
+from botui.domain import refunds, schemas
 
 SUBJECTS = {
     "status": "Your backorder {id}: {status}",
@@ -75,7 +75,7 @@ def render(
             f"are now reserved for you."
         )
     else:
-        refund = backorder.price * backorder.quantity
+        refund = refunds.refund(backorder.price, backorder.quantity)
         refund_text = f" A refund of {money(refund)} will be issued." if refund else ""
         body = f"Your backorder {backorder.id} for {item} has been cancelled.{refund_text}"
     subject = SUBJECTS[template].format(id=backorder.id, status=backorder.status)

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Button, Input, Static, TextArea
 
-from botui.domain import schemas, statuses
+from botui.domain import refunds, schemas, statuses
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.queue import QueueRow
 from botui.domain.text import safe_for_terminal
@@ -49,7 +49,7 @@ def done(action: str, answer: schemas.Backorder) -> str:
     if action == "fulfill":
         return f"{answer.id} fulfilled: {answer.quantity:,} shipped"
     if action == "cancel":
-        refund = answer.price * answer.quantity
+        refund = refunds.refund(answer.price, answer.quantity)
         paid = f"refund {money(refund)}" if refund else "nothing to refund"
         return f"{answer.id} cancelled, {paid}"
     return f"{answer.id} {'confirmed' if action == 'confirm' else 'deleted'}"
@@ -85,7 +85,7 @@ def question_body(action: str, rows: list[QueueRow], missing: list[str]) -> Text
         shown = ", ".join(r.id for r in rows[:6]) + (", …" if len(rows) > 6 else "")
         body.append(f"{shown}\n")
     if action == "cancel":
-        refund = sum(r.price * r.quantity for r in open_rows)
+        refund = sum(refunds.refund(r.price, r.quantity) for r in open_rows)
         body.append("Refund: ", style="bold")
         if not open_rows:
             body.append("none: nothing open to cancel")
