@@ -10,7 +10,6 @@ is kept in a scratch database (botui.store.staging), so memory holds one batch a
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pydantic import AfterValidator, Field
 from botui.domain import convert, schemas, statuses
 from botui.domain.allocation import allocate
 from botui.domain.errors import BotuiError, not_found
+from botui.domain.references import valid_email, valid_phone
 from botui.domain.schemas import (
     Date,
     Input,
@@ -41,9 +41,6 @@ from botui.store.import_sources import ImportSource
 from botui.store.models import Backorder, Business, Counter, Customer, Order, Product
 from botui.store.staging import Staging, larger_cache
 
-# The rules of `customer.create` (domain/references.py) for a customer an import creates.
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE = re.compile(r"\+?[0-9 ().\-]{3,100}")
 # Keys and ids asked of the database at a time (SQLite allows far more; this keeps SQL small).
 _LOOKUP_BATCH = 500
 _AMBIGUOUS = object()
@@ -473,7 +470,7 @@ class Importer:
                 )
             customer: Ref = m.customer
         elif m.customer_email is not None:
-            if not _EMAIL.fullmatch(m.customer_email):
+            if not valid_email(m.customer_email):  # the rules of customer.create
                 return problem("customerEmail", "customerEmail must look like name@example.com")
             key = m.customer_email.casefold()
             found = self._customers_by_email.get(key)
@@ -485,9 +482,7 @@ class Importer:
                 )
             if found is None:
                 phone = m.customer_phone
-                if phone is not None and (
-                    not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 3
-                ):
+                if phone is not None and not valid_phone(phone):
                     return problem(
                         "customerPhone",
                         "customerPhone must be digits, with optional + ( ) - . and spaces",

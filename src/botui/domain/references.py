@@ -31,10 +31,21 @@ _PHONE = re.compile(r"\+?[0-9 ().\-]{3,100}")
 _NULLABLE = {"customer": {"email", "phone"}, "order": {"number"}}
 
 
+def valid_email(email: str) -> bool:
+    """The customer e-mail rule of create, update and import: name@domain.tld, no spaces."""
+    return _EMAIL.fullmatch(email) is not None
+
+
+def valid_phone(phone: str) -> bool:
+    """The customer phone rule of create, update and import: digits (at least 3) with
+    optional + ( ) - . and spaces."""
+    return _PHONE.fullmatch(phone) is not None and sum(c.isdigit() for c in phone) >= 3
+
+
 def _check_contact(email: str | None, phone: str | None) -> None:
-    if email is not None and not _EMAIL.fullmatch(email):
+    if email is not None and not valid_email(email):
         raise validation("email must look like name@example.com", "email")
-    if phone is not None and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 3):
+    if phone is not None and not valid_phone(phone):
         raise validation("phone must be digits, with optional + ( ) - . and spaces", "phone")
 
 
