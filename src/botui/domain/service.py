@@ -461,11 +461,7 @@ class Service(Reads, ScreenReads, Exports, Reports, Notifications, Delivery, Ref
         with self._write():
             row = self._backorder_row(data.id)
             self._check_version(row, data.version)
-            if not statuses.is_open(row.status):
-                raise invalid_transition(
-                    f"{row.id} is {row.status} (closed): its estimate can no longer change",
-                    "status",
-                )
+            statuses.check_update_estimate(row.id, row.status)
             columns: dict[str, Any] = {}
             for name in ("estimated_ship_date", "estimated_delivery_date"):
                 value = getattr(data, name)

@@ -26,24 +26,6 @@ def is_open(status: str) -> bool:
     return status in OPEN_STATUSES
 
 
-def offered(status: str) -> frozenset[str]:
-    """The actions on one backorder that its `status` allows, by contract name.
-
-    From the contract's status table: `confirm` only from pending; `fulfill` from confirmed,
-    in-production and in-transit; `cancel` and `updateEstimate` while open. `update` (closed:
-    metadata and the delivery date), `delete` and `notifyCustomer` are allowed in any status.
-    A screen offers only these; the service refuses the rest whatever a screen offers.
-    """
-    actions = {"update", "delete", "notifyCustomer"}
-    if status == "pending":
-        actions.add("confirm")
-    if is_open(status):
-        actions |= {"cancel", "updateEstimate"}
-        if status != "pending":
-            actions.add("fulfill")
-    return frozenset(actions)
-
-
 def check_confirm(backorder_id: str, status: str) -> None:
     if status != "pending":
         raise invalid_transition(
@@ -63,6 +45,43 @@ def check_fulfill(backorder_id: str, status: str) -> None:
 def check_cancel(backorder_id: str, status: str) -> None:
     if not is_open(status):
         raise invalid_transition(f"{backorder_id} is {status} and cannot be cancelled", "status")
+
+
+def check_update_estimate(backorder_id: str, status: str) -> None:
+    if not is_open(status):
+        raise invalid_transition(
+            f"{backorder_id} is {status} (closed): its estimate can no longer change", "status"
+        )
+
+
+# The actions whose status rule is one of the checks above, by contract name.
+STATUS_CHECKS = {
+    "confirm": check_confirm,
+    "fulfill": check_fulfill,
+    "cancel": check_cancel,
+    "updateEstimate": check_update_estimate,
+}
+
+
+def refusal(action: str, backorder_id: str, status: str) -> BotuiError | None:
+    """Why the status table refuses `action` on a backorder in `status`, or None if it may."""
+    check = STATUS_CHECKS.get(action)
+    try:
+        if check is not None:
+            check(backorder_id, status)
+    except BotuiError as error:
+        return error
+    return None
+
+
+def offered(status: str) -> frozenset[str]:
+    """The actions on one backorder that its `status` allows, by contract name: those whose
+    status check (above, the checks the service runs) lets it through, and `update` (closed:
+    metadata and the delivery date), `delete` and `notifyCustomer`, allowed in any status.
+    A screen offers only these; the service refuses the rest whatever a screen offers.
+    """
+    checked = {action for action in STATUS_CHECKS if refusal(action, "", status) is None}
+    return frozenset({"update", "delete", "notifyCustomer"} | checked)
 
 
 def check_update_status(backorder_id: str, current: str, wanted: str) -> BotuiError | None:

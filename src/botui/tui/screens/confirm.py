@@ -57,18 +57,8 @@ def done(action: str, answer: schemas.Backorder) -> str:
 
 def status_refusals(action: str, rows: list[QueueRow]) -> list[str]:
     """Why the status rule (domain/statuses.py) refuses `action` on each row that it refuses."""
-    check = {
-        "cancel": statuses.check_cancel,
-        "fulfill": statuses.check_fulfill,
-        "confirm": statuses.check_confirm,
-    }.get(action)
-    refusals = []
-    for row in rows if check is not None else []:
-        try:
-            check(row.id, row.status)
-        except BotuiError as error:
-            refusals.append(error.message)
-    return refusals
+    refused = (statuses.refusal(action, row.id, row.status) for row in rows)
+    return [error.message for error in refused if error is not None]
 
 
 def question_body(action: str, rows: list[QueueRow], missing: list[str]) -> Text:
