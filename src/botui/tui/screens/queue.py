@@ -21,6 +21,7 @@ from botui.domain import queue, schemas
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
+from botui.tui.screens._filter import hand_to_filter, show_filter
 from botui.tui.widgets.event_log import EventLog, LogLines
 from botui.tui.widgets.first_steps import FirstSteps
 from botui.tui.widgets.footer import KeyFooter
@@ -199,23 +200,11 @@ class QueueScreen(Screen[None]):
         self.notify(message.text, severity="error", markup=False)
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.add_class("-shown")
-        self.set_focus(box)
+        show_filter(self, self.query_one("#filter", Input))
 
     def on_key(self, event: Key) -> None:
-        """Open the filter as "/" passes, so keys typed right after it reach the box.
-
-        Bindings run only after a key has bubbled up to the app, by which time the keys
-        typed after "/" are already on their way to the table; this hands them over.
-        """
-        box = self.query_one("#filter", Input)
-        if event.key == "slash" and self.focused is not box:
-            event.stop()
-            self.action_filter()
-        elif self.focused is box and event.is_printable and event.character:
-            event.stop()
-            box.insert_text_at_cursor(event.character)
+        """Open the filter as "/" passes, so keys typed right after it reach the box."""
+        hand_to_filter(self, self.query_one("#filter", Input), event)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -21,6 +21,7 @@ from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
 from botui.tui.attempt import refuse_readonly
 from botui.tui.screens._fields import attempt, day
+from botui.tui.screens._filter import hand_to_filter, show_filter
 from botui.tui.screens.record_dialog import Record, RecordDialog
 
 TITLES = {
@@ -237,19 +238,11 @@ class RecordsScreen(Screen[None]):
             self._show_kind()
 
     def action_filter(self) -> None:
-        box = self.query_one("#records-filter", Input)
-        box.add_class("-shown")
-        self.set_focus(box)
+        show_filter(self, self.query_one("#records-filter", Input))
 
     def on_key(self, event: Key) -> None:
         """Open the filter as "/" passes, so the keys typed right after it reach the box."""
-        box = self.query_one("#records-filter", Input)
-        if event.key == "slash" and self.focused is not box:
-            event.stop()
-            self.action_filter()
-        elif self.focused is box and event.is_printable and event.character:
-            event.stop()
-            box.insert_text_at_cursor(event.character)
+        hand_to_filter(self, self.query_one("#records-filter", Input), event)
 
     @on(Input.Changed, "#records-filter")
     def _filter_changed(self) -> None:
