@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from peewee import Case, Tuple, fn
 
-from botui.domain import convert, schemas
+from botui.domain import convert, queue, schemas
 from botui.domain.service import Service
 from botui.store.db import translate_errors
 from botui.store.folding import fold
@@ -43,7 +43,8 @@ class Context:
 
 def context(service: Service, backorder_id: str) -> Context:
     """Everything the detail screen shows about one backorder (raises not_found if it is gone)."""
-    seen = last_event_id(service)  # read first: any later change has a higher event id
+    with translate_errors(service.path):  # read first: any later change has a higher id
+        seen = queue.latest_event_id()
     backorder = service.get({"id": backorder_id})
     # An id can be reused after a delete: show only what happened to this backorder.
     earlier = deletion(service, backorder_id)
@@ -81,12 +82,6 @@ def context(service: Service, backorder_id: str) -> Context:
             refunds=[convert.refund(row) for row in reversed(list(refunds))],
             last_event_id=seen,
         )
-
-
-def last_event_id(service: Service) -> int:
-    """The newest event id in the log (0 when empty), to follow changes from there."""
-    with translate_errors(service.path):
-        return Event.select(fn.MAX(Event.id)).scalar() or 0
 
 
 def deletion(service: Service, backorder_id: str) -> schemas.Event | None:
