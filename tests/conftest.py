@@ -1,13 +1,21 @@
-"""Fixtures shared by every test folder: a fresh database and a service on a frozen clock."""
+"""Fixtures shared by every test folder: a fresh database and a service on a frozen clock.
+
+The service, CLI, import and race tests run on both engines: `engine` is parametrised
+("sqlite", "postgres") for the folders in BOTH_ENGINES, and `db_path` is then a SQLite file or
+the URL of a fresh PostgreSQL database (tests/postgres.py starts a private server). A test that
+is about SQLite itself (its file, its pragmas) says so with `@pytest.mark.sqlite_only`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from botui.domain.service import Service
 from botui.store.db import open_database
+from tests import postgres
 
 NOW = 1_790_000_000  # 2026-09-21, fixed so dates and ages never drift between runs
 
@@ -21,13 +29,41 @@ def _frozen_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "botui.db"
+# Folders (or files) whose tests taking `db_path`/`service` run on both engines.
+BOTH_ENGINES = ("tests/unit/", "tests/cli/", "tests/imports/", "tests/reliability/test_concurrency")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: a test of SQLite itself (file, pragmas)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" not in metafunc.fixturenames:
+        return
+    where = str(Path(metafunc.definition.path).relative_to(Path(__file__).parent.parent))
+    if not where.startswith(BOTH_ENGINES) or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    metafunc.parametrize("engine", postgres.ENGINES, indirect=True, scope="function")
 
 
 @pytest.fixture
-def service(db_path: Path) -> Service:
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine of this test's database: "sqlite" unless parametrised (BOTH_ENGINES)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, engine: str) -> Iterator[Path | str]:
+    """A new database: a file path on SQLite, a fresh database's URL on PostgreSQL."""
+    if engine == "sqlite":
+        yield tmp_path / "botui.db"
+        return
+    with postgres.fresh_database() as url:
+        yield url
+
+
+@pytest.fixture
+def service(db_path: Path | str) -> Iterator[Service]:
     db = open_database(db_path)
     yield Service(db)
     db.close()

@@ -127,7 +127,9 @@ class ServiceCore:
             candidate = f"{prefix}{value}"
             if not model.select().where(column == candidate).exists():
                 break
-        Counter.insert(name=counter, value=value).on_conflict_replace().execute()
+        Counter.insert(name=counter, value=value).on_conflict(
+            conflict_target=[Counter.name], update={Counter.value: value}
+        ).execute()
         return candidate
 
     def _backorder_row(self, backorder_id: str) -> Backorder:

@@ -670,7 +670,9 @@ class Importer:
             value += len(candidates)
             existing = set(_existing(model._meta.table_name, "id", candidates))
             generated += [c for c in candidates if c not in existing and c not in reserved]
-        Counter.insert(name=counter, value=value).on_conflict_replace().execute()
+        Counter.insert(name=counter, value=value).on_conflict(
+            conflict_target=[Counter.name], update={Counter.value: value}
+        ).execute()
         return generated
 
     def _create_references(self, plan: list[Staged], now: int) -> dict[int, tuple[str, bool]]:

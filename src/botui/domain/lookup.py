@@ -9,6 +9,7 @@ from peewee import Case, Tuple, fn
 from botui.domain import convert, queue, schemas
 from botui.domain.service import Service
 from botui.store.db import translate_errors
+from botui.store.engine import is_postgres
 from botui.store.folding import fold
 from botui.store.models import (
     Backorder,
@@ -210,6 +211,8 @@ def holds(column, folded: str):
     tables of customers and products hold some 250,000 rows at a million backorders); any
     other value is folded by `botui_fold` first and searched exactly by `instr`.
     """
+    if is_postgres(column.model._meta.database):
+        return fn.strpos(fn.botui_fold(column), folded) > 0  # botui_fold lowers ASCII itself
     # octet_length() needs SQLite 3.43; a cast to BLOB counts the UTF-8 bytes on any version.
     is_ascii = fn.length(column) == fn.length(column.cast("BLOB"))
     return Case(

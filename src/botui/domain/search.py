@@ -1,5 +1,9 @@
 """Text search over backorders through the trigram index kept in step by triggers.
 
+SQLite's index is an FTS5 trigram table; PostgreSQL's a table of the same folded texts with a
+pg_trgm GIN index, which serves `LIKE '%text%'` (migration 0005); `strpos` then decides, as
+`instr` does on SQLite, so both engines find exactly the same rows.
+
 The index holds each backorder's text folded (store.folding.fold: NFD, full case folding,
 NFC) and every query is folded here before it reaches SQL, so two texts that differ only in
 normal form or case in any script are the same, and a plain substring test (`instr`, which
@@ -11,6 +15,7 @@ from __future__ import annotations
 import peewee
 from peewee import SQL
 
+from botui.store.engine import is_postgres
 from botui.store.folding import fold
 from botui.store.models import Backorder
 
@@ -36,6 +41,11 @@ def match_rowids(query: str) -> SQL:
     table directly: a fifth faster than through the FTS5 table at a million rows).
     """
     text = fold(query)
+    if is_postgres(Backorder._meta.database):
+        return SQL(
+            "(SELECT seq FROM backorder_search WHERE body LIKE %s AND strpos(body, %s) > 0)",
+            [_like(text), text],
+        )
     if len(text) < TRIGRAM:
         return SQL("(SELECT id FROM backorder_search_content WHERE instr(c0, ?) > 0)", [text])
     return SQL(
@@ -56,6 +66,13 @@ def is_common(db: peewee.Database, query: str) -> bool:
     text = fold(query)
     if len(text) < TRIGRAM:
         return True  # the index cannot answer it: every row would be read either way
+    if is_postgres(db):
+        found = db.execute_sql(
+            "SELECT count(*) FROM (SELECT 1 FROM backorder_search WHERE body LIKE %s LIMIT %s)"
+            " AS hits",
+            (_like(text), COMMON),
+        ).fetchone()[0]
+        return found >= COMMON
     found = db.execute_sql(
         "SELECT count(*) FROM (SELECT rowid FROM backorder_search"
         " WHERE backorder_search MATCH ? LIMIT ?)",
@@ -70,6 +87,14 @@ def row_matches(seq: peewee.Node, query: str) -> peewee.Node:
     It reads the folded text from the index's content table by rowid, so a queue page walks
     its ordered index and stops once the page is full, whatever the number of matches.
     """
+    if is_postgres(Backorder._meta.database):
+        return peewee.NodeList(
+            (
+                SQL("strpos((SELECT body FROM backorder_search WHERE seq ="),
+                seq,
+                SQL("), %s) > 0", [fold(query)]),
+            )
+        )
     return peewee.NodeList(
         (
             SQL("instr((SELECT c0 FROM backorder_search_content WHERE id ="),
@@ -77,6 +102,12 @@ def row_matches(seq: peewee.Node, query: str) -> peewee.Node:
             SQL("), ?) > 0", [fold(query)]),
         )
     )
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its wildcards and escape taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 # A backorder's searched text, as the index triggers compose it (migration 0005).
@@ -88,11 +119,22 @@ _SEARCH_TEXT = (
 )
 
 
+_PG_SEARCH_TEXT = _SEARCH_TEXT.replace("char(10)", "chr(10)")
+
+
 def reindex(which: peewee.Expression) -> None:
     """Compose again the indexed text of the backorders `which` selects, after a name, SKU or
     order number they show changed (the triggers follow only the backorder's own columns)."""
     seqs = Backorder.select(Backorder.seq).where(which)
     sql, params = seqs.sql()
+    db = Backorder._meta.database
+    if is_postgres(db):
+        db.execute_sql(
+            f"UPDATE backorder_search SET body = (SELECT {_PG_SEARCH_TEXT} FROM backorder AS b"
+            f" WHERE b.seq = backorder_search.seq) WHERE seq IN ({sql})",
+            params,
+        )
+        return
     Backorder._meta.database.execute_sql(
         f"UPDATE backorder_search SET body = (SELECT {_SEARCH_TEXT} FROM backorder AS b"
         f" WHERE b.seq = backorder_search.rowid) WHERE rowid IN ({sql})",

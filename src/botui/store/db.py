@@ -1,4 +1,5 @@
-"""Opening the SQLite database: file mode, pragmas, migrations, and errors in plain words."""
+"""Opening the database (a SQLite file or a PostgreSQL URL): file mode, pragmas, migrations,
+and errors in plain words."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import peewee
 
 from botui import config
 from botui.errors import BotuiError, busy, storage_error
-from botui.store import folding
+from botui.store import engine, folding, postgres
 from botui.store.models import database_proxy
 from botui.store.sqlite import MIGRATIONS_DIR, is_writable, schema_is_current
 from botui.store.sqlite import sqlite_version as sqlite_version
@@ -110,8 +111,14 @@ def _target(path: Path, readonly: bool) -> str:
     return f"file:{quote(str(path.absolute()))}?mode=ro"
 
 
-def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.SqliteDatabase:
-    """Open (creating and migrating as needed) the database at `path` and bind the models."""
+def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.Database:
+    """Open (creating and migrating as needed) the database at `path` and bind the models.
+
+    `path` is a SQLite file or a PostgreSQL URL (`postgresql://user@host:5432/dbname`).
+    Raises BotuiError (`storage_error`, `busy`) in plain words.
+    """
+    if engine.is_postgres_url(str(path)):
+        return _open_postgres(str(path))
     path = Path(path)
     # The test hooks are read first, so a bad value is refused before any file is made.
     timeout_ms = busy_timeout_ms()
@@ -147,6 +154,32 @@ def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.S
             db.close()
         if created:
             _remove_new_file(path)
+        raise
+    database_proxy.initialize(db)
+    return db
+
+
+def _open_postgres(url: str) -> peewee.Database:
+    """Open a PostgreSQL database (it must exist), make or upgrade its schema, bind the models."""
+    name = postgres.display_name(url)
+    db = postgres.connect(url, busy_timeout_ms())
+    db.botui_path = name
+    db.botui_readonly = False
+    try:
+        with translate_errors(name):
+            db.connect()
+            postgres.check_server(db, name)
+            if not postgres.schema_is_current(db):
+                from playhouse.migrations import Runner
+
+                with db.atomic():  # the write lock: two first starts cannot race
+                    runner = Runner(db, directory=str(MIGRATIONS_DIR))
+                    if not all(m.applied for m in runner.status()):
+                        runner.up()
+            db.close()
+    except BotuiError:
+        if not db.is_closed():
+            db.close()
         raise
     database_proxy.initialize(db)
     return db
@@ -203,11 +236,17 @@ def translate_errors(path: Path | str) -> Iterator[None]:
     except BotuiError:
         raise
     except SQLITE_ERRORS as exc:
-        raise storage_failure(Path(path), exc) from exc
+        raise storage_failure(path, exc) from exc
 
 
-def storage_failure(path: Path, exc: Exception) -> BotuiError:
-    """The plain-words failure for one SQLite error on the database at `path`."""
+def storage_failure(path: Path | str, exc: Exception) -> BotuiError:
+    """The plain-words failure for one engine error on the database at `path` (file or URL)."""
+    if engine.is_postgres_url(str(path)):
+        known = postgres.failure(str(path), exc)
+        if known is not None:
+            return known
+        return storage_error(f"{path}: the database failed ({exc}); nothing was saved")
+    path = Path(path)
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return busy(

@@ -28,3 +28,34 @@ def fold(text: str) -> str:
 def sql_fold(text: str | None) -> str | None:
     """SQL `botui_fold(text)`: `fold`, passing NULL through."""
     return None if text is None else fold(text)
+
+
+def postgres_function() -> str:
+    """`CREATE FUNCTION botui_fold(text)` for PostgreSQL, the same fold as `fold` in SQL.
+
+    PostgreSQL has NFD and NFC (`normalize`) but no full case folding, so the mapping of every
+    character whose case folding differs is written out from this Python's Unicode tables:
+    single characters through one `translate`, the 104 that fold to several (ß -> ss) through
+    `replace`. Case folding maps each character alone and its results fold to themselves, so
+    the order of the two does not matter. Text of ASCII alone takes a plain `lower()`.
+    """
+    single: dict[str, str] = {}
+    several: dict[str, str] = {}
+    for code in range(1, 0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        folded = char.casefold()
+        if folded != char:
+            (single if len(folded) == 1 else several)[char] = folded
+    body = "translate(normalize(t, NFD), '{}', '{}')".format(
+        "".join(single).replace("'", "''"), "".join(single.values()).replace("'", "''")
+    )
+    for char, folded in several.items():
+        body = "replace({}, '{}', '{}')".format(body, char, folded.replace("'", "''"))
+    return (
+        f"CREATE OR REPLACE FUNCTION {SQL_NAME}(t text) RETURNS text"
+        " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fold$"
+        ' SELECT CASE WHEN octet_length(t) = char_length(t) THEN lower(t COLLATE "C")'
+        f" ELSE normalize({body}, NFC) END $fold$"
+    )

@@ -62,7 +62,7 @@ def _interrupted(exc: BaseException | None) -> bool:
     if isinstance(exc, BotuiError):
         exc = exc.__cause__
     text = str(exc).lower() if exc is not None else ""
-    return "interrupt" in text or "canceling statement" in text
+    return "interrupt" in text or "canceling statement due to user request" in text
 
 
 @contextmanager
@@ -97,4 +97,4 @@ def session(
             raise read_cancelled() from exc
         if isinstance(exc, BotuiError):
             raise
-        raise storage_failure(Path(path), exc) from exc
+        raise storage_failure(path, exc) from exc

@@ -1,5 +1,7 @@
 """The first schema: reference records, backorders, the append-only event log, outbox, refunds."""
 
+from botui.store import engine
+
 STATEMENTS = [
     "CREATE TABLE business (id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL)",
     "CREATE TABLE customer (id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL,"
@@ -56,10 +58,6 @@ STATEMENTS = [
         data TEXT NOT NULL DEFAULT '{}'
     )""",
     "CREATE INDEX event_backorder ON event (backorder_id, id)",
-    "CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
-    " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
-    "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
-    " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
     """CREATE TABLE notification (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         backorder_id TEXT NOT NULL,
@@ -96,6 +94,23 @@ STATEMENTS = [
 ]
 
 
+# The log is append-only on both engines; PostgreSQL refuses TRUNCATE too.
+SQLITE_TRIGGERS = [
+    "CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
+    " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+    "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
+    " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+]
+POSTGRES_TRIGGERS = [
+    "CREATE FUNCTION event_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$ BEGIN RAISE EXCEPTION 'events are append-only'; END $$",
+    "CREATE TRIGGER event_no_change BEFORE UPDATE OR DELETE ON event"
+    " FOR EACH ROW EXECUTE FUNCTION event_append_only()",
+    "CREATE TRIGGER event_no_truncate BEFORE TRUNCATE ON event"
+    " FOR EACH STATEMENT EXECUTE FUNCTION event_append_only()",
+]
+
+
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    engine.run(db, STATEMENTS)
+    engine.run(db, POSTGRES_TRIGGERS if engine.is_postgres(db) else SQLITE_TRIGGERS)

@@ -2,6 +2,8 @@
 
 from peewee import CharField
 
+from botui.store import engine
+
 # Customer and product names never change, so the indexed text changes only with the
 # backorder's own order and supplier order; triggers keep it in the same transaction.
 SEARCH_TEXT = (
@@ -31,5 +33,7 @@ STATEMENTS = [
 
 def up(migrator, db):
     migrator.migrate(migrator.add_column("backorder", "updated_by", CharField(null=True)))
+    if engine.is_postgres(db):
+        return  # PostgreSQL's search index is made folded at once, by 0005
     for statement in STATEMENTS:
         db.execute_sql(statement)

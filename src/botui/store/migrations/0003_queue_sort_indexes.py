@@ -7,6 +7,8 @@ first by their shortage (quantity - allocated_quantity), so "shortage = 0" is an
 SQLite prefers over the plain open indexes even without ANALYZE statistics.
 """
 
+from botui.store import engine
+
 READY = "ON backorder (quantity - allocated_quantity, {}) WHERE is_open = 1"
 
 STATEMENTS = [
@@ -22,5 +24,4 @@ STATEMENTS = [
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    engine.run(db, STATEMENTS)

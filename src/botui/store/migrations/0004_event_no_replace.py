@@ -1,4 +1,9 @@
-"""Closes a hole in the append-only log: INSERT OR REPLACE deletes rows without delete triggers."""
+"""Closes a hole in the append-only log: INSERT OR REPLACE deletes rows without delete triggers.
+
+PostgreSQL has no INSERT OR REPLACE (its upsert is an UPDATE, which 0001's trigger refuses).
+"""
+
+from botui.store import engine
 
 STATEMENTS = [
     "CREATE TRIGGER event_no_replace BEFORE INSERT ON event"
@@ -8,5 +13,7 @@ STATEMENTS = [
 
 
 def up(migrator, db):
+    if engine.is_postgres(db):
+        return
     for statement in STATEMENTS:
         db.execute_sql(statement)

@@ -4,6 +4,8 @@ A key is the row's `id`, its content (a hash of every field as read) or, for a S
 the order number with the line's SKU and position; each names the backorder it created.
 """
 
+from botui.store import engine
+
 STATEMENTS = [
     "CREATE TABLE import_source ("
     " key TEXT NOT NULL PRIMARY KEY,"
@@ -14,5 +16,4 @@ STATEMENTS = [
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    engine.run(db, STATEMENTS)

@@ -8,6 +8,8 @@ contract allows). `meta.database_id` is a random id made once per database: each
 
 import secrets
 
+from botui.store import engine
+
 STATEMENTS = [
     "ALTER TABLE notification ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE notification ADD COLUMN last_error TEXT",
@@ -19,9 +21,9 @@ STATEMENTS = [
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    engine.run(db, STATEMENTS)
     if db.execute_sql("SELECT 1 FROM meta WHERE key = 'database_id'").fetchone() is None:
         db.execute_sql(
-            "INSERT INTO meta (key, value) VALUES ('database_id', ?)", (secrets.token_hex(8),)
+            engine.sql(db, "INSERT INTO meta (key, value) VALUES ('database_id', ?)"),
+            (secrets.token_hex(8),),
         )

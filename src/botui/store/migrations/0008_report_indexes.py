@@ -9,6 +9,8 @@
   those events alone answers it without reading the backorder's other events.
 """
 
+from botui.store import engine
+
 STATEMENTS = [
     "CREATE INDEX backorder_open_report ON backorder (is_open, business_id, created_at,"
     " product_id, quantity, allocated_quantity, price, estimated_ship_date, actual_ship_date)"
@@ -22,5 +24,4 @@ STATEMENTS = [
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    engine.run(db, STATEMENTS)

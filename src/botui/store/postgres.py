@@ -1,0 +1,128 @@
+"""Opening a PostgreSQL database: one writer at a time, ids in commit order, errors in words.
+
+Every write transaction (peewee's `atomic()`, which the service's actions use) first takes one
+transaction-level advisory lock, held until it commits or rolls back. Writers therefore run one
+after another, as on SQLite (BEGIN IMMEDIATE), so every check-then-write of the domain holds,
+and, above all, event ids are drawn from their sequence in commit order: the next writer can
+draw an id only after the previous one's commit is visible. A follower reading "events after
+the last id seen" never misses one committed late with a smaller id (there is none); ids may
+have gaps (a rolled-back write used a number), never appear out of order.
+
+Waiting for the lock ends after the same 10 s busy limit (`lock_timeout`) with `busy`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import peewee
+
+from botui.errors import BotuiError, storage_error
+from botui.store.sqlite import MIGRATIONS_TABLE, migration_names
+
+# pg_advisory_xact_lock's key for "the botui write lock" (any number; botui takes no other).
+WRITE_LOCK = 0x626F747569  # "botui"
+# Where the live log's followers are woken (LISTEN/NOTIFY); the payload is empty.
+EVENTS_CHANNEL = "botui_events"
+CONNECT_TIMEOUT_S = 10
+
+
+class BotuiPostgres(peewee.PostgresqlDatabase):
+    """PostgreSQL whose transactions take botui's write lock first (see the module's text)."""
+
+    botui_timeout_ms = 10_000
+
+    def begin(self, isolation_level: object = None) -> None:
+        super().begin(isolation_level)
+        cursor = self.cursor()
+        with peewee.__exception_wrapper__:
+            cursor.execute(f"SET LOCAL lock_timeout = {int(self.botui_timeout_ms)}")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+
+
+def display_name(url: str) -> str:
+    """The URL as messages show it: without a password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+
+
+def connect(url: str, timeout_ms: int) -> BotuiPostgres:
+    """A (not yet connected) database for `url`; `postgres://` is taken as `postgresql://`."""
+    if url.lower().startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    db = BotuiPostgres(
+        url,
+        connect_timeout=CONNECT_TIMEOUT_S,
+        application_name="botui",
+        autoconnect=True,
+    )
+    db.botui_timeout_ms = timeout_ms
+    return db
+
+
+def check_server(db: BotuiPostgres, name: str) -> None:
+    """Refuse a server botui cannot keep its promises on (text must be UTF-8)."""
+    encoding = db.execute_sql("SHOW server_encoding").fetchone()[0]
+    if encoding.upper() not in ("UTF8", "UTF-8"):
+        raise storage_error(
+            f"{name} stores text as {encoding}: botui needs a UTF8 database "
+            "(CREATE DATABASE ... ENCODING 'UTF8')"
+        )
+
+
+def schema_is_current(db: BotuiPostgres) -> bool:
+    """Whether every migration is applied: two small queries, the second only if the table is."""
+    if db.execute_sql("SELECT to_regclass(%s)", (MIGRATIONS_TABLE,)).fetchone()[0] is None:
+        return False
+    rows = db.execute_sql(f"SELECT name FROM {MIGRATIONS_TABLE}").fetchall()
+    return migration_names() <= {name for (name,) in rows}
+
+
+def failure(name: str, exc: Exception) -> BotuiError | None:
+    """The plain-words failure for a PostgreSQL error, or None if it is not one of these."""
+    from botui.errors import busy
+
+    text = str(exc).lower()
+    if "lock timeout" in text or "deadlock detected" in text or "could not serialize" in text:
+        return busy(
+            f"{name} is busy: another botui kept the write lock for too long; "
+            "nothing was saved, try again"
+        )
+    if "password authentication failed" in text or "no password supplied" in text:
+        return storage_error(
+            f"cannot open {name}: the server refused the password; set PGPASSWORD or "
+            "~/.pgpass for this user"
+        )
+    if "does not exist" in text and "database" in text:
+        return storage_error(
+            f"cannot open {name}: that database does not exist on the server; botui makes "
+            "the schema, not the database: create it first (createdb NAME)"
+        )
+    if (
+        "connection refused" in text
+        or "could not connect" in text
+        or "no such file or directory" in text
+        or "could not translate host name" in text
+        or "timeout expired" in text
+        or "connection failed" in text
+    ):
+        return storage_error(
+            f"cannot reach the PostgreSQL server of {name}: check that it runs and that "
+            "the host and port are right"
+        )
+    if "permission denied" in text or "must be owner" in text:
+        return storage_error(
+            f"{name}: the server refused ({str(exc).strip()}); nothing was saved; the user "
+            "needs the right to create tables in this database"
+        )
+    if "server closed the connection" in text or "terminating connection" in text:
+        return storage_error(
+            f"{name}: the server closed the connection; nothing was saved; try again"
+        )
+    return None
