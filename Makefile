@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: run test stress bench screenshots lint format clean
+.PHONY: run test pg-stop stress bench screenshots lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,8 +16,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/botui --db $(DEMO_DB) --demo
 
+# The suite runs on SQLite and on a private PostgreSQL server that the tests start
+# (scripts/pg_server.py); BOTUI_TEST_ENGINES=sqlite runs it on SQLite alone.
 test: $(STAMP)
+	@case "$${BOTUI_TEST_ENGINES:-postgres}" in *postgres*) scripts/ensure_postgres.sh;; esac
 	$(BIN)/python -m pytest -q
+
+pg-stop:
+	$(BIN)/python scripts/pg_server.py stop
 
 stress: $(STAMP)
 	$(BIN)/python -m pytest -q -m stress -s
