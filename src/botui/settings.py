@@ -2,6 +2,9 @@
 
 Exactly one file is read, never merged; a missing file means every value is the default. Every
 refusal names the file, the line and the key, so staff can go straight to what to fix.
+
+The sections' models live in botui.settings_model and load (with pydantic) only when a file is
+read or a setting is first asked for: with no file, the UI opens without pydantic.
 """
 
 from __future__ import annotations
@@ -9,21 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tomllib
-import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
-
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictInt,
-    StrictStr,
-    ValidationError,
-)
+from typing import TYPE_CHECKING, Any
 
 # Where the file is found lives in botui.config, which `botui api` reads without pydantic.
 from botui.config import CONFIG_ENV as CONFIG_ENV
@@ -31,89 +22,32 @@ from botui.config import config_home as config_home
 from botui.config import locate_config as locate
 from botui.domain.errors import BotuiError, validation
 
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+if TYPE_CHECKING:
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from botui.settings_model import DisplaySettings as DisplaySettings
+    from botui.settings_model import MailSettings as MailSettings
+    from botui.settings_model import Settings as Settings
+    from botui.settings_model import SmsSettings as SmsSettings
+
+# The models, as `botui.settings.Settings` etc., loaded when first named (PEP 562).
+_MODELS = ("Settings", "MailSettings", "SmsSettings", "DisplaySettings")
 
 
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
+def __getattr__(name: str) -> Any:
+    if name in _MODELS:
+        from botui import settings_model
 
-
-def _env_name(value: str) -> str:
-    if not _ENV_NAME.fullmatch(value):
-        raise ValueError("must be the name of an environment variable, such as BOTUI_SMTP_PASSWORD")
-    return value
-
-
-def _address(value: str) -> str:
-    from email.utils import parseaddr  # the email package is slow to load: only for [mail]
-
-    if "@" not in parseaddr(value)[1]:
-        raise ValueError('must be an e-mail address, such as "Shop <orders@shop.example>"')
-    return value
-
-
-def _command(value: list[str]) -> list[str]:
-    if value and not any("{to}" in part for part in value):
-        raise ValueError('must hold "{to}" where the phone number goes, e.g. ["send-sms", "{to}"]')
-    if value and not value[0].strip():
-        raise ValueError("must start with the program to run")
-    return value
-
-
-def _timezone(value: str) -> str:
-    if value in ("UTC", "local"):
-        return value
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"{value!r} is not a time zone: write UTC, local or an IANA name such as Europe/London"
-        ) from None
-    return value
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, frozen=True)
-
-
-class MailSettings(_Section):
-    host: Annotated[StrictStr, AfterValidator(_not_blank)] = "localhost"
-    port: Annotated[StrictInt, Field(ge=1, le=65535)] = 25
-    security: Literal["none", "starttls", "tls"] = "none"
-    username: StrictStr = ""
-    password_env: Annotated[StrictStr, AfterValidator(_env_name)] = "BOTUI_SMTP_PASSWORD"
-    sender: Annotated[StrictStr, AfterValidator(_address)] = Field(
-        "botui <botui@localhost>", alias="from"
-    )
-
-
-class SmsSettings(_Section):
-    command: Annotated[list[StrictStr], AfterValidator(_command)] = []
-
-
-class DisplaySettings(_Section):
-    timezone: Annotated[StrictStr, AfterValidator(_timezone)] = "UTC"
-
-    def zone(self) -> dt.tzinfo:
-        """The zone every time on screen is shown in."""
-        if self.timezone == "UTC":
-            return dt.UTC
-        if self.timezone == "local":
-            return local_zone()
-        return zoneinfo.ZoneInfo(self.timezone)
-
-
-class Settings(_Section):
-    mail: MailSettings = MailSettings()
-    sms: SmsSettings = SmsSettings()
-    display: DisplaySettings = DisplaySettings()
-    keys: dict[StrictStr, Annotated[StrictStr, AfterValidator(_not_blank)]] = {}
+        return getattr(settings_model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def local_zone() -> dt.tzinfo:
     """The machine's zone by its IANA name (TZ, /etc/localtime) when known, else its offset."""
+    import zoneinfo
+
     candidates = [os.environ.get("TZ", "").lstrip(":")]
     target = os.path.realpath("/etc/localtime")
     if "zoneinfo/" in target:
@@ -129,13 +63,26 @@ def local_zone() -> dt.tzinfo:
 
 @dataclass(frozen=True)
 class Loaded:
-    """The settings in force, the file they came from, and the line of every key it holds."""
+    """The settings in force, the file they came from, and the line of every key it holds.
 
-    settings: Settings
+    `checked` is what the file held; None means every value is the default, and `settings`
+    builds those when first read (so opening the UI with no file never loads pydantic).
+    """
+
+    checked: Settings | None
     path: Path
     source: str
     found: bool
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        if self.checked is None:
+            from botui.settings_model import Settings
+
+            object.__setattr__(self, "checked", Settings())
+        assert self.checked is not None
+        return self.checked
 
     def origin(self, *key: str) -> str:
         """Where a value came from: `FILE:LINE`, or "default"."""
@@ -149,7 +96,7 @@ def load(cli_value: str | None = None) -> Loaded:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Loaded(Settings(), path, source, found=False)
+        return Loaded(None, path, source, found=False)
     except OSError as exc:
         raise validation(
             f"cannot read the configuration file {path} ({exc.strerror}); fix it or give "
@@ -162,6 +109,12 @@ def load(cli_value: str | None = None) -> Loaded:
         raise validation(
             f"{path} is not UTF-8 text; save the configuration file as UTF-8", "config"
         ) from None
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from botui.settings_model import Settings
+
     lines = key_lines(text)
     try:
         data = tomllib.loads(text)
@@ -241,6 +194,10 @@ def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> BotuiE
 
 
 def _invalid(path: Path, lines: dict[tuple[str, ...], int], exc: ValidationError) -> BotuiError:
+    from pydantic import BaseModel
+
+    from botui.settings_model import Settings
+
     first = exc.errors()[0]
     key = tuple(str(part) for part in first["loc"] if not isinstance(part, int))
     line = next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), None)

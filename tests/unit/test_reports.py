@@ -17,8 +17,9 @@ from reports_shop import (
     build_shop,
 )
 
+from botui.domain.buckets import bucket_bounds
 from botui.domain.errors import BotuiError
-from botui.domain.reports import bucket_bounds, first_week_start, week_label
+from botui.domain.reports import first_week_start, week_label
 from botui.domain.service import Service
 from botui.store.db import open_database
 

@@ -8,7 +8,7 @@ from typing import Any, get_args
 from peewee import SQL, Expression, IntegerField, Tuple, fn
 
 from botui.domain import search, statuses
-from botui.domain.reports import bucket_bounds
+from botui.domain.buckets import bucket_bounds
 from botui.domain.schemas import View
 from botui.domain.search import match_rowids
 from botui.store.models import Backorder, Business, Customer, Event, Order, Product

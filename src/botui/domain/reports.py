@@ -14,25 +14,15 @@ from typing import Any, Literal
 from peewee import SQL, Case, fn
 from pydantic import Field
 
+from botui.domain.buckets import BUCKETS, DAY
 from botui.domain.core import ServiceCore
 from botui.domain.errors import validation
 from botui.domain.schemas import Answer, Input, RecordId
 from botui.domain.validation import parse
 from botui.store.models import Backorder, Business, Event, Product, Refund
 
-DAY = 86_400
 WEEK = 7 * DAY
 WEEKS = 12
-# The contract's aging buckets: (name, first day, last day or None for "and older").
-BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("0-3", 0, 3),
-    ("4-7", 4, 7),
-    ("8-14", 8, 14),
-    ("15-21", 15, 21),
-    ("22-30", 22, 30),
-    ("31-45", 31, 45),
-    ("46+", 46, None),
-)
 REPORTS = ("aging", "products", "service")
 # Literals, not parameters: SQLite matches a partial index only on the text of its WHERE.
 _OPEN = Backorder.is_open == SQL("1")
@@ -98,24 +88,6 @@ class ServiceReport(Answer):
 
 
 Report = AgingReport | ProductsReport | ServiceReport
-
-
-def bucket_bounds(bucket: str, now: int) -> tuple[int | None, int]:
-    """The createdAt range of an aging bucket at `now`: (after, up to and including).
-
-    An age of d whole days means now - 86400 * (d + 1) < createdAt <= now - 86400 * d; a
-    backorder created after `now` (a clock set back) counts as 0 days old.
-    """
-    for name, first, last in BUCKETS:
-        if name == bucket:
-            upper = now - DAY * first if first else None
-            lower = None if last is None else now - DAY * (last + 1)
-            return lower, upper
-    raise validation(f"unknown bucket {bucket!r}; the buckets are {', '.join(_names())}", "bucket")
-
-
-def _names() -> list[str]:
-    return [name for name, _, _ in BUCKETS]
 
 
 def week_label(start: int) -> str:

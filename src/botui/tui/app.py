@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import importlib
 import sys
@@ -18,7 +19,6 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 
-from botui.settings import Loaded, Settings
 from botui.tui import keymap, times
 from botui.tui.attempt import attempt, refuse_readonly
 from botui.tui.keys import KeyGuard, describe, install_glued_escape, is_glued_escape
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from botui.domain import schemas
     from botui.domain.service import Service
+    from botui.settings import Loaded, Settings
     from botui.tui.screens.outbox import Report as OutboxReport
 
 DELAY_SECONDS = 60.0
@@ -136,7 +137,8 @@ class BotuiApp(App[int]):
         self.service = service
         self.config = config
         self._delay_detection = delay_detection and not service.readonly
-        channels = _channels(config.settings) if config is not None else []
+        # Without a configuration file nothing is configured to send (nor pydantic loaded).
+        channels = _channels(config.settings) if config is not None and config.found else []
         self._background_send = background_send and bool(channels) and not service.readonly
         self._outbox_busy = False
         self._outbox_said = ""  # the last failure a background send reported, said once
@@ -419,12 +421,18 @@ def run_app(service: Service, settings: Loaded | Settings | None = None) -> int:
     `settings` (the configuration file as loaded, or bare settings) give the zone of every
     time shown, the keymap, and the mail server and SMS command the outbox sends with.
     """
+    from botui.settings import Loaded
+
     loaded = settings if isinstance(settings, Loaded) else None
-    settings = loaded.settings if loaded is not None else settings or Settings()
-    times.ZONE = settings.display.zone()
+    if loaded is not None:
+        # No configuration file: the defaults (UTC, botui's own keys), taken as they are
+        # rather than built with pydantic before the first screen.
+        settings = loaded.settings if loaded.found else None
+    times.ZONE = settings.display.zone() if settings is not None else dt.UTC
     app = BotuiApp(service, config=loaded)
-    origin = loaded.origin if loaded is not None else (lambda *key: "the configuration")
-    app.set_keymap(keymap.expand(settings.keys, lambda name: origin("keys", name)))
+    if settings is not None:
+        origin = loaded.origin if loaded is not None else (lambda *key: "the configuration")
+        app.set_keymap(keymap.expand(settings.keys, lambda name: origin("keys", name)))
     result = app.run()
     if app.return_code:
         return app.return_code

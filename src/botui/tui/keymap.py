@@ -58,6 +58,8 @@ def expand(
     `origin(name)` says where an entry was written ("config.toml:12"), for the refusal.
     Raises a validation_error naming the entry when it names no binding.
     """
+    if not keys:
+        return {}  # nothing to check: the screens' modules stay unloaded until they open
     ids = binding_ids()
     keymap: dict[str, str] = {}
     for name, key in keys.items():
