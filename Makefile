@@ -31,6 +31,8 @@ stress: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/bench.py
+	scripts/ensure_postgres.sh
+	$(BIN)/python bench/bench.py --engine postgres
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_batch.py

@@ -5,6 +5,9 @@ then measures the real app under `App.run_test()` at 120x40 in a fresh process p
 (bench/measure_app.py), takes the median of a few runs, and prints each figure for both sizes
 with the ratio 1,000,000 / 100. The naive baseline, Textual's DataTable fed the first 100,000
 rows whole (bench/baseline.py), runs in the same session.
+
+`--engine postgres` measures the same on PostgreSQL: the cached demo files are copied once
+(`botui copy`) into databases of the private server (scripts/pg_server.py) and kept there.
 """
 
 from __future__ import annotations
@@ -53,6 +56,38 @@ def database(count: int) -> Path:
     building.rename(path)
     print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
     return path
+
+
+def pg_database(count: int) -> str:
+    """The URL of the PostgreSQL copy of the cached demo of `count` backorders (made once)."""
+    import importlib.util
+
+    import psycopg
+
+    spec = importlib.util.spec_from_file_location("pg_server", HERE.parent / "scripts/pg_server.py")
+    server = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(server)
+    admin_url = server.ensure()
+    name = f"botui_bench_{count}_seed{SEED}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            source = database(count)
+            building = name + "_building"
+            admin.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{building}"')
+            print(f"copying {source.name} into PostgreSQL ({count:,} backorders)…", flush=True)
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "botui", "copy", "--from", str(source)]
+                + ["--to", server.url(building)],
+                env=ENV,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            admin.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+            print(f"  copied in {time.perf_counter() - started:.0f} s", flush=True)
+    return server.url(name)
 
 
 def filter_query(path: Path) -> str:
@@ -156,12 +191,18 @@ def median_counts(path: Path) -> dict[str, float]:
 
 
 def main() -> None:
+    engine = sys.argv[sys.argv.index("--engine") + 1] if "--engine" in sys.argv else "sqlite"
     small_db, large_db = database(SMALL), database(LARGE)
     query = filter_query(small_db)
-    print(f"measuring the app at 120x40, median of {RUNS} fresh processes per size…", flush=True)
+    if engine == "postgres":
+        small_db, large_db = pg_database(SMALL), pg_database(LARGE)
+    print(
+        f"measuring the app on {engine} at 120x40, median of {RUNS} fresh processes per size…",
+        flush=True,
+    )
     small = median_of_runs(small_db, query)
     large = median_of_runs(large_db, query)
-    baseline = run("baseline.py", str(large_db), str(BASELINE_ROWS))
+    baseline = run("baseline.py", str(database(LARGE)), str(BASELINE_ROWS))
     counts = counts_table(median_counts(small_db), median_counts(large_db))
     print()
     print("\n".join(table(small, large, query)))

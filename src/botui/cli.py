@@ -424,6 +424,7 @@ def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int
         config.check_environment()
         loaded = settings.load(config_arg)
         if loaded.found:  # with no file the keys are botui's own: nothing to check
+            if loaded.found:  # with no file the keys are botui's own: nothing to check
             keymap.expand(loaded.settings.keys, lambda name: loaded.origin("keys", name))
         service = _open_service(db_arg)
         if demo:
