@@ -1,4 +1,5 @@
-"""A progress bar on standard error while a large file is read, only when it is a terminal."""
+"""A progress bar on standard error while a large file is read (or a database copied), only
+when it is a terminal."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ class ImportProgress:
     """Rich's progress bar, one bar per pass (the file's bytes while checking, the rows
     while writing); silent when off."""
 
-    def __init__(self, size: int, enabled: bool) -> None:
+    def __init__(self, size: int, enabled: bool, threshold: int = LARGE_FILE) -> None:
         self.size = max(size, 1)
-        self.enabled = enabled and size >= LARGE_FILE
+        self.enabled = enabled and size >= threshold
         self._progress = None
         self._task = None
         self._total = self.size

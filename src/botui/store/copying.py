@@ -1,0 +1,304 @@
+"""Copying a whole botui database into one without records, on either engine (`botui copy`).
+
+Every table's rows go across with their own keys (ids, `seq`, versions, events, outbox entries
+with their attempts and claims, refunds, receipts, import keys), then the counters behind
+generated ids and the `meta` facts (the `database_id` too, so the outbox's Message-IDs stay
+the same), and last each id generator is moved past the copied ids (SQLite's `sqlite_sequence`,
+PostgreSQL's identity sequences), never below where the source's own stood.
+
+The source is read in one snapshot (a read transaction, no write lock: its users keep working)
+a page of BATCH rows at a time in key order, so a million rows need no more memory than a page.
+The destination is written in one transaction: all of it or nothing. Its search index is filled
+by its own triggers as the backorders arrive.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import peewee
+
+from botui.errors import BotuiError, conflict, storage_error, validation
+from botui.store import engine, postgres
+from botui.store.db import SQLITE, open_database, storage_failure
+
+BATCH = 5_000
+
+# `progress(label, rows copied so far, rows in the table)`, after every page.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    key: str  # the primary key: pages are read in its order
+    label: str  # the table's name in the summary
+    generated: bool = False  # the key is drawn from an id generator
+    merged: bool = False  # rows replace the destination's own (a new database has some)
+    record: bool = True  # a destination holding one of these rows is refused
+
+
+# Referenced tables before the tables that reference them.
+TABLES = (
+    Table("business", "id", "businesses"),
+    Table("customer", "id", "customers"),
+    Table("product", "id", "products"),
+    Table("orders", "id", "orders"),
+    Table("backorder", "seq", "backorders", generated=True),
+    Table("event", "id", "events", generated=True),
+    Table("notification", "id", "outbox", generated=True),
+    Table("refund", "id", "refunds", generated=True),
+    Table("receipt", "id", "receipts", generated=True),
+    Table("import_source", "key", "importKeys"),
+    Table("counter", "name", "counters", merged=True, record=False),
+    Table("meta", "key", "meta", merged=True, record=False),
+)
+
+
+# How the conflict's message names the rows of a table whose label is not a plural noun.
+_WORDS = {"outbox": "outbox entries", "importKeys": "import keys"}
+
+
+def display_name(target: str | Path) -> str:
+    """A database as messages show it: the file's path, or the URL without a password."""
+    target = str(target)
+    return postgres.display_name(target) if engine.is_postgres_url(target) else target
+
+
+def _quote(name: str) -> str:
+    return f'"{name}"'
+
+
+def copy_database(
+    source: str | Path, dest: str | Path, progress: Progress | None = None
+) -> dict[str, int]:
+    """Copy the database at `source` into `dest` (a file or a URL each); rows per table label.
+
+    Refused: `dest` the same database as `source` (validation_error), `dest` holding records
+    (conflict). A source that is missing or cannot be opened is a storage_error; so is a
+    failure half-way, after which `dest` holds nothing new (a file it made is removed).
+    """
+    source, dest = str(source), str(dest)
+    if not engine.is_postgres_url(source) and not Path(source).is_file():
+        raise storage_error(
+            f"there is no database file at {source}: check --from (a botui database file "
+            "or a postgresql:// URL)"
+        )
+    _refuse_same_path(source, dest)
+    source_db = open_database(source)
+    made = not engine.is_postgres_url(dest) and not Path(dest).exists()
+    dest_db = None
+    try:
+        dest_db = open_database(dest)
+        _refuse_same_database(source_db, dest_db)
+        with source_db.connection_context(), dest_db.connection_context():
+            return _copy(source_db, dest_db, dest_db.botui_path, progress)
+    except BaseException:
+        if made:
+            if dest_db is not None:
+                dest_db.close()
+            for suffix in ("", "-wal", "-shm"):
+                with suppress(OSError):
+                    os.unlink(f"{dest}{suffix}")
+        raise
+    finally:
+        source_db.close()
+        if dest_db is not None:
+            dest_db.close()
+
+
+def _same(dest: str) -> str:
+    return (
+        f"--from and --to name the same database ({dest}): botui copies into another "
+        "database; give a new file or an empty PostgreSQL database as --to"
+    )
+
+
+def _refuse_same_path(source: str, dest: str) -> None:
+    if engine.is_postgres_url(source) or engine.is_postgres_url(dest):
+        return
+    if Path(source).resolve() == Path(dest).resolve() or (
+        Path(dest).exists() and os.path.samefile(source, dest)
+    ):
+        raise validation(_same(dest), "to")
+
+
+def _refuse_same_database(source_db: Any, dest_db: Any) -> None:
+    """Two URLs may spell one PostgreSQL database differently: ask the servers."""
+    if not (engine.is_postgres(source_db) and engine.is_postgres(dest_db)):
+        return
+    ask = "SELECT current_database(), pg_postmaster_start_time()::text, inet_server_port()"
+    with source_db.connection_context(), dest_db.connection_context():
+        if source_db.execute_sql(ask).fetchone() == dest_db.execute_sql(ask).fetchone():
+            raise validation(_same(str(dest_db.botui_path)), "to")
+
+
+def _copy(source: Any, dest: Any, name: str, progress: Progress | None) -> dict[str, int]:
+    copied: dict[str, int] = {}
+    at: list[str] = []  # the table being copied, for a failure's message
+    with _failures(name, at), _snapshot(source), dest.atomic():
+        _refuse_records(dest, name)
+        totals = _totals(source) if progress is not None else {}
+        generators: dict[str, int] = {}
+        for table in TABLES:
+            at[:] = [table.label]
+            columns = _columns(dest, table)
+            done = 0
+            last = None
+            for rows in _pages(source, table, columns):
+                _write(dest, table, columns, rows)
+                done += len(rows)
+                last = rows[-1][columns.index(table.key)]
+                if progress is not None:
+                    progress(table.label, done, totals.get(table.name, done))
+            copied[table.label] = done
+            if table.generated:
+                generators[table.name] = max(_generator(source, table), last or 0)
+        at[:] = ["id generators"]
+        for table in TABLES:
+            if table.generated and generators[table.name] > 0:
+                _advance(dest, table, generators[table.name])
+    return copied
+
+
+@contextmanager
+def _snapshot(db: Any) -> Iterator[None]:
+    """One read transaction on the source, without botui's write lock: a consistent picture
+    while others keep writing (SQLite's WAL snapshot, PostgreSQL's REPEATABLE READ)."""
+    if engine.is_postgres(db):
+        db.execute_sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    else:
+        db.execute_sql("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        with suppress(Exception):
+            db.execute_sql("ROLLBACK")
+
+
+@contextmanager
+def _failures(name: str, at: list[str]) -> Iterator[None]:
+    """An engine's failure while copying, in plain words: nothing was written to `name`."""
+    errors: tuple[type[BaseException], ...] = (peewee.PeeweeException, sqlite3.Error, SQLITE.Error)
+    try:
+        import psycopg
+
+        errors += (psycopg.Error,)
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        pass
+    try:
+        yield
+    except BotuiError:
+        raise
+    except errors as exc:
+        known = storage_failure(name, exc)
+        if known.code == "storage_error" and at:
+            reason = " ".join(str(exc).split())
+            known = storage_error(
+                f"the copy stopped while copying the {at[0]} ({reason}); nothing was "
+                f"copied: {name} holds no records"
+            )
+        raise known from exc
+
+
+def _refuse_records(dest: Any, name: str) -> None:
+    held = []
+    for table in TABLES:
+        if not table.record:
+            continue
+        count = dest.execute_sql(f"SELECT count(*) FROM {_quote(table.name)}").fetchone()[0]
+        if count:
+            held.append(f"{count:,} {_WORDS.get(table.label, table.label)}")
+    if held:
+        raise conflict(
+            f"{name} already holds {', '.join(held)}: botui copies only into a database "
+            "without records, so nothing was changed; give a new file or an empty database "
+            "as --to",
+            "to",
+        )
+
+
+def _totals(db: Any) -> dict[str, int]:
+    return {
+        t.name: db.execute_sql(f"SELECT count(*) FROM {_quote(t.name)}").fetchone()[0]
+        for t in TABLES
+    }
+
+
+def _columns(db: Any, table: Table) -> list[str]:
+    """The table's columns as the destination has them (both schemas are current)."""
+    cursor = db.execute_sql(f"SELECT * FROM {_quote(table.name)} WHERE 1 = 0")
+    return [column[0] for column in cursor.description]
+
+
+def _pages(db: Any, table: Table, columns: Sequence[str]) -> Iterator[list[tuple]]:
+    """The source table's rows, BATCH at a time, in key order (keyset pages: each an index
+    range from the last key read, so memory stays one page whatever the table's size)."""
+    select = f"SELECT {', '.join(map(_quote, columns))} FROM {_quote(table.name)}"
+    order = f" ORDER BY {_quote(table.key)} LIMIT {BATCH}"
+    key = columns.index(table.key)
+    rows = db.execute_sql(select + order).fetchall()
+    while rows:
+        yield rows
+        if len(rows) < BATCH:
+            return
+        after = engine.sql(db, f"{select} WHERE {_quote(table.key)} > ?{order}")
+        rows = db.execute_sql(after, (rows[-1][key],)).fetchall()
+
+
+def _write(dest: Any, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
+    names = ", ".join(map(_quote, columns))
+    cursor = dest.cursor()
+    if engine.is_postgres(dest) and not table.merged:
+        # COPY is several times faster than INSERT on PostgreSQL; row triggers still fire.
+        with cursor.copy(f"COPY {_quote(table.name)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    statement = (
+        f"INSERT INTO {_quote(table.name)} ({names}) VALUES ({', '.join('?' * len(columns))})"
+    )
+    if table.merged:
+        updates = ", ".join(
+            f"{_quote(c)} = excluded.{_quote(c)}" for c in columns if c != table.key
+        )
+        statement += f" ON CONFLICT ({_quote(table.key)}) DO UPDATE SET {updates}"
+    cursor.executemany(engine.sql(dest, statement), rows)
+
+
+def _generator(db: Any, table: Table) -> int:
+    """The last id the source's generator gave for `table` (0 if none): at least the largest
+    key, more when newer rows were deleted or (PostgreSQL) an insert was rolled back."""
+    if engine.is_postgres(db):
+        sequence = db.execute_sql(
+            "SELECT pg_get_serial_sequence(%s, %s)", (table.name, table.key)
+        ).fetchone()[0]
+        last, called = db.execute_sql(f"SELECT last_value, is_called FROM {sequence}").fetchone()
+        return last if called else 0
+    row = db.execute_sql("SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,))
+    found = row.fetchone()
+    return found[0] if found else 0
+
+
+def _advance(db: Any, table: Table, last: int) -> None:
+    """Make the destination's next generated key for `table` `last + 1`.
+
+    On PostgreSQL `setval` is not undone by a rollback: it runs after every row is written,
+    so only a failed commit could leave it moved (a gap, which ids may have).
+    """
+    if engine.is_postgres(db):
+        db.execute_sql(
+            "SELECT setval(pg_get_serial_sequence(%s, %s), %s)", (table.name, table.key, last)
+        )
+        return
+    updated = db.execute_sql(
+        "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (last, table.name)
+    )
+    if updated.rowcount == 0:
+        db.execute_sql("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table.name, last))
