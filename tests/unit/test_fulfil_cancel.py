@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from botui.domain.service import Service, call
+from botui.store.engine import sql
 
 from .helpers import assert_refused, events_of, new_backorder, receive, stock
 
@@ -50,7 +51,9 @@ def test_insufficient_stock_says_how_many_units_are_missing(service: Service, re
 def test_fulfil_tops_up_from_free_stock(service: Service, refs: dict) -> None:
     bo = confirmed(service, refs, quantity=3)
     # Stock that arrives outside the allocation rule (a product created with stock later on).
-    service.db.execute_sql("UPDATE product SET stock_on_hand = 5 WHERE id = ?", (refs["product"],))
+    service.db.execute_sql(
+        sql(service.db, "UPDATE product SET stock_on_hand = 5 WHERE id = ?"), (refs["product"],)
+    )
     done = call(service, "fulfill", {"id": bo["id"]})
     assert done["allocatedQuantity"] == 3
     assert stock(service, refs["product"]) == 2

@@ -17,6 +17,7 @@ from botui.domain.imports import (
     _metadata_json,
 )
 from botui.domain.service import Service, call
+from botui.store.engine import sql
 
 from .helpers import events_of, snapshot_db
 
@@ -32,9 +33,12 @@ def staged(importer: Importer) -> list:
 
 def stored(service: Service, backorder_id: str) -> tuple:
     return service.db.execute_sql(
-        "SELECT product_id, business_id, customer_id, order_id, quantity, status, is_open, price,"
-        " priority_level, priority_rank, created_at, updated_at, updated_by, metadata,"
-        " allocated_quantity, version FROM backorder WHERE id = ?",
+        sql(
+            service.db,
+            "SELECT product_id, business_id, customer_id, order_id, quantity, status, is_open,"
+            " price, priority_level, priority_rank, created_at, updated_at, updated_by, metadata,"
+            " allocated_quantity, version FROM backorder WHERE id = ?",
+        ),
         (backorder_id,),
     ).fetchone()
 

@@ -36,6 +36,7 @@ from botui.domain.schemas import (
 )
 from botui.domain.service import Service
 from botui.domain.validation import parse
+from botui.store import engine
 from botui.store.folding import fold
 from botui.store.import_sources import ImportSource
 from botui.store.models import Backorder, Business, Counter, Customer, Order, Product
@@ -167,7 +168,27 @@ def _matching(table: str, column: str, values: list[str], *more: str) -> Iterabl
     db = Backorder._meta.database
     for batch in _batches(values):
         sql = f"SELECT {selected} FROM {table} WHERE {column} IN ({', '.join('?' * len(batch))})"
-        yield from db.execute_sql(sql, batch).fetchall()
+        yield from db.execute_sql(engine.sql(db, sql), batch).fetchall()
+
+
+class _Cursor:
+    """The database's cursor for statements written with `?` (as the engine takes them),
+    its failures raised as peewee's error classes (IntegrityError...) on either engine."""
+
+    def __init__(self, db: peewee.Database) -> None:
+        self.db = db
+        self.postgres = engine.is_postgres(db)
+        self._cursor = db.cursor()
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        with peewee.__exception_wrapper__:
+            return self._cursor.execute(engine.sql(self.db, sql), params)
+
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        with peewee.__exception_wrapper__:
+            self._cursor.executemany(engine.sql(self.db, sql), rows)
 
 
 def _batches(items: list[Any]) -> Iterable[list[Any]]:
@@ -542,7 +563,7 @@ class Importer:
         counts = ImportCounts()
         source = convert.dumps(self.source)
         with service._write():
-            cursor = service.db.cursor()
+            cursor = _Cursor(service.db)
             taken = self._known_keys((row.key, row.id) for row in rows)
             plan = [row for row in rows if row.key not in taken]
             counts.skipped = len(rows) - len(plan)
@@ -567,15 +588,17 @@ class Importer:
             events: list[tuple[Any, ...]] = []
             sources: list[tuple[Any, ...]] = []
 
-            names = self._search_names(resolved)
-            trigger = cursor.execute(_SEARCH_TRIGGER).fetchone()
+            # SQLite: the search index is written below, a batch at a time, as the per-row
+            # trigger costs a hundred times more (dropped inside this transaction only).
+            # PostgreSQL's trigger (migration 0005) keeps the index row by row as ever.
+            trigger = None if cursor.postgres else cursor.execute(_SEARCH_TRIGGER).fetchone()
             if trigger is not None:
-                # The search index is written below, a batch at a time: the per-row trigger
-                # costs a hundred times more. Dropped inside this transaction only.
+                names = self._search_names(resolved)
                 cursor.execute("DROP TRIGGER backorder_search_insert")
 
             def flush() -> None:
-                before = cursor.execute(_LAST_SEQ).fetchone()[0]
+                if trigger is not None:
+                    before = cursor.execute(_LAST_SEQ).fetchone()[0]
                 cursor.executemany(_INSERT_BACKORDER, backorders)
                 if trigger is not None:
                     after = cursor.execute(_LAST_SEQ).fetchone()[0]
@@ -689,7 +712,7 @@ class Importer:
         )
         plans = self.stage.plans(numbers)
         made = {n: (p[5], False) for n, p in plans.items() if p[5] is not None}
-        cursor = self.service.db.cursor()
+        cursor = _Cursor(self.service.db)
         for kind in ("business", "customer", "product", "order"):
             wanted = [n for n in numbers if plans[n][0] == kind and plans[n][5] is None]
             for n, record_id in zip(wanted, self._new_ids(kind, len(wanted)), strict=True):
@@ -699,7 +722,7 @@ class Importer:
                 continue
             try:
                 cursor.executemany(_INSERT_REFERENCE[kind], rows)
-            except peewee.sqlite3.IntegrityError:
+            except peewee.IntegrityError:
                 raise BotuiError(
                     "conflict",
                     f"a {kind} that this import creates (the same SKU or order number) was "

@@ -55,7 +55,13 @@ def _remove(db: Any, folder: str) -> None:
 
 @contextmanager
 def larger_cache(db: peewee.Database, kib: int = WRITE_CACHE_KIB) -> Iterator[None]:
-    """The connection's page cache at `kib` (when that is larger) for a while, then as it was."""
+    """The connection's page cache at `kib` (when that is larger) for a while, then as it was.
+
+    SQLite only: a PostgreSQL server's cache is its own (shared_buffers), not a connection's.
+    """
+    if not isinstance(db, peewee.SqliteDatabase):
+        yield
+        return
     before = db.execute_sql("PRAGMA cache_size").fetchone()[0]
     wanted = before < 0 and -before < kib
     if wanted:

@@ -94,7 +94,8 @@ STATEMENTS = [
 ]
 
 
-# The log is append-only on both engines; PostgreSQL refuses TRUNCATE too.
+# The log is append-only on both engines; PostgreSQL refuses TRUNCATE too. Both refuse as an
+# integrity error (SQLite's ABORT is SQLITE_CONSTRAINT; PostgreSQL's restrict_violation, 23001).
 SQLITE_TRIGGERS = [
     "CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
     " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
@@ -103,7 +104,8 @@ SQLITE_TRIGGERS = [
 ]
 POSTGRES_TRIGGERS = [
     "CREATE FUNCTION event_append_only() RETURNS trigger LANGUAGE plpgsql AS"
-    " $$ BEGIN RAISE EXCEPTION 'events are append-only'; END $$",
+    " $$ BEGIN RAISE EXCEPTION 'events are append-only' USING ERRCODE = 'restrict_violation';"
+    " END $$",
     "CREATE TRIGGER event_no_change BEFORE UPDATE OR DELETE ON event"
     " FOR EACH ROW EXECUTE FUNCTION event_append_only()",
     "CREATE TRIGGER event_no_truncate BEFORE TRUNCATE ON event"
