@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
 from botui import config
-from botui.domain import convert, schemas
+from botui.domain import convert
 from botui.domain.allocation import Grant, allocate, release
 from botui.domain.errors import (
     conflict,
@@ -18,14 +18,22 @@ from botui.domain.errors import (
     validation,
 )
 from botui.domain.text import check_text
+from botui.lazy import lazy_module
 from botui.store.db import translate_errors
+from botui.store.engine import is_postgres
 from botui.store.models import (
     Backorder,
     Counter,
     DatabaseFact,
     Event,
 )
+from botui.store.postgres import notify_events
 from botui.store.reading import ReadHandle, session
+
+if TYPE_CHECKING:
+    from botui.domain import schemas
+else:  # pydantic loads when a schema is first used, not with the first screen (botui.lazy)
+    schemas = lazy_module("botui.domain.schemas")
 
 # The UI's workers each open a short-lived connection: a big page cache would only raise the
 # peak memory (a count over a million rows fills it) and be thrown away at the end.
@@ -115,9 +123,25 @@ class ServiceCore:
 
     def _event(self, type_: str, backorder: str, actor: str, now: int, /, **data: Any) -> None:
         """Append one event; positional-only, so `data` may hold any key (`deleted` holds `id`)."""
+        self._events_appended()
         Event.insert(
             type=type_, backorder=backorder, at=now, actor=actor, data=convert.dumps(data)
         ).execute()
+
+    def _events_appended(self) -> None:
+        """Say this transaction appends events: on PostgreSQL its commit wakes the live log
+        (NOTIFY, sent once per transaction; a rollback sends nothing).
+
+        Events are appended only inside `_write`: its transaction holds the write lock, so ids
+        are drawn in commit order and a follower never misses one (store/postgres.py).
+        """
+        if not self.db.in_transaction():
+            raise RuntimeError("events are appended only inside the service's write transaction")
+        if is_postgres(self.db):
+            transaction = self.db.top_transaction()
+            if not getattr(transaction, "botui_notified", False):
+                notify_events(self.db)
+                transaction.botui_notified = True
 
     def _next_id(self, counter: str, prefix: str, model: type[peewee.Model], column: Any) -> str:
         row = Counter.get_or_none(Counter.name == counter)

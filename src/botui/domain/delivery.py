@@ -9,15 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import fn
 
-from botui.domain import convert, schemas
+from botui.domain import convert
 from botui.domain.core import ServiceCore
 from botui.domain.errors import conflict, not_found, validation
 from botui.domain.validation import parse
+from botui.lazy import lazy_module
 from botui.store.models import Notification
+
+if TYPE_CHECKING:
+    from botui.domain import schemas
+else:  # pydantic loads when a schema is first used, not with the first screen (botui.lazy)
+    schemas = lazy_module("botui.domain.schemas")
 
 # Waits after the 1st, 2nd and 3rd failure; every later failure waits an hour.
 BACKOFF_SECONDS = (60, 300, 1800)

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import JOIN, Tuple
 
-from botui.domain import queue, schemas
+from botui.domain import queue
 from botui.domain.core import ServiceCore
 from botui.domain.search import is_common, match_rowids, row_matches
 from botui.domain.validation import parse
+from botui.lazy import lazy_module
 from botui.store.models import Backorder, Customer, Order, Product
+
+if TYPE_CHECKING:
+    from botui.domain import schemas
+else:  # pydantic loads when a schema is first used, not with the first screen (botui.lazy)
+    schemas = lazy_module("botui.domain.schemas")
 
 # Rows read per query: big enough that a million rows take a thousand round trips, small
 # enough that one page (rows, names and their pydantic models) stays a few megabytes.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from peewee import Case, Tuple, fn
 
-from botui.domain import convert, queue, schemas
+from botui.domain import convert, queue
 from botui.domain.service import Service
+from botui.lazy import lazy_module
 from botui.store.db import translate_errors
 from botui.store.engine import is_postgres
 from botui.store.folding import fold
@@ -21,6 +23,11 @@ from botui.store.models import (
     Product,
     Refund,
 )
+
+if TYPE_CHECKING:
+    from botui.domain import schemas
+else:  # pydantic loads when a schema is first used, not with the first screen (botui.lazy)
+    schemas = lazy_module("botui.domain.schemas")
 
 TIMELINE_LIMIT = 200
 LIST_LIMIT = 100

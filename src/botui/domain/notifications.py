@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from botui.domain import convert, schemas
+from botui.domain import convert
 from botui.domain.core import ServiceCore
 from botui.domain.errors import (
     conflict,
@@ -13,11 +13,17 @@ from botui.domain.errors import (
 )
 from botui.domain.templates import render
 from botui.domain.validation import parse
+from botui.lazy import lazy_module
 from botui.store.models import (
     Customer,
     Notification,
     Product,
 )
+
+if TYPE_CHECKING:
+    from botui.domain import schemas
+else:  # pydantic loads when a schema is first used, not with the first screen (botui.lazy)
+    schemas = lazy_module("botui.domain.schemas")
 
 DUPLICATE_WINDOW = 600
 

@@ -9,8 +9,8 @@ from peewee import SQL, Expression, IntegerField, Tuple, fn
 
 from botui.domain import search, statuses
 from botui.domain.buckets import bucket_bounds
-from botui.domain.schemas import View
 from botui.domain.search import match_rowids
+from botui.domain.views import View
 from botui.store.models import Backorder, Business, Customer, Event, Order, Product
 
 VIEWS = get_args(View)

@@ -5,20 +5,21 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import Tuple
 
-from botui.domain import convert, schemas, statuses
+from botui.domain import convert, statuses
 from botui.domain.allocation import plan
 from botui.domain.core import ServiceCore
 from botui.domain.errors import (
     validation,
 )
-from botui.domain.schemas import MAX_INT64
+from botui.domain.limits import MAX_INT64
 from botui.domain.search import is_common, match_rowids, row_matches
 from botui.domain.text import ID_PATTERN
 from botui.domain.validation import parse
+from botui.lazy import lazy_module
 from botui.store.models import (
     Backorder,
     Business,
@@ -27,6 +28,11 @@ from botui.store.models import (
     Notification,
     Product,
 )
+
+if TYPE_CHECKING:
+    from botui.domain import schemas
+else:  # pydantic loads when a schema is first used, not with the first screen (botui.lazy)
+    schemas = lazy_module("botui.domain.schemas")
 
 
 class Reads(ServiceCore):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from botui.domain import convert, schemas
+from botui.domain import convert
 from botui.domain.core import ServiceCore, camel
 from botui.domain.errors import (
     conflict,
@@ -15,6 +15,7 @@ from botui.domain.errors import (
 )
 from botui.domain.search import reindex
 from botui.domain.validation import parse
+from botui.lazy import lazy_module
 from botui.store.models import (
     Backorder,
     Business,
@@ -22,6 +23,11 @@ from botui.store.models import (
     Order,
     Product,
 )
+
+if TYPE_CHECKING:
+    from botui.domain import schemas
+else:  # pydantic loads when a schema is first used, not with the first screen (botui.lazy)
+    schemas = lazy_module("botui.domain.schemas")
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[0-9 ().\-]{3,100}")

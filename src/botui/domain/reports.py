@@ -9,17 +9,22 @@ happened. Ages and weeks are cut by comparing stored times with bounds computed 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from peewee import SQL, Case, fn
-from pydantic import Field
 
 from botui.domain.buckets import BUCKETS, DAY
 from botui.domain.core import ServiceCore
 from botui.domain.errors import validation
-from botui.domain.schemas import Answer, Input, RecordId
 from botui.domain.validation import parse
+from botui.lazy import lazy_module
 from botui.store.models import Backorder, Business, Event, Product, Refund
+
+if TYPE_CHECKING:
+    from botui.domain import report_schemas
+    from botui.domain.report_schemas import Report
+else:  # pydantic loads with the first report, not with the Service (botui.lazy)
+    report_schemas = lazy_module("botui.domain.report_schemas")
 
 WEEK = 7 * DAY
 WEEKS = 12
@@ -28,66 +33,6 @@ REPORTS = ("aging", "products", "service")
 _OPEN = Backorder.is_open == SQL("1")
 _FULFILLED = Backorder.status == SQL("'fulfilled'")
 _CANCELLED = Backorder.status == SQL("'cancelled'")
-
-
-class ReportInput(Input):
-    """What narrows a report: one business (all of them when left out); `limit` caps the
-    products report's rows (the UI shows the first screenfuls; the CLI gives every row)."""
-
-    business: RecordId | None = None
-    limit: int | None = Field(default=None, ge=1, le=1_000_000)
-
-
-class AgingRow(Answer):
-    bucket: str
-    backorders: int
-    units: int
-    allocated: int
-    value: int
-    late: int
-
-
-class ProductRow(Answer):
-    product: str
-    sku: str
-    name: str
-    backorders: int
-    units: int
-    allocated: int
-    stock_on_hand: int
-    value: int
-    oldest_created_at: int
-
-
-class ServiceRow(Answer):
-    week: str
-    fulfilled: int
-    cancelled: int
-    units_shipped: int
-    on_time: int
-    on_time_rate: float | None
-    refunded: int
-
-
-class AgingReport(Answer):
-    report: Literal["aging"] = "aging"
-    as_of: int
-    rows: list[AgingRow]
-
-
-class ProductsReport(Answer):
-    report: Literal["products"] = "products"
-    as_of: int
-    rows: list[ProductRow]
-
-
-class ServiceReport(Answer):
-    report: Literal["service"] = "service"
-    as_of: int
-    rows: list[ServiceRow]
-
-
-Report = AgingReport | ProductsReport | ServiceReport
 
 
 def week_label(start: int) -> str:
@@ -113,18 +58,20 @@ class Reports(ServiceCore):
             raise validation(f"unknown report {name!r}; the reports are {', '.join(REPORTS)}")
         return getattr(self, f"report_{name}")(payload)
 
-    def _report_input(self, payload: Any, name: str) -> ReportInput:
-        data = parse(ReportInput, {} if payload is None else payload, f"report {name}")
+    def _report_input(self, payload: Any, name: str) -> report_schemas.ReportInput:
+        data = parse(
+            report_schemas.ReportInput, {} if payload is None else payload, f"report {name}"
+        )
         if data.business is not None:
             self._require(Business, data.business, "business")
         return data
 
-    def _scope(self, query: Any, data: ReportInput) -> Any:
+    def _scope(self, query: Any, data: report_schemas.ReportInput) -> Any:
         if data.business is None:
             return query
         return query.where(Backorder.business == data.business)
 
-    def report_aging(self, payload: Any = None) -> AgingReport:
+    def report_aging(self, payload: Any = None) -> report_schemas.AgingReport:
         """Open backorders by whole days since createdAt, every bucket youngest first."""
         now = self._clock()
         with self._read():
@@ -165,7 +112,7 @@ class Reports(ServiceCore):
         for index, (name, _, _) in enumerate(BUCKETS):
             count, units, allocated, value, late_count = found.get(index, (0, 0, 0, 0, 0))
             rows.append(
-                AgingRow(
+                report_schemas.AgingRow(
                     bucket=name,
                     backorders=count,
                     units=units or 0,
@@ -174,9 +121,9 @@ class Reports(ServiceCore):
                     late=late_count or 0,
                 )
             )
-        return AgingReport(as_of=now, rows=rows)
+        return report_schemas.AgingReport(as_of=now, rows=rows)
 
-    def report_products(self, payload: Any = None) -> ProductsReport:
+    def report_products(self, payload: Any = None) -> report_schemas.ProductsReport:
         """Open backorders by product, most value first (then product id)."""
         now = self._clock()
         with self._read():
@@ -213,7 +160,7 @@ class Reports(ServiceCore):
             # Plain tuples straight from the cursor and rows built without re-validation:
             # every value is a stored integer or text, and a shop may have 10,000 rows here.
             rows = [
-                ProductRow.model_construct(
+                report_schemas.ProductRow.model_construct(
                     product=product,
                     sku=sku,
                     name=name,
@@ -228,9 +175,9 @@ class Reports(ServiceCore):
                     self.db.execute(query).fetchall()
                 )
             ]
-        return ProductsReport(as_of=now, rows=rows)
+        return report_schemas.ProductsReport(as_of=now, rows=rows)
 
-    def report_service(self, payload: Any = None) -> ServiceReport:
+    def report_service(self, payload: Any = None) -> report_schemas.ServiceReport:
         """The last twelve ISO weeks, oldest first: shipped (by actualShipDate) and cancelled
         (by cancelledAt) backorders, with the refunds of those cancellations."""
         now = self._clock()
@@ -272,7 +219,7 @@ class Reports(ServiceCore):
             fulfilled, units, on_time_count = shipments.get(index, (0, 0, 0))
             cancelled_count, refunded = cancellations.get(index, (0, 0))
             rows.append(
-                ServiceRow(
+                report_schemas.ServiceRow(
                     week=week_label(start + index * WEEK),
                     fulfilled=fulfilled,
                     cancelled=cancelled_count,
@@ -282,4 +229,4 @@ class Reports(ServiceCore):
                     refunded=refunded or 0,
                 )
             )
-        return ServiceReport(as_of=now, rows=rows)
+        return report_schemas.ServiceReport(as_of=now, rows=rows)

@@ -20,14 +20,13 @@ from pydantic.alias_generators import to_camel
 
 from botui.domain.limits import MAX_DATE, MAX_INT64, MAX_PRICE, MAX_QUANTITY, MIN_INT64
 from botui.domain.text import ID_PATTERN, check_text
+from botui.domain.views import View as View
 
 Status = Literal["pending", "confirmed", "in-production", "in-transit", "fulfilled", "cancelled"]
 Priority = Literal["standard", "expedited", "rush"]
 Channel = Literal["email", "sms"]
 Template = Literal["status", "delay", "arrival", "cancellation"]
 OutboxStatus = Literal["queued", "sent", "failed"]
-# The queue's views (domain.queue says which backorders each holds).
-View = Literal["open", "pending", "late", "ready", "closed", "all"]
 
 
 def _text(max_length: int, multiline: bool = False) -> Any:

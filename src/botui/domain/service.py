@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from botui.domain import convert, refunds, schemas, statuses
+from botui.domain import convert, refunds, statuses
 from botui.domain.actions import ACTIONS as ACTIONS
 from botui.domain.actions import check_action
 from botui.domain.allocation import Grant, allocate
@@ -24,6 +24,7 @@ from botui.domain.references import References
 from botui.domain.reports import Reports
 from botui.domain.screen_reads import ScreenReads
 from botui.domain.validation import parse
+from botui.lazy import lazy_module
 from botui.store.db import open_database
 from botui.store.models import (
     Backorder,
@@ -34,6 +35,11 @@ from botui.store.models import (
     Receipt,
     Refund,
 )
+
+if TYPE_CHECKING:
+    from botui.domain import schemas
+else:  # pydantic loads when a schema is first used, not with the first screen (botui.lazy)
+    schemas = lazy_module("botui.domain.schemas")
 
 # Fields `update` accepts (Python names) -> whether `null` is allowed (it clears the value).
 _UPDATABLE = {

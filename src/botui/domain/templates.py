@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from botui.domain import refunds, schemas
+from botui.domain import refunds
+from botui.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from botui.domain import schemas
+else:  # pydantic loads when a schema is first used, not with the first screen (botui.lazy)
+    schemas = lazy_module("botui.domain.schemas")
 
 SUBJECTS = {
     "status": "Your backorder {id}: {status}",

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
-from pydantic.alias_generators import to_camel
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from botui.domain.errors import BotuiError, FieldError
-from botui.domain.schemas import MAX_INT64
+from botui.domain.limits import MAX_INT64
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+# pydantic is imported only on a refusal: a valid input never needs its error classes, and
+# the UI's first screen loads none of it (issue 12).
+M = TypeVar("M", bound="BaseModel")
 
 _WHOLE_DATE = "a whole number of Unix seconds from 0 to 32,503,680,000 (the year 3000)"
 FIELD_RULES = {
@@ -62,6 +64,8 @@ _TYPE_ERRORS = {
 
 
 def _field_name(loc: tuple[Any, ...]) -> str | None:
+    from pydantic.alias_generators import to_camel
+
     names = [str(part) for part in loc if isinstance(part, str)]
     if not names:
         return None
@@ -104,7 +108,11 @@ def parse(model: type[M], payload: Any, action: str) -> M:
         raise BotuiError("validation_error", f"the input of {action} must be a JSON object", None)
     try:
         return model.model_validate(payload)
-    except ValidationError as exc:
+    except Exception as exc:
+        from pydantic import ValidationError
+
+        if not isinstance(exc, ValidationError):
+            raise
         errors = []
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])

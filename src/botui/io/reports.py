@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from botui.domain.errors import validation
-from botui.domain.reports import AgingRow, ProductRow, Report, ServiceRow
+from botui.domain.report_schemas import AgingRow, ProductRow, Report, ServiceRow
 from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from botui.domain import schemas
 from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
 from botui.tui.labels import FIELD_LABELS
 from botui.tui.times import day
+
+if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui.lazy
+    from botui.domain import schemas
 
 _MAX_VALUE = 40
 # Each event type as staff say it: the log's type column and the timeline.

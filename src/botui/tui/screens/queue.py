@@ -6,6 +6,7 @@ import gc
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -17,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from botui import config
-from botui.domain import queue, schemas
+from botui.domain import queue
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
@@ -28,6 +29,9 @@ from botui.tui.widgets.footer import KeyFooter
 from botui.tui.widgets.queue_table import QueueTable
 from botui.tui.widgets.status_line import StatusLine
 from botui.tui.widgets.view_bar import ViewBar
+
+if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui.lazy
+    from botui.domain import schemas
 
 POLL_SECONDS = 1.0
 HISTORY = 200

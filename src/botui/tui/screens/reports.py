@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from botui.domain.reports import AgingReport, ProductsReport, ServiceReport
+from botui.domain.report_schemas import AgingReport, ProductsReport, ServiceReport
 from botui.domain.service import Service
 from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal

@@ -11,6 +11,7 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -29,11 +30,13 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from botui import config
-from botui.domain import schemas
 from botui.domain.text import safe_for_terminal
 from botui.tui import times
 from botui.tui.screens._summary import event_word, summary
 from botui.tui.widgets.cells import fit
+
+if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui.lazy
+    from botui.domain import schemas
 
 MAX_LINES = 1000
 ACTOR_WIDTH = 10
