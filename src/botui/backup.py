@@ -1,15 +1,22 @@
-"""`botui backup`: a consistent copy of a live database through SQLite's online backup API."""
+"""`botui backup`: a consistent copy of a live database through SQLite's online backup API.
+
+Only a SQLite file is backed up here; a PostgreSQL database is refused (nothing written) with
+a pointer to the server's own tool, pg_dump, which copies it consistently while botui writes.
+"""
 
 from __future__ import annotations
 
 import os
+import shlex
 import time
 from contextlib import closing, suppress
 from pathlib import Path
 from urllib.parse import quote
 
-from botui.domain.errors import BotuiError, conflict, storage_error
+from botui.domain.errors import BotuiError, conflict, storage_error, validation
 from botui.store.db import SQLITE, busy_timeout_ms, storage_failure
+from botui.store.engine import is_postgres_url
+from botui.store.postgres import display_name
 
 
 def _source(path: Path):
@@ -48,6 +55,15 @@ def _copy(src: Path, tmp: Path) -> int:
 
 def backup(src_path: Path | str, dest: Path | str) -> str:
     """Copy the database at `src_path` to the new file `dest`; a one-line summary."""
+    if is_postgres_url(src_path):
+        name = display_name(str(src_path))
+        raise validation(
+            f"botui backup copies SQLite files and {name} is a PostgreSQL database: back it "
+            "up with pg_dump, which takes a consistent copy while botui writes: "
+            f"pg_dump --format=custom --file {shlex.quote(str(dest))} {shlex.quote(name)} "
+            "(pg_restore puts it back); nothing was written",
+            "db",
+        )
     src, dest = Path(src_path), Path(dest)
     _check_dest(dest)
     started = time.monotonic()

@@ -76,7 +76,10 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--db", help="database file (default: BOTUI_DB, else the data folder)")
+    parser.add_argument(
+        "--db",
+        help="database file or postgresql:// URL (default: BOTUI_DB, else the data folder)",
+    )
     parser.add_argument("--demo", action="store_true", help="fill a demo database on first use")
     parser.add_argument("--version", action=_Version, help="show program's version number and exit")
     commands = parser.add_subparsers(dest="command")
@@ -175,13 +178,15 @@ def run_api(db_arg: str | None, action: str | None, text: str | None) -> int:
         config.check_environment()
         payload = _read_payload(text)
         if action == "get":
-            # The answer read straight from SQLite when it is surely the Service's (see
+            # The answer read straight from a SQLite file when it is surely the Service's (see
             # domain.quick): a script's `get` then costs no more than Python's start-up.
-            from botui.domain.quick import get
+            target = config.resolve_db_path(db_arg)
+            if not config.is_database_url(target):
+                from botui.domain.quick import get
 
-            answer = get(config.resolve_db_path(db_arg), payload)
-            if answer is not None:
-                return answer
+                answer = get(target, payload)
+                if answer is not None:
+                    return answer
         from botui.domain.service import call
 
         return call(_open_service(db_arg), action, payload)

@@ -13,6 +13,7 @@ from botui.errors import validation
 
 APP_NAME = "botui"
 CONFIG_ENV = "BOTUI_CONFIG"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 def default_db_path() -> Path:
@@ -21,14 +22,23 @@ def default_db_path() -> Path:
     return Path(base) / APP_NAME / "botui.db"
 
 
-def resolve_db_path(cli_value: str | None) -> Path:
-    """The database path: `--db`, else BOTUI_DB, else the default in the user's data folder."""
-    if cli_value:
-        return Path(cli_value)
-    env = os.environ.get("BOTUI_DB")
-    if env:
-        return Path(env)
-    return default_db_path()
+def is_database_url(target: object) -> bool:
+    """Whether `--db` names a PostgreSQL database (`postgresql://...` or `postgres://...`).
+
+    The same test as store.engine.is_postgres_url, here so the CLI can tell without peewee.
+    """
+    return isinstance(target, str) and target.lower().startswith(POSTGRES_SCHEMES)
+
+
+def resolve_db_path(cli_value: str | None) -> Path | str:
+    """The database: `--db`, else BOTUI_DB, else the default in the user's data folder.
+
+    A file is a Path; a PostgreSQL URL stays the str it was (never a Path: `//` would fold).
+    """
+    value = cli_value or os.environ.get("BOTUI_DB")
+    if not value:
+        return default_db_path()
+    return value if is_database_url(value) else Path(value)
 
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")

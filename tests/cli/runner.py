@@ -5,13 +5,24 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
-from contextlib import closing
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import peewee
+import pytest
+
+from botui.store import postgres as pg_store
+from botui.store.db import open_database
+from botui.store.engine import is_postgres_url, sql
+from tests import postgres
+
+# The database a run is pointed at: a SQLite file, or a PostgreSQL URL (see tests/conftest.py).
+Target = Path | str
 
 NOW = 1_790_000_000
 # The console script that `pip install -e .` put beside the venv's python.
@@ -65,7 +76,7 @@ def botui(
     return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
 
 
-def api(db: Path, action: str, payload: Any = None, **extra: str) -> Result:
+def api(db: Target, action: str, payload: Any = None, **extra: str) -> Result:
     """`botui api ACTION --db DB JSON` with `payload` as the JSON argument."""
     args = ["api", action, "--db", str(db)]
     if payload is not None:
@@ -73,18 +84,104 @@ def api(db: Path, action: str, payload: Any = None, **extra: str) -> Result:
     return botui(*args, **extra)
 
 
-def dump(db: Path) -> dict[str, list[tuple]]:
-    """Every row of every table of the database file."""
-    with closing(sqlite3.connect(db)) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+@contextmanager
+def connect(db: Target) -> Iterator[peewee.Database]:
+    """A plain connection to the database (no migration, no pragma): write queries with `?`
+    through `query`, which turns them into the engine's placeholders."""
+    if is_postgres_url(str(db)):
+        conn: peewee.Database = pg_store.connect(str(db), 10_000)
+    else:
+        conn = peewee.SqliteDatabase(str(db))
+    conn.connect()
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def query(conn: peewee.Database, text: str, *args: Any) -> list[tuple]:
+    """The rows of one statement written with `?` placeholders, on either engine."""
+    return [tuple(row) for row in conn.execute_sql(sql(conn, text), args).fetchall()]
+
+
+def dump(db: Target) -> dict[str, list[tuple]]:
+    """Every row of every table of the database."""
+    with connect(db) as conn:
         return {
-            t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables
+            t: sorted(query(conn, f'SELECT * FROM "{t}"'), key=repr) for t in conn.get_tables()
         }
 
 
+@contextmanager
+def write_lock(db: Target) -> Iterator[None]:
+    """Another botui holding the write lock meanwhile (SQLite's BEGIN IMMEDIATE, PostgreSQL's
+    advisory lock): botui's own transaction, which writes nothing."""
+    database = open_database(db)
+    try:
+        with database.atomic():
+            yield
+    finally:
+        database.close()
+
+
 def fresh_copy(template: Path, folder: Path) -> Path:
-    """A copy of a template database for one test (the command leaves no -wal file behind)."""
+    """A copy of a template database file for one test (the command leaves no -wal behind)."""
     assert not Path(f"{template}-wal").exists()
     path = folder / "shop.db"
     shutil.copyfile(template, path)
     return path
+
+
+@dataclass
+class Templates:
+    """Each test module's shop, built once per engine by the real command and copied for every
+    test: a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL."""
+
+    folders: pytest.TempPathFactory
+    made: dict[tuple[str, str], Target] = field(default_factory=dict)
+
+    def template(self, build: Callable[[Target], object], engine: str) -> Target:
+        key = (f"{build.__module__}.{build.__qualname__}", engine)
+        if key not in self.made:
+            if engine == "postgres":
+                target: Target = postgres.database_url(postgres.create_database())
+            else:
+                target = self.folders.mktemp("template") / "shop.db"
+            build(target)
+            self.made[key] = target
+        return self.made[key]
+
+    @contextmanager
+    def copy(self, template: Target, folder: Path) -> Iterator[Target]:
+        if isinstance(template, Path):
+            yield fresh_copy(template, folder)
+            return
+        name = postgres.create_database(template=postgres.name_of(template))
+        try:
+            yield postgres.database_url(name)
+        finally:
+            postgres.drop_database(name)
+
+    def drop(self) -> None:
+        for target in self.made.values():
+            if isinstance(target, str):
+                postgres.drop_database(postgres.name_of(target))
+
+
+def shop_fixtures(build: Callable[[Target], object]) -> tuple[Any, Any]:
+    """The fixtures `template` (the shop `build` makes in an empty database, once per engine;
+    for tests that only read) and `db` (a fresh copy of it for each test), on both engines:
+
+        template, db = shop_fixtures(build)
+    """
+
+    @pytest.fixture(name="template")
+    def template(engine: str, templates: Templates) -> Target:
+        return templates.template(build, engine)
+
+    @pytest.fixture(name="db")
+    def db(template: Target, templates: Templates, tmp_path: Path) -> Iterator[Target]:
+        with templates.copy(template, tmp_path) as copy:
+            yield copy
+
+    return template, db

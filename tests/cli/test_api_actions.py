@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from .runner import NOW, api, botui, fresh_copy
+from .runner import NOW, Target, api, botui, shop_fixtures
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build(path: Target) -> None:
     """A business, a customer, a product and an order, made once by the command."""
-    path = tmp_path_factory.mktemp("template") / "shop.db"
     for action, payload in [
         ("business.create", {"id": "BIZ-1", "name": "Northwind"}),
         ("customer.create", {"id": "CUS-1", "name": "Ada", "email": "ada@example.com"}),
@@ -22,13 +20,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                           "business": "BIZ-1"}),
     ]:  # fmt: skip
         assert api(path, action, payload).status == 0
-    return path
 
 
-@pytest.fixture
-def db(template: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the template."""
-    return fresh_copy(template, tmp_path)
+template, db = shop_fixtures(build)
 
 
 def ok(result) -> dict:
@@ -38,8 +32,8 @@ def ok(result) -> dict:
     return result.json
 
 
-def test_reference_creates_answer_the_record(tmp_path: Path) -> None:
-    path = tmp_path / "new.db"
+def test_reference_creates_answer_the_record(db_path: Target) -> None:
+    path = db_path
     assert ok(api(path, "business.create", {"name": "Acme"})) == {"id": "BIZ-1", "name": "Acme"}
     customer = ok(api(path, "customer.create", {"name": "Bo", "phone": "+1 555 0100"}))
     assert customer == {"id": "CUS-1", "name": "Bo", "email": None, "phone": "+1 555 0100"}
@@ -55,7 +49,7 @@ def test_reference_creates_answer_the_record(tmp_path: Path) -> None:
     }
 
 
-def test_every_backorder_action(db: Path) -> None:
+def test_every_backorder_action(db: Target) -> None:
     created = ok(
         api(
             db,
@@ -126,19 +120,19 @@ def test_every_backorder_action(db: Path) -> None:
     assert ok(api(db, "events", {"since": log[-1]["id"]})) == {"data": []}
 
 
-def test_input_on_standard_input(db: Path) -> None:
+def test_input_on_standard_input(db: Target) -> None:
     result = botui("api", "get", "--db", str(db), stdin=json.dumps({"id": "NOPE"}))
     assert result.error["code"] == "not_found"
     listed = botui("api", "list", "--db", str(db), stdin='{"status": "pending"}\n')
     assert ok(listed) == {"data": [], "hasMore": False, "next": None}
 
 
-def test_empty_input_is_an_empty_object(db: Path) -> None:
+def test_empty_input_is_an_empty_object(db: Target) -> None:
     assert ok(botui("api", "detectDelays", "--db", str(db))) == {"delayed": []}
     assert ok(botui("api", "list", "--db", str(db), stdin="  \n"))["data"] == []
 
 
-def test_db_from_the_top_level_option_and_from_botui_db(db: Path) -> None:
+def test_db_from_the_top_level_option_and_from_botui_db(db: Target) -> None:
     before = botui("--db", str(db), "api", "get", '{"id": "X"}')
     assert before.error["code"] == "not_found"
     via_env = botui("api", "business.create", '{"name": "Env"}', BOTUI_DB=str(db))
@@ -146,6 +140,7 @@ def test_db_from_the_top_level_option_and_from_botui_db(db: Path) -> None:
     assert ok(botui("api", "business.create", "--db", str(db), '{"name": "Arg"}'))["id"] == "BIZ-3"
 
 
+@pytest.mark.sqlite_only  # the file's mode
 def test_a_missing_database_is_created_0660_or_stricter(tmp_path: Path) -> None:
     path = tmp_path / "fresh.db"
     ok(botui("api", "list", "--db", str(path), umask=0))
@@ -153,7 +148,7 @@ def test_a_missing_database_is_created_0660_or_stricter(tmp_path: Path) -> None:
     assert path.stat().st_mode & 0o007 == 0
 
 
-def test_text_is_answered_as_utf8_json(db: Path) -> None:
+def test_text_is_answered_as_utf8_json(db: Target) -> None:
     name = "Zoë [bold]漢字[/] 🙂"
     answer = api(db, "customer.create", {"name": name})
     assert ok(answer)["name"] == name
@@ -170,6 +165,6 @@ def test_the_default_database_is_made_in_the_data_folder(tmp_path: Path) -> None
     assert ok(again)["data"] == []
 
 
-def test_the_answer_is_utf8_whatever_the_locale(db: Path) -> None:
+def test_the_answer_is_utf8_whatever_the_locale(db: Target) -> None:
     answer = api(db, "customer.create", {"name": "Zoë"}, PYTHONIOENCODING="ascii", LC_ALL="C")
     assert ok(answer)["name"] == "Zoë"

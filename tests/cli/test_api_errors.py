@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import time
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from .runner import BOTUI, NOW, api, botui, dump, env, fresh_copy
+from .runner import (
+    BOTUI,
+    NOW,
+    Target,
+    api,
+    botui,
+    connect,
+    dump,
+    env,
+    query,
+    shop_fixtures,
+    write_lock,
+)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build(path: Target) -> None:
     """A shop with confirmed BO-1 (5 units, 2 allocated, no free stock) and pending BO-2."""
-    path = tmp_path_factory.mktemp("template") / "shop.db"
     steps = [
         ("business.create", {"id": "BIZ-1", "name": "Northwind"}),
         ("customer.create", {"id": "CUS-1", "name": "Ada"}),
@@ -31,13 +39,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]  # fmt: skip
     for action, payload in steps:
         assert api(path, action, payload).status == 0
-    return path
 
 
-@pytest.fixture
-def db(template: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the template shop."""
-    return fresh_copy(template, tmp_path)
+template, db = shop_fixtures(build)
 
 
 REFUSALS = [
@@ -69,7 +73,7 @@ REFUSALS = [
 
 @pytest.mark.parametrize(("action", "payload", "code", "field"), REFUSALS)
 def test_refusals_exit_2_and_change_nothing(
-    db: Path, action: str, payload, code: str, field: str | None
+    db: Target, action: str, payload, code: str, field: str | None
 ) -> None:
     before = dump(db)
     result = api(db, action, payload)
@@ -80,18 +84,18 @@ def test_refusals_exit_2_and_change_nothing(
     assert dump(db) == before
 
 
-def test_insufficient_stock_says_how_many_are_missing(db: Path) -> None:
+def test_insufficient_stock_says_how_many_are_missing(db: Target) -> None:
     assert "3 more units" in api(db, "fulfill", {"id": "BO-1"}).error["message"]
 
 
-def test_invalid_utf8_on_stdin(db: Path) -> None:
+def test_invalid_utf8_on_stdin(db: Target) -> None:
     result = botui("api", "business.create", "--db", str(db), stdin=b'{"name": "\xff\xfe"}')
     assert result.status == 2
     assert result.error["code"] == "validation_error"
     assert "UTF-8" in result.error["message"]
 
 
-def test_usage_mistakes_are_json_errors(db: Path) -> None:
+def test_usage_mistakes_are_json_errors(db: Target) -> None:
     missing_action = botui("api", "--db", str(db))
     assert (missing_action.status, missing_action.error["code"]) == (2, "validation_error")
     extra = botui("api", "get", "--db", str(db), "{}", "{}")
@@ -136,6 +140,7 @@ def test_a_path_in_a_missing_folder(tmp_path: Path) -> None:
     assert not (tmp_path / "no").exists()
 
 
+@pytest.mark.sqlite_only  # a file's permissions
 def test_a_read_only_file_refuses_a_change(db: Path) -> None:
     before = dump(db)
     db.chmod(0o440)
@@ -152,16 +157,14 @@ def test_a_read_only_file_refuses_a_change(db: Path) -> None:
 # -- busy and races --------------------------------------------------------------------------
 
 
-def test_busy_when_another_process_holds_the_write_lock(db: Path) -> None:
+def test_busy_when_another_process_holds_the_write_lock(db: Target) -> None:
     before = dump(db)
-    with closing(sqlite3.connect(db, isolation_level=None)) as holder:
-        holder.execute("BEGIN IMMEDIATE")
+    with write_lock(db):
         started = time.monotonic()
         result = api(db, "business.create", {"name": "Waits"}, BOTUI_BUSY_TIMEOUT_MS="400")
         waited = time.monotonic() - started
-        # Readers are not blocked by a writer (WAL).
+        # Readers are not blocked by a writer (WAL; PostgreSQL's snapshots).
         assert api(db, "get", {"id": "BO-1"}).status == 0
-        holder.execute("ROLLBACK")
     assert result.status == 1
     assert result.error["code"] == "busy"
     assert "try again" in result.error["message"]
@@ -169,9 +172,8 @@ def test_busy_when_another_process_holds_the_write_lock(db: Path) -> None:
     assert dump(db) == before
 
 
-def test_a_writer_waits_for_a_short_lock(db: Path) -> None:
-    with closing(sqlite3.connect(db, isolation_level=None)) as holder:
-        holder.execute("BEGIN IMMEDIATE")
+def test_a_writer_waits_for_a_short_lock(db: Target) -> None:
+    with write_lock(db):
         waiting = subprocess.Popen(
             [BOTUI, "api", "business.create", "--db", str(db), '{"name": "Patient"}'],
             env=env(BOTUI_BUSY_TIMEOUT_MS="10000"),
@@ -179,13 +181,12 @@ def test_a_writer_waits_for_a_short_lock(db: Path) -> None:
             stderr=subprocess.PIPE,
         )
         time.sleep(1.0)
-        holder.execute("COMMIT")
     out, err = waiting.communicate(timeout=30)
     assert waiting.returncode == 0, err
     assert b"Patient" in out
 
 
-def test_two_processes_racing_to_fulfil_produce_one_fulfilled(db: Path) -> None:
+def test_two_processes_racing_to_fulfil_produce_one_fulfilled(db: Target) -> None:
     for n in range(4):
         payload = {"id": f"RACE-{n}", "product": "PRD-1", "business": "BIZ-1"}
         payload |= {"customer": "CUS-1", "quantity": 1, "price": 1}
@@ -206,18 +207,19 @@ def test_two_processes_racing_to_fulfil_produce_one_fulfilled(db: Path) -> None:
         assert outcomes == [0, 2], n
         loser = next(p for p in racers if p.returncode == 2)
         assert b'"invalid_transition"' in loser.stderr.read()
-    with closing(sqlite3.connect(db)) as conn:
-        rows = conn.execute(
+    with connect(db) as conn:
+        rows = query(
+            conn,
             "SELECT backorder_id, count(*) FROM event WHERE type = 'fulfilled'"
-            " AND backorder_id LIKE 'RACE-%' GROUP BY backorder_id"
-        ).fetchall()
-        stock = conn.execute("SELECT stock_on_hand FROM product").fetchone()[0]
+            " AND backorder_id LIKE 'RACE-%' GROUP BY backorder_id",
+        )
+        [(stock,)] = query(conn, "SELECT stock_on_hand FROM product")
     assert sorted(rows) == [(f"RACE-{n}", 1) for n in range(4)]
     # 12 received: BO-1 holds 5, BO-2 holds 1, the racers shipped 4, the rest is free.
     assert stock == 12 - 5 - 1 - 4
 
 
-def test_no_traceback_for_an_unreadable_clock(db: Path) -> None:
+def test_no_traceback_for_an_unreadable_clock(db: Target) -> None:
     before = dump(db)
     result = api(db, "business.create", {"name": "T"}, BOTUI_NOW="not-a-number")
     assert result.status in (1, 2)
@@ -225,7 +227,7 @@ def test_no_traceback_for_an_unreadable_clock(db: Path) -> None:
     assert dump(db) == before
 
 
-def test_the_frozen_clock_is_used(db: Path) -> None:
+def test_the_frozen_clock_is_used(db: Target) -> None:
     answer = api(db, "business.create", {"name": "T"})
     assert answer.status == 0
     log = api(db, "events", {}).json["data"]

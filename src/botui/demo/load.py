@@ -36,6 +36,7 @@ from botui.demo.history import (
 )
 from botui.domain.errors import BotuiError, storage_error, validation
 from botui.store.db import SQLITE, translate_errors
+from botui.store.engine import is_postgres
 from botui.store.folding import fold
 
 # Page cache while loading (KiB): a million backorders fit, so nothing spills mid-way.
@@ -248,6 +249,18 @@ def _refuse_filled(cursor: Any, db: peewee.SqliteDatabase) -> None:
         )
 
 
+def _refuse_postgres(db: peewee.Database) -> None:
+    """The bulk load is SQLite's (its schema tables, pragmas, an attached spool file): on
+    PostgreSQL the demo is made in a file and copied over, which `botui copy` does."""
+    if is_postgres(db):
+        raise validation(
+            f"the demo is written into SQLite files only, and {_path(db)} is a PostgreSQL "
+            "database: make the demo in a file, then copy it over: botui demo --db demo.db, "
+            "then botui copy --from demo.db --to URL; nothing was written",
+            "db",
+        )
+
+
 def _path(db: peewee.SqliteDatabase) -> str:
     return str(getattr(db, "botui_path", db.database))
 
@@ -300,6 +313,7 @@ def fill_demo(
     a spool file while this one writes the rest, then copies the spool in. All of it is one
     transaction, so a killed run leaves the database as it was.
     """
+    _refuse_postgres(db)
     now = config.now()
     collecting = gc.isenabled()
     gc.disable()

@@ -14,7 +14,8 @@ from typing import Any
 
 import peewee
 
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+from botui.config import POSTGRES_SCHEMES as POSTGRES_SCHEMES
+from botui.config import is_database_url
 
 _AUTOINCREMENT = re.compile(r"\bINTEGER PRIMARY KEY AUTOINCREMENT\b")
 _INTEGER = re.compile(r"\bINTEGER\b")
@@ -26,7 +27,7 @@ _SHORTAGE = "(quantity - allocated_quantity,"
 
 def is_postgres_url(target: object) -> bool:
     """Whether `--db` names a PostgreSQL database (`postgresql://...` or `postgres://...`)."""
-    return isinstance(target, str) and target.lower().startswith(POSTGRES_SCHEMES)
+    return is_database_url(target)
 
 
 def is_postgres(db: Any) -> bool:

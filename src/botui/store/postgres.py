@@ -99,6 +99,11 @@ def failure(name: str, exc: Exception) -> BotuiError | None:
             f"cannot open {name}: the server refused the password; set PGPASSWORD or "
             "~/.pgpass for this user"
         )
+    if "role" in text and "does not exist" in text:
+        return storage_error(
+            f"cannot open {name}: the server has no such user; give the user in the URL "
+            "(postgresql://USER@host/dbname) or ask the server's administrator for one"
+        )
     if "does not exist" in text and "database" in text:
         return storage_error(
             f"cannot open {name}: that database does not exist on the server; botui makes "
