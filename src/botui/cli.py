@@ -1,5 +1,6 @@
 """Argument parsing only: `botui`, `botui demo`, `botui api` (and --batch), `botui import`,
-`botui export`, `botui backup`, `botui outbox send`, `botui report`, `botui config`."""
+`botui export`, `botui backup`, `botui copy`, `botui outbox send`, `botui report`,
+`botui config`."""
 
 from __future__ import annotations
 
@@ -53,7 +54,9 @@ EXAMPLES = """examples:
   botui import orders.csv --dry-run       check a file of backorders, write nothing
   botui export --view late -o late.csv    the late backorders as CSV
   botui outbox send                       deliver queued e-mail and SMS
-  botui report aging                      open backorders by age"""
+  botui report aging                      open backorders by age
+  botui copy --from shop.db --to postgresql://botui@db.example/shop
+                                          move every record to PostgreSQL (or back)"""
 
 
 class _Version(argparse.Action):
@@ -110,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the database safely while others write")
     backup.add_argument("dest")
     backup.add_argument("--db", default=argparse.SUPPRESS)
+    copying = commands.add_parser(
+        "copy", help="copy a whole database into an empty one (SQLite or PostgreSQL)"
+    )
+    copying.add_argument("--from", dest="source", required=True, help="database to copy")
+    copying.add_argument("--to", dest="dest", required=True, help="database without records")
     importing = commands.add_parser("import", help="create backorders from a CSV/JSONL file")
     importing.add_argument("file")
     importing.add_argument("--db", default=argparse.SUPPRESS)
@@ -340,6 +348,29 @@ def run_backup(db_arg: str | None, dest: str) -> int:
     return 0
 
 
+def run_copy(source: str, dest: str) -> int:
+    """`botui copy`: a progress bar on stderr (a terminal), the counts as JSON on stdout."""
+    from botui.domain.copying import copy_database
+    from botui.io.progress import ImportProgress
+
+    shown: list[str] = []
+
+    def step(table: str, done: int, total: int) -> None:
+        if shown != [table]:
+            shown[:] = [table]
+            bar.start(table, total)
+        bar.update(done)
+
+    try:
+        config.check_environment()
+        with ImportProgress(1, sys.stderr.isatty(), threshold=0) as bar:
+            answer = _guarded(copy_database, source, dest, step)
+    except BotuiError as error:
+        return _fail(error)
+    _write_utf8(sys.stdout, json.dumps(answer, ensure_ascii=False) + "\n")
+    return 0
+
+
 def run_import(db_arg: str | None, args: argparse.Namespace) -> int:
     """`botui import`: the counts on stdout, or the refusal with its bad rows on stderr."""
     from botui.io.importing import import_file
@@ -500,6 +531,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo(db_arg, args.count, args.seed)
     if args.command == "backup":
         return run_backup(db_arg, args.dest)
+    if args.command == "copy":
+        return run_copy(args.source, args.dest)
     if args.command == "import":
         return run_import(db_arg, args)
     if args.command == "export":

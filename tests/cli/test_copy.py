@@ -1,0 +1,298 @@
+"""`botui copy --from SRC --to DST`: a whole shop moved between SQLite and PostgreSQL and back
+keeps every row, id, event, outbox entry and counter, and the ids go on after the copied ones."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from botui.domain.delivery import MAX_ATTEMPTS
+from botui.domain.service import Service
+from botui.store.db import open_database
+from tests.postgres import fresh_database
+
+from .runner import NOW, Result, api, botui, dump
+
+DAY = 86_400
+# Every table a copy carries (the search index and schema_migration are the engine's own).
+TABLES = (
+    "business",
+    "customer",
+    "product",
+    "orders",
+    "backorder",
+    "event",
+    "notification",
+    "refund",
+    "receipt",
+    "import_source",
+    "counter",
+    "meta",
+)
+IMPORT_CSV = (
+    "id,productSku,productName,customerEmail,customerName,businessName,quantity,price,"
+    "orderNumber,metadata.note\n"
+    'web-1,STOVE-1,Camp stove,wang@example.com,王芳,Northwind,1,4550,SO-2,"gift wrap,\nplease"\n'
+    "web-2,TENT-2P,,ada@example.com,,Northwind,2,24900,,\n"
+)
+
+
+def build_shop(path: Path) -> None:
+    """A shop with a row of every kind, made through the service and `botui import`."""
+    db = open_database(path)
+    shop = Service(db)
+    shop.create_business({"id": "BIZ-1", "name": "Northwind"})
+    shop.create_customer(
+        {"id": "CUS-1", "name": "Zoë Ünal", "email": "zoe@example.com", "phone": "+44 20 7946 0000"}
+    )
+    shop.create_customer({"id": "CUS-2", "name": "Ada Lovelace", "email": "ada@example.com"})
+    shop.create_product({"id": "PRD-1", "sku": "TENT-2P", "name": "Two-person tent"})
+    shop.create_product({"id": "PRD-2", "sku": "LAMP", "name": "Straße lamp", "stockOnHand": 1})
+    shop.create_order(
+        {"id": "ORD-1", "number": "SO-1001", "customer": "CUS-1", "business": "BIZ-1"}
+    )
+
+    def create(product: str, customer: str, quantity: int, **more: Any) -> str:
+        fields = {"product": product, "customer": customer, "business": "BIZ-1"}
+        return shop.create(fields | {"quantity": quantity, "price": 4999} | more).id
+
+    first = create(
+        "PRD-1", "CUS-1", 2, order="ORD-1", priorityLevel="rush", supplierOrder="PO-77",
+        metadata={"channel": "web", "note": "line one\nline two"},
+    )  # fmt: skip
+    lamp = create("PRD-2", "CUS-2", 1)
+    cancelled = create("PRD-1", "CUS-2", 3)
+    fourth = create("PRD-1", "CUS-1", 1)
+    shop.confirm({"id": lamp})
+    shop.fulfill({"id": lamp})
+    shop.receive_inventory({"product": "PRD-1", "quantity": 2, "receipt": "RCV-1"})
+    shop.cancel({"id": cancelled, "reason": "changed mind"})
+    shop.update_estimate({"id": first, "estimatedShipDate": NOW + 3 * DAY})
+    for backorder, channel in ((first, "email"), (fourth, "sms"), (lamp, "email"), (first, "sms")):
+        shop.notify_customer({"id": backorder, "channel": channel, "message": f"About {backorder}"})
+    sent, failed, claimed, tried = (entry.id for entry in shop.outbox({"limit": 10}).data)
+    shop.mark_sent({"id": sent})
+    for _ in range(MAX_ATTEMPTS):
+        shop.record_outbox_attempt(failed, "550 no such mailbox")
+    shop.claim_outbox(claimed, ["email", "sms"])
+    shop.record_outbox_attempt(tried, "421 try later")
+    db.close()
+    csv = path.with_name("orders.csv")
+    csv.write_text(IMPORT_CSV, encoding="utf-8")
+    assert botui("import", str(csv), "--db", str(path)).status == 0
+    # The newest backorder deleted: the next one must not take its number again.
+    last = api(path, "list", {}).json["data"]
+    newest = max(last, key=lambda b: int(b["id"].split("-")[1]))
+    assert api(path, "delete", {"id": newest["id"]}).status == 0
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    path = tmp_path / "shop.db"
+    build_shop(path)
+    rows = dump(path)
+    for table in TABLES:
+        assert rows[table], f"the shop has no {table} row to copy"
+    assert {r[6] for r in rows["notification"]} == {"sent", "failed", "queued"}
+    return path
+
+
+def copy(source: Path | str, dest: Path | str) -> Result:
+    return botui("copy", "--from", str(source), "--to", str(dest))
+
+
+def copied(source: Path | str, dest: Path | str) -> dict[str, Any]:
+    done = copy(source, dest)
+    assert done.status == 0, done.stderr
+    assert done.stderr == ""
+    return done.json
+
+
+def export(db: Path | str) -> str:
+    done = botui("export", "--db", str(db), "--format", "jsonl")
+    assert done.status == 0, done.stderr
+    return done.stdout
+
+
+def answer(db: Path | str, action: str, payload: Any = None) -> Any:
+    done = api(db, action, payload)
+    assert done.status == 0, done.stderr
+    return done.json
+
+
+def views(db: Path | str) -> dict[str, Any]:
+    """What a user sees of the shop: its export, every events page, the outbox, searches."""
+    seen: dict[str, Any] = {"export": export(db), "events": []}
+    since = 0
+    while page := answer(db, "events", {"since": since, "limit": 7})["data"]:
+        seen["events"].append(page)
+        since = page[-1]["id"]
+    seen["outbox"] = answer(db, "outbox", {"limit": 100})
+    for query in ("ZOË", "STRASSE", "so-10", "po-77", "王芳", "camp"):
+        seen[query] = [b["id"] for b in answer(db, "list", {"query": query})["data"]]
+    return seen
+
+
+def pg_rows(url: str) -> dict[str, list[tuple]]:
+    with psycopg.connect(url) as conn:
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
+
+
+def pg_one(url: str, query: str) -> Any:
+    with psycopg.connect(url) as conn:
+        return conn.execute(query).fetchone()[0]
+
+
+def test_sqlite_to_postgres_and_back_keeps_everything(shop: Path, tmp_path: Path) -> None:
+    before = views(shop)
+    assert all(before[q] for q in ("ZOË", "STRASSE", "so-10", "po-77", "王芳", "camp"))
+    back = tmp_path / "back.db"
+    with fresh_database() as url:
+        summary = copied(shop, url)
+        counts = {t: len(rows) for t, rows in dump(shop).items()}
+        assert summary["copied"]["backorders"] == counts["backorder"]
+        assert summary["copied"]["events"] == counts["event"]
+        assert summary["copied"]["outbox"] == counts["notification"] == 4
+        assert summary["to"] == url and summary["from"] == str(shop)
+        assert views(url) == before
+        assert pg_rows(url) == {t: dump(shop)[t] for t in TABLES}
+        assert pg_one(url, "SELECT count(*) FROM backorder_search") == counts["backorder"]
+        copied(url, back)
+    assert views(back) == before
+    original, returned = dump(shop), dump(back)
+    for table in (*TABLES, "sqlite_sequence"):
+        assert returned[table] == original[table], table
+
+
+def test_ids_go_on_after_the_copied_ones(shop: Path) -> None:
+    rows = dump(shop)
+    last_event = max(r[0] for r in rows["event"])
+    generators = dict(rows["sqlite_sequence"])
+    counter = dict(rows["counter"])["backorder"]
+    new = {"product": "PRD-1", "customer": "CUS-1", "business": "BIZ-1", "quantity": 1}
+    new |= {"price": 100}
+    with fresh_database() as url:
+        copied(shop, url)
+        created = answer(url, "create", new)
+        assert created["id"] == f"BO-{counter + 1}"
+        seq = pg_one(url, f"SELECT seq FROM backorder WHERE id = '{created['id']}'")
+        # The deleted newest backorder's number is not taken again.
+        assert seq == generators["backorder"] + 1 > max(r[0] for r in rows["backorder"])
+        events = answer(url, "events", {"since": last_event})["data"]
+        assert [e["type"] for e in events] == ["created"]
+        assert events[0]["id"] > last_event
+        answer(url, "notifyCustomer", {"id": created["id"], "channel": "email", "message": "Hi"})
+        entry = answer(url, "outbox", {"limit": 100})["data"][-1]
+        assert entry["id"] == generators["notification"] + 1
+        # ... and back to SQLite: the same there.
+        with fresh_database() as again:
+            copied(url, again)
+            assert answer(again, "create", new)["id"] == f"BO-{counter + 2}"
+
+
+def test_sqlite_to_a_new_sqlite_file_goes_on_from_the_same_numbers(
+    shop: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.db"
+    copied(shop, other)
+    new = {"product": "PRD-1", "customer": "CUS-1", "business": "BIZ-1", "quantity": 1}
+    made = answer(other, "create", new | {"price": 100})
+    assert made["id"] == f"BO-{dict(dump(shop)['counter'])['backorder'] + 1}"
+    with closing(sqlite3.connect(other)) as conn:
+        seq = conn.execute("SELECT seq FROM backorder WHERE id = ?", (made["id"],)).fetchone()[0]
+    assert seq == dict(dump(shop)["sqlite_sequence"])["backorder"] + 1
+
+
+def test_a_destination_holding_a_record_is_refused_and_unchanged(
+    shop: Path, tmp_path: Path
+) -> None:
+    with fresh_database() as url:
+        answer(url, "business.create", {"id": "BIZ-9", "name": "Someone else"})
+        before = pg_rows(url)
+        done = copy(shop, url)
+        assert done.status == 2
+        error = done.error
+        assert error["code"] == "conflict" and error["field"] == "to"
+        assert "1 businesses" in error["message"] or "1 business" in error["message"]
+        assert pg_rows(url) == before
+    target = tmp_path / "full.db"
+    copied(shop, target)
+    before_file = dump(target)
+    done = copy(shop, target)
+    assert done.status == 2 and done.error["code"] == "conflict"
+    assert dump(target) == before_file
+
+
+def test_a_copy_that_fails_half_way_leaves_the_destination_empty(shop: Path) -> None:
+    # PostgreSQL's text cannot hold NUL, SQLite's can: the last event is refused by the
+    # destination after every record before it was written.
+    with closing(sqlite3.connect(shop)) as conn:
+        conn.execute(
+            "INSERT INTO event (type, backorder_id, at, actor, data) VALUES (?, ?, ?, ?, ?)",
+            ("noted", "BO-1", NOW, "bad\x00actor", "{}"),
+        )
+        conn.commit()
+    with fresh_database() as url:
+        empty = pg_rows(url)
+        done = copy(shop, url)
+        assert done.status == 1
+        error = done.error
+        assert error["code"] == "storage_error"
+        assert "events" in error["message"] and "nothing was copied" in error["message"]
+        assert pg_rows(url) == empty
+        assert answer(url, "list", {})["data"] == []
+
+
+def test_a_failed_copy_into_a_new_file_leaves_no_file(tmp_path: Path) -> None:
+    with fresh_database() as url:
+        answer(url, "business.create", {"id": "BIZ-1", "name": "Northwind"})
+        with psycopg.connect(url) as conn:  # SQLite refuses it: no such business
+            conn.execute("ALTER TABLE orders DROP CONSTRAINT orders_business_id_fkey")
+            conn.execute(
+                "INSERT INTO customer (id, name) VALUES ('CUS-1', 'Ada');"
+                "INSERT INTO orders (id, customer_id, business_id, placed_at)"
+                f" VALUES ('ORD-1', 'CUS-1', 'BIZ-404', {NOW})"
+            )
+        target = tmp_path / "new.db"
+        done = copy(url, target)
+    assert done.status == 1 and done.error["code"] == "storage_error"
+    assert "orders" in done.error["message"]
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_same_database_twice_is_refused(shop: Path) -> None:
+    before = dump(shop)
+    done = copy(shop, shop.parent / "." / shop.name)
+    assert done.status == 2
+    assert done.error["code"] == "validation_error" and done.error["field"] == "to"
+    assert dump(shop) == before
+    with fresh_database() as url:
+        answer(url, "business.create", {"id": "BIZ-1", "name": "Northwind"})
+        done = copy(url, "postgres://" + url.removeprefix("postgresql://"))
+        assert done.status == 2 and done.error["code"] == "validation_error"
+
+
+def test_a_missing_source_is_a_storage_error_and_makes_nothing(tmp_path: Path) -> None:
+    done = copy(tmp_path / "nowhere.db", tmp_path / "new.db")
+    assert done.status == 1 and done.error["code"] == "storage_error"
+    assert "no database file" in done.error["message"]
+    assert list(tmp_path.iterdir()) == []
+    with fresh_database() as url:
+        missing = url.replace("/botui_t", "/botui_missing_t")
+        done = copy(missing, tmp_path / "new.db")
+        assert done.status == 1 and done.error["code"] == "storage_error"
+        assert "does not exist" in done.error["message"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_copy_is_in_the_help() -> None:
+    done = botui("--help")
+    assert "copy" in done.stdout and "botui copy --from" in done.stdout
+    usage = botui("copy", "--help")
+    assert "--from" in usage.stdout and "--to" in usage.stdout
