@@ -448,6 +448,10 @@ def run_config(config_arg: str | None) -> int:
 
 def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int:
     from botui import settings
+    from botui.domain import drivers
+
+    # First: for a SQLite file, peewee loads without PostgreSQL's driver (~60 ms).
+    drivers.load_for(config.resolve_db_path(db_arg))
     from botui.tui import keymap
     from botui.tui.app import run_app
 

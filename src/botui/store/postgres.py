@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import peewee
 
 from botui.errors import BotuiError, storage_error
+from botui.store.drivers import give_peewee_psycopg
 from botui.store.sqlite import MIGRATIONS_TABLE, migration_names
 
 # pg_advisory_xact_lock's key for "the botui write lock" (any number; botui takes no other).
@@ -54,6 +55,7 @@ def display_name(url: str) -> str:
 
 def connect(url: str, timeout_ms: int) -> BotuiPostgres:
     """A (not yet connected) database for `url`; `postgres://` is taken as `postgresql://`."""
+    give_peewee_psycopg()  # the UI on a SQLite file imports peewee without it (store.drivers)
     if url.lower().startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
     db = BotuiPostgres(
