@@ -30,7 +30,13 @@ def _frozen_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # Folders (or files) whose tests taking `db_path`/`service` run on both engines.
-BOTH_ENGINES = ("tests/unit/", "tests/cli/", "tests/imports/", "tests/reliability/test_concurrency")
+BOTH_ENGINES = (
+    "tests/unit/",
+    "tests/cli/",
+    "tests/imports/",
+    "tests/reliability/test_concurrency",
+    "tests/reliability/test_event_feed",
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -609,6 +609,8 @@ class Importer:
                         _INSERT_SEARCH,
                         zip(seqs, (_search_text(row, names) for row in backorders), strict=True),
                     )
+                if events:
+                    service._events_appended()  # the live log wakes at commit (PostgreSQL)
                 cursor.executemany(_INSERT_EVENT, events)
                 backorders.clear()
                 events.clear()

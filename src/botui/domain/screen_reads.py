@@ -7,11 +7,15 @@ each on this thread's session (one connection shared by the calls of a `session(
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import TYPE_CHECKING
 
 from botui.domain import queue
 from botui.domain.core import ServiceCore
 from botui.domain.queue import QueueRow, QueueSpec, Window
+from botui.store.engine import is_postgres
+from botui.store.postgres import EventListener
 
 if TYPE_CHECKING:  # loaded when first called: the queue's first screen needs neither
     from botui.domain import schemas
@@ -21,6 +25,9 @@ if TYPE_CHECKING:  # loaded when first called: the queue's first screen needs ne
 
 class ScreenReads(ServiceCore):
     """Read-only calls for the UI: none writes, each answers models or frozen dataclasses."""
+
+    _listener: EventListener | None = None  # wait_for_events' connection, made on first use
+    _listener_lock = threading.Lock()
 
     # -- the queue ------------------------------------------------------------------------
 
@@ -69,6 +76,36 @@ class ScreenReads(ServiceCore):
         """The id of the newest event, 0 when the log is empty."""
         with self.session():
             return queue.latest_event_id()
+
+    @property
+    def events_wake(self) -> bool:
+        """Whether `wait_for_events` ends as soon as events are written (PostgreSQL's NOTIFY);
+        if not (SQLite), a follower asks for new events every second instead."""
+        return is_postgres(self.db)
+
+    def wait_for_events(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for another session's events to be committed: True as
+        soon as they are (also after a lost listening connection was made again, since news
+        may have been missed meanwhile), False when the time ran out. Without `events_wake`
+        it just waits the time and says False.
+
+        One thread waits at a time (the UI's listening worker); `stop_waiting` ends it.
+        """
+        if not self.events_wake:
+            time.sleep(timeout)
+            return False
+        with self._listener_lock:
+            if self._listener is None:
+                self._listener = EventListener(self.db)
+            listener = self._listener
+        return listener.wait(timeout)
+
+    def stop_waiting(self) -> None:
+        """Close the listening connection `wait_for_events` opened (if it did)."""
+        with self._listener_lock:
+            listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
 
     # -- look-ups -------------------------------------------------------------------------
 

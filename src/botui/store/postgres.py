@@ -9,10 +9,17 @@ the last id seen" never misses one committed late with a smaller id (there is no
 have gaps (a rolled-back write used a number), never appear out of order.
 
 Waiting for the lock ends after the same 10 s busy limit (`lock_timeout`) with `busy`.
+
+A transaction that appends events also sends `NOTIFY botui_events` (`notify_events`), which
+PostgreSQL delivers at its commit; an `EventListener` (a connection of its own, LISTENing)
+wakes the live log at once instead of its polling every second.
 """
 
 from __future__ import annotations
 
+import time
+from contextlib import suppress
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import peewee
@@ -39,6 +46,52 @@ class BotuiPostgres(peewee.PostgresqlDatabase):
         with peewee.__exception_wrapper__:
             cursor.execute(f"SET LOCAL lock_timeout = {int(self.botui_timeout_ms)}")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+
+
+def notify_events(db: BotuiPostgres) -> None:
+    """Wake the live log's listeners when this transaction commits (nothing if it rolls back).
+
+    PostgreSQL folds the same notification sent twice in one transaction, so once is enough.
+    """
+    db.execute_sql("SELECT pg_notify(%s, '')", (EVENTS_CHANNEL,))
+
+
+class EventListener:
+    """A connection of its own (autocommit) that LISTENs on EVENTS_CHANNEL, made on first use.
+
+    One thread waits at a time. A dropped connection is made again quietly at the next wait,
+    which then answers True: a notification may have been missed while it was down.
+    """
+
+    def __init__(self, db: BotuiPostgres) -> None:
+        self._db = db
+        self._connection: Any = None
+
+    def wait(self, timeout: float) -> bool:
+        """Whether events were committed (a notification came) within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        try:
+            if self._connection is None or self._connection.closed:
+                self._connection = self._db._connect()  # the same server, options; autocommit
+                self._connection.execute(f"LISTEN {EVENTS_CHANNEL}")
+                return True
+            woken = False
+            for _ in self._connection.notifies(timeout=timeout, stop_after=1):
+                woken = True
+            if woken:  # the rest of a burst, already received, is the same news
+                for _ in self._connection.notifies(timeout=0):
+                    pass
+            return woken
+        except Exception:  # the server went away: wait out the time, reconnect next time
+            self.close()
+            time.sleep(max(0.0, deadline - time.monotonic()))
+            return False
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with suppress(Exception):  # already gone
+                connection.close()
 
 
 def display_name(url: str) -> str:
