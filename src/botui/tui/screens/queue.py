@@ -22,6 +22,7 @@ from botui.domain import queue
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
+from botui.tui.live import follow_events
 from botui.tui.screens._filter import hand_to_filter, show_filter
 from botui.tui.widgets.event_log import EventLog, LogLines
 from botui.tui.widgets.first_steps import FirstSteps
@@ -33,7 +34,6 @@ from botui.tui.widgets.view_bar import ViewBar
 if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui.lazy
     from botui.domain import schemas
 
-POLL_SECONDS = 1.0
 HISTORY = 200
 PAGE = 200  # lines drawn per message: about 25 ms of the event loop
 # The footer's hints in order of need, for narrow terminals; the help lists every key.
@@ -139,7 +139,7 @@ class QueueScreen(Screen[None]):
         yield Input(placeholder="filter: id, customer, product, SKU, order…", id="filter")
         yield StatusLine(id="status")
         yield EventLog(id="log")
-        yield KeyFooter(keep=FOOTER_KEEP)
+        yield KeyFooter(keep=FOOTER_KEEP, after_first_rows=True)
 
     @property
     def table(self) -> QueueTable:
@@ -148,11 +148,12 @@ class QueueScreen(Screen[None]):
     @on(QueueTable.FirstShown)
     def _start_polling(self) -> None:
         """Read the log only once the first rows are on screen: its history costs the event
-        loop ~25-55 ms that would otherwise delay them."""
+        loop ~25-55 ms that would otherwise delay them. The keys line too (KeyFooter)."""
+        self.query_one(KeyFooter).show_keys()
         self.query_one(FirstSteps).check()
         self.query_one(ViewBar).recount()
         self._poll()
-        self.set_interval(POLL_SECONDS, self._poll)
+        follow_events(self, self.service, self._poll)
 
     # -- the live log ---------------------------------------------------------------------
 
