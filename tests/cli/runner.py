@@ -107,9 +107,7 @@ def query(conn: peewee.Database, text: str, *args: Any) -> list[tuple]:
 def dump(db: Target) -> dict[str, list[tuple]]:
     """Every row of every table of the database."""
     with connect(db) as conn:
-        return {
-            t: sorted(query(conn, f'SELECT * FROM "{t}"'), key=repr) for t in conn.get_tables()
-        }
+        return {t: sorted(query(conn, f'SELECT * FROM "{t}"'), key=repr) for t in conn.get_tables()}
 
 
 @contextmanager
@@ -168,20 +166,20 @@ class Templates:
                 postgres.drop_database(postgres.name_of(target))
 
 
-def shop_fixtures(build: Callable[[Target], object]) -> tuple[Any, Any]:
+def shop_fixtures(build: Callable[[Target], object], name: str = "template") -> tuple[Any, Any]:
     """The fixtures `template` (the shop `build` makes in an empty database, once per engine;
     for tests that only read) and `db` (a fresh copy of it for each test), on both engines:
 
         template, db = shop_fixtures(build)
     """
 
-    @pytest.fixture(name="template")
+    @pytest.fixture(name=name)
     def template(engine: str, templates: Templates) -> Target:
         return templates.template(build, engine)
 
     @pytest.fixture(name="db")
-    def db(template: Target, templates: Templates, tmp_path: Path) -> Iterator[Target]:
-        with templates.copy(template, tmp_path) as copy:
+    def db(engine: str, templates: Templates, tmp_path: Path) -> Iterator[Target]:
+        with templates.copy(templates.template(build, engine), tmp_path) as copy:
             yield copy
 
     return template, db

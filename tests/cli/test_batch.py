@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 
-import pytest
-
-from .runner import api, botui, dump, fresh_copy
+from .runner import Target, api, botui, dump, shop_fixtures, write_lock
 
 SHOP = [
     {"action": "business.create", "input": {"id": "BIZ-1", "name": "Northwind"}},
@@ -32,20 +27,15 @@ def create(ref: object, **fields: object) -> dict:
     return {"action": "create", "input": base | {"price": 100} | fields, "ref": ref}
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("batch") / "shop.db"
+def build(path: Target) -> None:
     done = botui("api", "--batch", "--db", str(path), stdin=lines(*SHOP))
     assert done.status == 0, done.stderr
-    return path
 
 
-@pytest.fixture
-def db(template: Path, tmp_path: Path) -> Path:
-    return fresh_copy(template, tmp_path)
+template, db = shop_fixtures(build)
 
 
-def test_every_line_answered_in_order_with_its_ref(db: Path) -> None:
+def test_every_line_answered_in_order_with_its_ref(db: Target) -> None:
     done = botui(
         "api",
         "--batch",
@@ -66,7 +56,7 @@ def test_every_line_answered_in_order_with_its_ref(db: Path) -> None:
     assert api(db, "get", {"id": "BO-1"}).json == first["ok"]
 
 
-def test_refused_and_non_json_lines_answer_and_the_next_runs(db: Path) -> None:
+def test_refused_and_non_json_lines_answer_and_the_next_runs(db: Target) -> None:
     done = botui(
         "api",
         "--batch",
@@ -98,7 +88,7 @@ def test_refused_and_non_json_lines_answer_and_the_next_runs(db: Path) -> None:
     assert out[1]["error"] == api(db, "create", create(0, id="BO-1")["input"]).error
 
 
-def test_a_refused_line_changes_nothing(db: Path) -> None:
+def test_a_refused_line_changes_nothing(db: Target) -> None:
     before = dump(db)
     done = botui(
         "api",
@@ -115,10 +105,9 @@ def test_a_refused_line_changes_nothing(db: Path) -> None:
     assert dump(db) == before
 
 
-def test_busy_stops_the_run_and_keeps_what_was_answered(db: Path) -> None:
+def test_busy_stops_the_run_and_keeps_what_was_answered(db: Target) -> None:
     assert botui("api", "--batch", "--db", str(db), stdin=lines(create(0, id="BO-0"))).status == 0
-    with closing(sqlite3.connect(db, isolation_level=None)) as holder:
-        holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock throughout
+    with write_lock(db):  # another writer holds the lock throughout
         done = botui(
             "api",
             "--batch",
@@ -131,7 +120,6 @@ def test_busy_stops_the_run_and_keeps_what_was_answered(db: Path) -> None:
             ),
             BOTUI_BUSY_TIMEOUT_MS="200",
         )
-        holder.execute("ROLLBACK")
     assert done.status == 1
     out = answers(done.stdout)
     assert len(out) == 2  # it stopped at the busy line
@@ -140,12 +128,12 @@ def test_busy_stops_the_run_and_keeps_what_was_answered(db: Path) -> None:
     assert api(db, "get", {"id": "BO-2"}).status == 2
 
 
-def test_batch_takes_no_action_argument(db: Path) -> None:
+def test_batch_takes_no_action_argument(db: Target) -> None:
     done = botui("api", "get", "--batch", "--db", str(db))
     assert done.status == 2
     assert done.error["code"] == "validation_error"
 
 
-def test_empty_input_answers_nothing(db: Path) -> None:
+def test_empty_input_answers_nothing(db: Target) -> None:
     done = botui("api", "--batch", "--db", str(db), stdin="")
     assert (done.status, done.stdout, done.stderr) == (0, "", "")

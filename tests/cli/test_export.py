@@ -13,8 +13,9 @@ import pytest
 
 from botui.domain import queue
 from botui.store.db import open_database
+from tests import postgres
 
-from .runner import NOW, api, botui, dump, fresh_copy
+from .runner import NOW, Target, api, botui, dump, shop_fixtures
 
 DAY = 86_400
 EVIL_NAME = '=HYPERLINK("http://evil.example","click")'
@@ -58,21 +59,16 @@ VIEWS = {
 }
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("export") / "shop.db"
+def build(path: Target) -> None:
     stdin = "".join(json.dumps(line) + "\n" for line in SHOP)
     done = botui("api", "--batch", "--db", str(path), stdin=stdin)
     assert done.status == 0, done.stdout
-    return path
 
 
-@pytest.fixture
-def db(template: Path, tmp_path: Path) -> Path:
-    return fresh_copy(template, tmp_path)
+template, db = shop_fixtures(build)
 
 
-def export(db: Path, *args: str) -> str:
+def export(db: Target, *args: str) -> str:
     done = botui("export", "--db", str(db), *args)
     assert done.status == 0, done.stderr
     assert done.stderr == ""
@@ -83,7 +79,7 @@ def read_csv(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
-def test_csv_has_every_field_and_metadata_columns(template: Path) -> None:
+def test_csv_has_every_field_and_metadata_columns(template: Target) -> None:
     text = export(template)
     header = next(csv.reader(io.StringIO(text)))
     assert header == [
@@ -109,7 +105,7 @@ def test_csv_has_every_field_and_metadata_columns(template: Path) -> None:
     assert text.encode("utf-8").decode("utf-8") == text and "Zoë Ünal" in text
 
 
-def test_cells_a_spreadsheet_would_run_get_a_quote(template: Path) -> None:
+def test_cells_a_spreadsheet_would_run_get_a_quote(template: Target) -> None:
     rows = {r["id"]: r for r in read_csv(export(template))}
     assert rows["BO-1"]["customerName"] == "'" + EVIL_NAME
     assert rows["BO-1"]["productSku"] == "'-TENT"
@@ -122,7 +118,7 @@ def test_cells_a_spreadsheet_would_run_get_a_quote(template: Path) -> None:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
-def test_jsonl_is_the_api_backorder_with_names(template: Path) -> None:
+def test_jsonl_is_the_api_backorder_with_names(template: Target) -> None:
     records = [json.loads(line) for line in export(template, "--format", "jsonl").splitlines()]
     assert [r["id"] for r in records] == VIEWS["all"]
     first = records[2]
@@ -140,7 +136,7 @@ def test_jsonl_is_the_api_backorder_with_names(template: Path) -> None:
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_views_are_the_queues(template: Path, view: str) -> None:
+def test_views_are_the_queues(template: Target, view: str) -> None:
     ids = [r["id"] for r in read_csv(export(template, "--view", view))]
     assert ids == VIEWS[view]
     db = open_database(template, readonly=True)
@@ -152,7 +148,7 @@ def test_views_are_the_queues(template: Path, view: str) -> None:
     assert ids == [r.id for r in shown]  # the UI's own rule, in the same order
 
 
-def test_query_and_status_narrow_it(template: Path) -> None:
+def test_query_and_status_narrow_it(template: Target) -> None:
     by_query = read_csv(export(template, "--query", "zoË ünal"))
     assert [r["id"] for r in by_query] == ["BO-2", "BO-3", "BO-5"]
     assert list(by_query[0]) == list(read_csv(export(template))[0])[:24] + ["metadata.channel"]
@@ -164,7 +160,7 @@ def test_query_and_status_narrow_it(template: Path) -> None:
     assert export(template, "--format", "jsonl", "--status", "cancelled").count("\n") == 1
 
 
-def test_output_file_and_summary(db: Path, tmp_path: Path) -> None:
+def test_output_file_and_summary(db: Target, tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     before = dump(db)
     done = botui("export", "--db", str(db), "--view", "closed", "-o", str(target))
@@ -186,7 +182,7 @@ def test_output_file_and_summary(db: Path, tmp_path: Path) -> None:
     ],
 )
 def test_bad_options_are_refused_and_write_nothing(
-    db: Path, tmp_path: Path, args: list[str], field: str
+    db: Target, tmp_path: Path, args: list[str], field: str
 ) -> None:
     target = tmp_path / "never.csv"
     done = botui("export", "--db", str(db), *args, "-o", str(target))
@@ -199,7 +195,7 @@ def _import_exists() -> bool:
     return botui("import", "--help").status == 0
 
 
-def test_an_export_imports_again_unchanged(db: Path, tmp_path: Path) -> None:
+def test_an_export_imports_again_unchanged(db: Target, engine: str, tmp_path: Path) -> None:
     if not _import_exists():
         pytest.skip("`botui import` is not built yet: the round trip runs once it is")
     exported = tmp_path / "export.csv"
@@ -215,11 +211,12 @@ def test_an_export_imports_again_unchanged(db: Path, tmp_path: Path) -> None:
     # and the same backorders come out.
     mine = tmp_path / "mine.csv"
     assert botui("export", "--db", str(db), "--query", "hyperlink", "-o", str(mine)).status == 0
-    other = tmp_path / "other.db"
-    assert api(other, "business.create", {"id": "BIZ-1", "name": "Northwind"}).status == 0
-    moved = botui("import", str(mine), "--db", str(other))
-    assert moved.status == 0, moved.stderr
-    assert moved.json["created"] == 2
+    with postgres.database(engine, tmp_path, "other.db") as other:
+        assert api(other, "business.create", {"id": "BIZ-1", "name": "Northwind"}).status == 0
+        moved = botui("import", str(mine), "--db", str(other))
+        assert moved.status == 0, moved.stderr
+        assert moved.json["created"] == 2
+        exported_again = export(other)
     kept = [
         "id", "quantity", "price", "estimatedShipDate", "estimatedDeliveryDate", "priorityLevel",
         "supplierOrder", "customerName", "customerEmail", "productSku", "productName",
@@ -230,19 +227,19 @@ def test_an_export_imports_again_unchanged(db: Path, tmp_path: Path) -> None:
     def created_fields(text: str) -> dict[str, dict[str, str]]:
         return {r["id"]: {k: r[k] for k in kept} for r in read_csv(text)}
 
-    assert created_fields(export(other)) == created_fields(mine.read_text("utf-8"))
-    assert sorted(created_fields(export(other))) == ["BO-1", "BO-4"]
+    assert created_fields(exported_again) == created_fields(mine.read_text("utf-8"))
+    assert sorted(created_fields(exported_again)) == ["BO-1", "BO-4"]
     # JSON Lines likewise, with metadata keeping its types.
     lines = tmp_path / "mine.jsonl"
     assert botui("export", "--db", str(db), "--format", "jsonl", "--query", "hyperlink",
                  "-o", str(lines)).status == 0  # fmt: skip
-    third = tmp_path / "third.db"
-    assert api(third, "business.create", {"id": "BIZ-1", "name": "Northwind"}).status == 0
-    assert botui("import", str(lines), "--db", str(third)).json["created"] == 2
-    assert api(third, "get", {"id": "BO-1"}).json["metadata"] == METADATA
+    with postgres.database(engine, tmp_path, "third.db") as third:
+        assert api(third, "business.create", {"id": "BIZ-1", "name": "Northwind"}).status == 0
+        assert botui("import", str(lines), "--db", str(third)).json["created"] == 2
+        assert api(third, "get", {"id": "BO-1"}).json["metadata"] == METADATA
 
 
-def test_a_file_that_cannot_be_written_is_a_storage_error(db: Path, tmp_path: Path) -> None:
+def test_a_file_that_cannot_be_written_is_a_storage_error(db: Target, tmp_path: Path) -> None:
     done = botui("export", "--db", str(db), "-o", str(tmp_path / "no-such-folder" / "x.csv"))
     assert done.status == 1
     assert done.error["code"] == "storage_error" and "no-such-folder" in done.error["message"]

@@ -8,13 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from .runner import api, botui, dump, fresh_copy
+from .runner import Target, api, botui, dump, shop_fixtures
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build(path: Target) -> None:
     """A shop whose customers are named in decomposed and precomposed forms."""
-    path = tmp_path_factory.mktemp("template") / "shop.db"
     steps = [
         ("business.create", {"id": "BIZ-1", "name": "Northwind"}),
         ("customer.create", {"id": "CUS-1", "name": "Zoe\u0308 Stra\u00dfe"}),
@@ -27,12 +25,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]  # fmt: skip
     for action, payload in steps:
         assert api(path, action, payload).status == 0
-    return path
 
 
-@pytest.fixture
-def db(template: Path, tmp_path: Path) -> Path:
-    return fresh_copy(template, tmp_path)
+template, db = shop_fixtures(build)
 
 
 def _cursor(parts: object) -> str:
@@ -43,7 +38,7 @@ def _cursor(parts: object) -> str:
     "parts",
     [[2, 2**63, "BO-1"], [2, -(2**63) - 1, "BO-1"], [2**63, 0, "BO-1"], [2, "x", "BO-1"]],
 )
-def test_a_forged_cursor_is_a_validation_error(db: Path, parts: object) -> None:
+def test_a_forged_cursor_is_a_validation_error(db: Target, parts: object) -> None:
     before = dump(db)
     result = api(db, "list", {"after": _cursor(parts)})
     assert result.status == 2
@@ -52,7 +47,7 @@ def test_a_forged_cursor_is_a_validation_error(db: Path, parts: object) -> None:
     assert dump(db) == before
 
 
-def test_the_cursor_botui_gives_still_pages(db: Path) -> None:
+def test_the_cursor_botui_gives_still_pages(db: Target) -> None:
     first = api(db, "list", {"limit": 1}).json
     rest = api(db, "list", {"limit": 1, "after": first["next"]}).json
     assert [b["id"] for b in first["data"] + rest["data"]] == ["BO-1", "BO-2"]
@@ -66,7 +61,7 @@ def test_the_cursor_botui_gives_still_pages(db: Path) -> None:
     [("business.create", {"name": "T"}), ("list", {}), ("cancel", {"id": "BO-1"})],
 )
 def test_a_bad_botui_now_is_a_validation_error_naming_it(
-    db: Path, value: str, action: str, payload: dict
+    db: Target, value: str, action: str, payload: dict
 ) -> None:
     before = dump(db)
     result = api(db, action, payload, BOTUI_NOW=value)
@@ -76,7 +71,7 @@ def test_a_bad_botui_now_is_a_validation_error_naming_it(
     assert dump(db) == before
 
 
-def test_a_bad_botui_now_stops_the_terminal_ui_before_it_starts(db: Path) -> None:
+def test_a_bad_botui_now_stops_the_terminal_ui_before_it_starts(db: Target) -> None:
     result = botui("--db", str(db), BOTUI_NOW=str(2**64))
     assert result.status == 2
     assert result.stderr.startswith("botui: BOTUI_NOW must be a whole number")
@@ -102,7 +97,7 @@ def test_demo_numbers_out_of_range_are_refused(tmp_path: Path, args: list[str], 
     assert not path.exists()
 
 
-def test_a_bad_busy_timeout_is_refused(db: Path) -> None:
+def test_a_bad_busy_timeout_is_refused(db: Target) -> None:
     result = api(db, "list", {}, BOTUI_BUSY_TIMEOUT_MS="9" * 30)
     assert result.status == 2
     assert result.error["field"] == "BOTUI_BUSY_TIMEOUT_MS"
@@ -119,7 +114,7 @@ def test_a_bad_busy_timeout_is_refused(db: Path) -> None:
         ("zoe ", ["BO-2"]),
     ],
 )
-def test_api_list_finds_names_that_look_the_same(db: Path, query: str, expected: list) -> None:
+def test_api_list_finds_names_that_look_the_same(db: Target, query: str, expected: list) -> None:
     result = api(db, "list", {"query": query})
     assert result.status == 0, result.stderr
     assert [b["id"] for b in result.json["data"]] == expected

@@ -10,13 +10,13 @@ from mailserver import MailServer, free_port
 from botui.domain.service import Service, call
 from botui.store.db import open_database
 
-from .runner import api, botui
+from .runner import Target, api, botui
 
 
 @pytest.fixture
-def shop(tmp_path: Path) -> Path:
+def shop(db_path: Target) -> Target:
     """A database with one queued e-mail to Zoë, closed again for the command to open."""
-    path = tmp_path / "shop.db"
+    path = db_path
     db = open_database(path)
     service = Service(db)
     call(service, "business.create", {"id": "BIZ-1", "name": "Northwind"})
@@ -39,7 +39,7 @@ def config_file(folder: Path, port: int, extra: str = "") -> Path:
 
 
 def test_outbox_send_sends_each_entry_once(
-    shop: Path, tmp_path: Path, mail_server: MailServer
+    shop: Target, tmp_path: Path, mail_server: MailServer
 ) -> None:
     config = str(config_file(tmp_path, mail_server.port))
     first = botui("outbox", "send", "--db", str(shop), "--config", config)
@@ -72,7 +72,7 @@ def test_outbox_send_sends_each_entry_once(
 
 
 def test_a_mail_server_that_is_down_is_exit_1_and_counts_nothing(
-    shop: Path, tmp_path: Path
+    shop: Target, tmp_path: Path
 ) -> None:
     config = str(config_file(tmp_path, free_port()))
     down = botui("outbox", "send", "--db", str(shop), "--config", config)
@@ -98,7 +98,7 @@ def test_config_shows_each_value_and_where_it_came_from(tmp_path: Path) -> None:
     assert "hunter2" not in shown.stdout + shown.stderr
 
 
-def test_a_bad_file_is_refused_naming_file_line_and_key(shop: Path, tmp_path: Path) -> None:
+def test_a_bad_file_is_refused_naming_file_line_and_key(shop: Target, tmp_path: Path) -> None:
     config = config_file(tmp_path, 25, '\n[display]\ntimezone = "Moon/Base"\n')
     expected = f"{config}, line 7: [display] timezone: "
     for args in (

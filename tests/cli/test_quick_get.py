@@ -25,6 +25,10 @@ from botui.store.db import open_database
 
 from .runner import botui, env
 
+# The fast read is SQLite's own (a file opened without peewee); on PostgreSQL `botui api get`
+# is always the Service's, which the other modules test on both engines.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def shop(tmp_path: Path) -> tuple[Service, Path]:

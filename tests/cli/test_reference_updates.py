@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from .runner import api, botui, dump, fresh_copy
+from .runner import Target, api, botui, dump, shop_fixtures
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build(path: Target) -> None:
     """Two of each record, made once by the command."""
-    path = tmp_path_factory.mktemp("template") / "shop.db"
     for action, payload in [
         ("business.create", {"id": "BIZ-1", "name": "Northwind"}),
         ("customer.create", {"id": "CUS-1", "name": "Ada", "email": "ada@example.com"}),
@@ -25,15 +21,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                           "business": "BIZ-1"}),
     ]:  # fmt: skip
         assert api(path, action, payload).status == 0
-    return path
 
 
-@pytest.fixture
-def db(template: Path, tmp_path: Path) -> Path:
-    return fresh_copy(template, tmp_path)
+template, db = shop_fixtures(build)
 
 
-def test_updates_answer_the_changed_record(db: Path) -> None:
+def test_updates_answer_the_changed_record(db: Target) -> None:
     result = api(db, "customer.update", {"id": "CUS-1", "name": "Ada K", "email": None})
     assert result.status == 0, result.stderr
     assert result.json == {"id": "CUS-1", "name": "Ada K", "email": None, "phone": None}
@@ -57,7 +50,7 @@ def test_updates_answer_the_changed_record(db: Path) -> None:
     ],
 )
 def test_refusals_exit_2_and_change_nothing(
-    db: Path, action: str, payload: dict, code: str, field: str
+    db: Target, action: str, payload: dict, code: str, field: str
 ) -> None:
     before = dump(db)
     result = api(db, action, payload)
@@ -66,7 +59,7 @@ def test_refusals_exit_2_and_change_nothing(
     assert dump(db) == before
 
 
-def test_the_batch_knows_the_update_actions(db: Path) -> None:
+def test_the_batch_knows_the_update_actions(db: Target) -> None:
     lines = '{"action": "customer.update", "input": {"id": "CUS-2", "phone": "+1 555 0100"}}\n'
     result = botui("api", "--batch", "--db", str(db), stdin=lines)
     assert result.status == 0, result.stderr

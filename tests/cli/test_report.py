@@ -5,21 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
 from reports_shop import AGING, NOW, PRODUCTS, SERVICE, SERVICE_BIZ2, build_shop
 
-from .runner import botui, dump
+from .runner import Target, botui, dump, shop_fixtures
 
 EXPECTED = {"aging": AGING, "products": PRODUCTS, "service": SERVICE}
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("shop") / "shop.db"
-    build_shop(path)
-    return path
+# The shop is only read here: every test runs on the template itself.
+shop, _ = shop_fixtures(build_shop, name="shop")
 
 
 def _cell(value: object) -> str:
@@ -28,21 +24,21 @@ def _cell(value: object) -> str:
 
 
 @pytest.mark.parametrize("name", ["aging", "products", "service"])
-def test_json_is_the_contract_shape_with_the_known_figures(shop: Path, name: str) -> None:
+def test_json_is_the_contract_shape_with_the_known_figures(shop: Target, name: str) -> None:
     done = botui("report", name, "--db", str(shop), "--format", "json")
     assert done.status == 0, done.stderr
     assert done.json == {"report": name, "asOf": NOW, "rows": EXPECTED[name]}
 
 
 @pytest.mark.parametrize("name", ["aging", "products", "service"])
-def test_json_is_the_default_when_stdout_is_not_a_terminal(shop: Path, name: str) -> None:
+def test_json_is_the_default_when_stdout_is_not_a_terminal(shop: Target, name: str) -> None:
     done = botui("report", name, "--db", str(shop))
     assert done.status == 0, done.stderr
     assert done.json["rows"] == EXPECTED[name]
 
 
 @pytest.mark.parametrize("name", ["aging", "products", "service"])
-def test_csv_has_the_json_keys_as_header_and_the_same_rows(shop: Path, name: str) -> None:
+def test_csv_has_the_json_keys_as_header_and_the_same_rows(shop: Target, name: str) -> None:
     done = botui("report", name, "--db", str(shop), "--format", "csv")
     assert done.status == 0, done.stderr
     lines = list(csv.reader(io.StringIO(done.stdout)))
@@ -52,7 +48,7 @@ def test_csv_has_the_json_keys_as_header_and_the_same_rows(shop: Path, name: str
 
 
 @pytest.mark.parametrize("name", ["aging", "products", "service"])
-def test_the_table_shows_the_same_rows_in_words(shop: Path, name: str) -> None:
+def test_the_table_shows_the_same_rows_in_words(shop: Target, name: str) -> None:
     done = botui("report", name, "--db", str(shop), "--format", "table")
     assert done.status == 0, done.stderr
     assert "\x1b" not in done.stdout  # no colour codes in a pipe
@@ -66,7 +62,7 @@ def test_the_table_shows_the_same_rows_in_words(shop: Path, name: str) -> None:
     assert lines[-1].startswith("as of 2026-09-21 14:13 UTC;")
 
 
-def test_the_table_puts_money_in_currency_units_and_rates_in_percent(shop: Path) -> None:
+def test_the_table_puts_money_in_currency_units_and_rates_in_percent(shop: Target) -> None:
     aging = botui("report", "aging", "--db", str(shop), "--format", "table").stdout
     assert "│ 46+    │          1 │     4 │         3 │ 20.00 │    0 │" in aging
     service = botui("report", "service", "--db", str(shop), "--format", "table").stdout
@@ -78,7 +74,7 @@ def test_the_table_puts_money_in_currency_units_and_rates_in_percent(shop: Path)
     assert "Storm [lantern]" in products  # a name is shown as written, never read as markup
 
 
-def test_business_narrows_every_format(shop: Path) -> None:
+def test_business_narrows_every_format(shop: Target) -> None:
     done = botui("report", "service", "--db", str(shop), "--business", "BIZ-2")
     assert done.json["rows"] == SERVICE_BIZ2
     as_csv = botui("report", "service", "--db", str(shop), "--business", "BIZ-2", "--format", "csv")
@@ -97,7 +93,7 @@ def test_business_narrows_every_format(shop: Path) -> None:
     ],
 )
 def test_refusals_are_one_json_line_and_change_nothing(
-    shop: Path, args: list[str], code: str, field: str | None, words: str
+    shop: Target, args: list[str], code: str, field: str | None, words: str
 ) -> None:
     before = dump(shop)
     done = botui(*args, "--db", str(shop))
@@ -108,8 +104,8 @@ def test_refusals_are_one_json_line_and_change_nothing(
     assert dump(shop) == before
 
 
-def test_an_empty_database_answers_zeros(tmp_path: Path) -> None:
-    db = tmp_path / "empty.db"
+def test_an_empty_database_answers_zeros(db_path: Target) -> None:
+    db = db_path
     aging = botui("report", "aging", "--db", str(db)).json
     assert [row["backorders"] for row in aging["rows"]] == [0] * 7
     assert botui("report", "products", "--db", str(db)).json["rows"] == []
