@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import peewee
 import psycopg
 
 _SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "pg_server.py"
@@ -86,6 +87,44 @@ def fresh_database(template: str | None = None) -> Iterator[str]:
         drop_database(name)
 
 
+@contextmanager
+def database(engine: str, folder: Path, name: str = "botui.db") -> Iterator[Path | str]:
+    """Where a new database of `engine` is: a file `name` in `folder` on SQLite (made when
+    first opened), a fresh database's URL on PostgreSQL (dropped afterwards)."""
+    if engine == "sqlite":
+        yield folder / name
+        return
+    with fresh_database() as url:
+        yield url
+
+
 def name_of(url: str) -> str:
     """The database name in one of these URLs."""
     return url.partition("?")[0].rsplit("/", 1)[1]
+
+
+@contextmanager
+def connect(db: Path | str) -> Iterator[peewee.Database]:
+    """A plain connection to a test database, a SQLite file or a PostgreSQL URL (no migration,
+    no pragma), for the tests' own reads and tamperings; write SQL with `?` and run it through
+    `query`, which gives each engine its placeholders (botui.store.engine.sql)."""
+    from botui.store import postgres as store
+
+    if str(db).startswith(("postgresql://", "postgres://")):
+        conn: peewee.Database = store.connect(str(db), 10_000)
+    else:
+        conn = peewee.SqliteDatabase(str(db))
+    conn.connect()
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def query(conn: peewee.Database, text: str, *args: object) -> list[tuple]:
+    """The rows of one statement written with `?` placeholders, on either engine (none for a
+    change, which is committed at once: peewee's connections are in autocommit)."""
+    from botui.store.engine import sql
+
+    cursor = conn.execute_sql(sql(conn, text), args)
+    return [] if cursor.description is None else [tuple(row) for row in cursor.fetchall()]

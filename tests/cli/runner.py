@@ -13,13 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import peewee
 import pytest
 
-from botui.store import postgres as pg_store
 from botui.store.db import open_database
-from botui.store.engine import is_postgres_url, sql
 from tests import postgres
+from tests.postgres import connect, query
 
 # The database a run is pointed at: a SQLite file, or a PostgreSQL URL (see tests/conftest.py).
 Target = Path | str
@@ -82,26 +80,6 @@ def api(db: Target, action: str, payload: Any = None, **extra: str) -> Result:
     if payload is not None:
         args.append(payload if isinstance(payload, str) else json.dumps(payload))
     return botui(*args, **extra)
-
-
-@contextmanager
-def connect(db: Target) -> Iterator[peewee.Database]:
-    """A plain connection to the database (no migration, no pragma): write queries with `?`
-    through `query`, which turns them into the engine's placeholders."""
-    if is_postgres_url(str(db)):
-        conn: peewee.Database = pg_store.connect(str(db), 10_000)
-    else:
-        conn = peewee.SqliteDatabase(str(db))
-    conn.connect()
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
-def query(conn: peewee.Database, text: str, *args: Any) -> list[tuple]:
-    """The rows of one statement written with `?` placeholders, on either engine."""
-    return [tuple(row) for row in conn.execute_sql(sql(conn, text), args).fetchall()]
 
 
 def dump(db: Target) -> dict[str, list[tuple]]:
