@@ -148,6 +148,21 @@ def pg_one(url: str, query: str) -> Any:
         return conn.execute(query).fetchone()[0]
 
 
+def search_index(url: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT seq, body FROM backorder_search ORDER BY seq").fetchall()
+
+
+def search_index_by_triggers(url: str) -> list[tuple]:
+    """The search index as the destination's own trigger writes it (an update of order_id
+    has it rewrite every row's text), rolled back afterwards."""
+    with psycopg.connect(url) as conn:
+        conn.execute("UPDATE backorder SET order_id = order_id")
+        rows = conn.execute("SELECT seq, body FROM backorder_search ORDER BY seq").fetchall()
+        conn.rollback()
+    return rows
+
+
 def test_sqlite_to_postgres_and_back_keeps_everything(shop: Path, tmp_path: Path) -> None:
     before = views(shop)
     assert all(before[q] for q in ("ZOË", "STRASSE", "so-10", "po-77", "王芳", "camp"))
@@ -162,6 +177,7 @@ def test_sqlite_to_postgres_and_back_keeps_everything(shop: Path, tmp_path: Path
         assert views(url) == before
         assert pg_rows(url) == {t: dump(shop)[t] for t in TABLES}
         assert pg_one(url, "SELECT count(*) FROM backorder_search") == counts["backorder"]
+        assert search_index(url) == search_index_by_triggers(url)
         copied(url, back)
     assert views(back) == before
     original, returned = dump(shop), dump(back)
@@ -183,6 +199,8 @@ def test_ids_go_on_after_the_copied_ones(shop: Path) -> None:
         seq = pg_one(url, f"SELECT seq FROM backorder WHERE id = '{created['id']}'")
         # The deleted newest backorder's number is not taken again.
         assert seq == generators["backorder"] + 1 > max(r[0] for r in rows["backorder"])
+        searched = f"SELECT count(*) FROM backorder_search WHERE seq = {seq}"
+        assert pg_one(url, searched) == 1  # the search trigger is back after the copy
         events = answer(url, "events", {"since": last_event})["data"]
         assert [e["type"] for e in events] == ["created"]
         assert events[0]["id"] > last_event

@@ -8,12 +8,15 @@ PostgreSQL's identity sequences), never below where the source's own stood.
 
 The source is read in one snapshot (a read transaction, no write lock: its users keep working)
 a page of BATCH rows at a time in key order, so a million rows need no more memory than a page.
-The destination is written in one transaction: all of it or nothing. Its search index is filled
-by its own triggers as the backorders arrive.
+The destination is written in one transaction: all of it or nothing. On SQLite its search
+index is filled by its own triggers as the backorders arrive; PostgreSQL takes the rows by COPY
+into tables whose secondary indexes and search trigger are set aside, then builds each index in
+one pass and the search index in one statement (see _set_aside), all in that transaction.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +32,9 @@ from botui.store import engine, postgres
 from botui.store.db import SQLITE, open_database, storage_failure
 
 BATCH = 5_000
+# PostgreSQL's search index: the trigger that fills it and the migration that wrote its text.
+SEARCH_TRIGGER = "backorder_search_insert"
+SEARCH_MIGRATION = "0005_folded_search"
 
 # `progress(label, rows copied so far, rows in the table)`, after every page.
 Progress = Callable[[str, int, int], None]
@@ -145,6 +151,7 @@ def _copy(source: Any, dest: Any, name: str, progress: Progress | None) -> dict[
     with _failures(name, at), _snapshot(source), dest.atomic():
         _refuse_records(dest, name)
         totals = _totals(source) if progress is not None else {}
+        rebuild = _set_aside(dest) if engine.is_postgres(dest) else []
         generators: dict[str, int] = {}
         for table in TABLES:
             at[:] = [table.label]
@@ -160,11 +167,62 @@ def _copy(source: Any, dest: Any, name: str, progress: Progress | None) -> dict[
             copied[table.label] = done
             if table.generated:
                 generators[table.name] = max(_generator(source, table), last or 0)
+        at[:] = ["indexes"]
+        for number, statement in enumerate(rebuild, 1):
+            dest.execute_sql(statement)
+            if progress is not None:
+                progress("indexes", number, len(rebuild))
         at[:] = ["id generators"]
         for table in TABLES:
             if table.generated and generators[table.name] > 0:
                 _advance(dest, table, generators[table.name])
     return copied
+
+
+def _set_aside(db: Any) -> list[str]:
+    """On PostgreSQL, set aside the secondary indexes and the search index's insert trigger of
+    the tables being filled; the statements that bring them back, to run once every row is in.
+
+    A row trigger costs a few hundred microseconds a backorder and an index kept row by row
+    more than one built in a pass: a million backorders load several times faster. The search
+    index is then filled in one statement with the text the trigger writes. All of it happens
+    inside the copy's transaction, so a failure rolls the indexes and the trigger back too.
+    Skipped (rows go in one by one, trigger and all) for a user who does not own the tables.
+    """
+    tables = [table.name for table in TABLES] + ["backorder_search"]
+    owned = db.execute_sql(
+        "SELECT bool_and(pg_has_role(relowner, 'USAGE')) FROM pg_class"
+        " WHERE relname = ANY(%s) AND relkind = 'r'"
+        " AND relnamespace = current_schema()::regnamespace",
+        (tables,),
+    ).fetchone()[0]
+    if not owned:
+        return []
+    indexes = db.execute_sql(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+        " JOIN pg_class c ON c.oid = i.indrelid"
+        " WHERE c.relname = ANY(%s) AND c.relnamespace = current_schema()::regnamespace"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+        " ORDER BY 1",
+        (tables,),
+    ).fetchall()
+    for index, _ in indexes:
+        db.execute_sql(f"DROP INDEX {index}")
+    db.execute_sql(f"ALTER TABLE backorder DISABLE TRIGGER {SEARCH_TRIGGER}")
+    db.execute_sql("SET LOCAL maintenance_work_mem = '256MB'")
+    return [
+        _search_fill(),
+        f"ALTER TABLE backorder ENABLE TRIGGER {SEARCH_TRIGGER}",
+        *(definition for _, definition in indexes),
+    ]
+
+
+def _search_fill() -> str:
+    """Every backorder's search text in one statement, as the insert trigger writes it
+    (its text is the migration's own; tests compare the two)."""
+    search = importlib.import_module(f"botui.store.migrations.{SEARCH_MIGRATION}")
+    text = search.PG_SEARCH_TEXT.format(r="backorder")
+    return f"INSERT INTO backorder_search (seq, body) SELECT seq, {text} FROM backorder"
 
 
 @contextmanager
