@@ -49,10 +49,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     where = str(Path(metafunc.definition.path).relative_to(Path(__file__).parent.parent))
     if not where.startswith(BOTH_ENGINES) or metafunc.definition.get_closest_marker("sqlite_only"):
         return
-    metafunc.parametrize("engine", postgres.ENGINES, indirect=True, scope="function")
+    # Module scope: a module's shared shop (a module-scoped fixture taking `engine`, see
+    # postgres.database) is built once per engine, and its tests run engine by engine.
+    metafunc.parametrize("engine", postgres.ENGINES, indirect=True, scope="module")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def engine(request: pytest.FixtureRequest) -> str:
     """The engine of this test's database: "sqlite" unless parametrised (BOTH_ENGINES)."""
     return getattr(request, "param", "sqlite")

@@ -10,8 +10,8 @@ from cli.runner import api, botui, dump
 FIXTURE = Path(__file__).with_name("fixtures") / "shopify_orders_export.csv"
 
 
-def test_botui_import_of_a_shopify_export(tmp_path: Path) -> None:
-    db = tmp_path / "shop.db"
+def test_botui_import_of_a_shopify_export(db_path: Path | str) -> None:
+    db = db_path
     assert api(db, "business.create", {"name": "Northwind Outfitters"}).status == 0
     dry = botui("import", str(FIXTURE), "--db", str(db), "--format", "shopify", "--dry-run")
     assert dry.status == 0, dry.stderr
@@ -24,8 +24,10 @@ def test_botui_import_of_a_shopify_export(tmp_path: Path) -> None:
     assert [b["quantity"] for b in listed] == [1, 2]
 
 
-def test_botui_import_refuses_bad_rows_with_exit_2_and_changes_nothing(tmp_path: Path) -> None:
-    db = tmp_path / "shop.db"
+def test_botui_import_refuses_bad_rows_with_exit_2_and_changes_nothing(
+    tmp_path: Path, db_path: Path | str
+) -> None:
+    db = db_path
     assert api(db, "business.create", {"name": "Northwind Outfitters"}).status == 0
     source = tmp_path / "rows.csv"
     source.write_bytes(
@@ -53,8 +55,8 @@ def test_botui_import_refuses_bad_rows_with_exit_2_and_changes_nothing(tmp_path:
     assert skipped.json == {"created": 1, "skipped": 0, "invalid": 1, "rows": error["rows"]}
 
 
-def test_botui_import_of_a_missing_file_or_format(tmp_path: Path) -> None:
-    db = tmp_path / "shop.db"
+def test_botui_import_of_a_missing_file_or_format(tmp_path: Path, db_path: Path | str) -> None:
+    db = db_path
     missing = botui("import", str(tmp_path / "nowhere.csv"), "--db", str(db))
     assert missing.status == 2
     assert "cannot read" in missing.error["message"]

@@ -21,6 +21,7 @@ from botui.domain.service import Service, call
 from botui.io import importing
 from botui.io.importing import import_file
 from botui.store.db import open_database
+from tests import postgres
 
 HEADER = (
     "id,product,business,customer,order,productSku,productName,customerEmail,customerName,"
@@ -166,10 +167,10 @@ def start(service: Service) -> None:
 
 
 def test_an_import_writes_what_creating_its_rows_one_by_one_writes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_path: Path | str, engine: str
 ) -> None:
     # One database at a time: the models are bound to the database opened last.
-    db = open_database(tmp_path / "imported.db")
+    db = open_database(db_path)
     try:
         service = Service(db)
         start(service)
@@ -185,14 +186,15 @@ def test_an_import_writes_what_creating_its_rows_one_by_one_writes(
         imported = comparable(service)
     finally:
         db.close()
-    db = open_database(tmp_path / "one-by-one.db")
-    try:
-        service = Service(db)
-        start(service)
-        one_by_one(service)
-        created = comparable(service)
-    finally:
-        db.close()
+    with postgres.database(engine, tmp_path, "one-by-one.db") as other:
+        db = open_database(other)
+        try:
+            service = Service(db)
+            start(service)
+            one_by_one(service)
+            created = comparable(service)
+        finally:
+            db.close()
     assert imported.keys() == created.keys()
     for table in created:
         assert imported[table] == created[table], table

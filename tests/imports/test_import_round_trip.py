@@ -12,6 +12,7 @@ from botui.domain.service import Service, call
 from botui.io.export import write_export
 from botui.io.importing import import_file
 from botui.store.db import open_database
+from tests import postgres
 
 KEPT = (
     "quantity",
@@ -60,7 +61,7 @@ def export(service: Service, fmt: str, path: Path) -> Path:
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_an_export_imports_again_unchanged(
-    service: Service, refs: dict[str, str], tmp_path: Path, fmt: str
+    service: Service, refs: dict[str, str], tmp_path: Path, fmt: str, engine: str
 ) -> None:
     fill(service, refs)
     path = export(service, fmt, tmp_path / f"backorders.{fmt}")
@@ -68,16 +69,18 @@ def test_an_export_imports_again_unchanged(
     mine = call(service, "list", {})["data"]
     assert len(mine) == 2 and mine[0]["metadata"]["zip"] == "0042"
     # Opening a database binds the models to it (one database a process): the other one now.
-    other = Service(open_database(tmp_path / "other.db"))
-    other.create_business({"id": refs["business"], "name": "Northwind Outfitters"})
-    assert import_file(other, path)["created"] == 2
-    theirs = call(other, "list", {})["data"]
-    assert [{k: b[k] for k in KEPT} for b in theirs] == [{k: b[k] for k in KEPT} for b in mine]
-    assert theirs[0]["id"] == mine[0]["id"]
-    names = other.db.execute_sql(
-        "SELECT c.name, c.email, p.sku, p.name, o.number FROM backorder b"
-        " JOIN customer c ON c.id = b.customer_id JOIN product p ON p.id = b.product_id"
-        " JOIN orders o ON o.id = b.order_id"
-    ).fetchall()
-    assert names == [("Ada Lovelace", "ada@example.com", "TENT-2P", "Two-person tent", "SO-1001")]
-    other.db.close()
+    with postgres.database(engine, tmp_path, "other.db") as where:
+        other = Service(open_database(where))
+        other.create_business({"id": refs["business"], "name": "Northwind Outfitters"})
+        assert import_file(other, path)["created"] == 2
+        theirs = call(other, "list", {})["data"]
+        assert [{k: b[k] for k in KEPT} for b in theirs] == [{k: b[k] for k in KEPT} for b in mine]
+        assert theirs[0]["id"] == mine[0]["id"]
+        names = other.db.execute_sql(
+            "SELECT c.name, c.email, p.sku, p.name, o.number FROM backorder b"
+            " JOIN customer c ON c.id = b.customer_id JOIN product p ON p.id = b.product_id"
+            " JOIN orders o ON o.id = b.order_id"
+        ).fetchall()
+        row = ("Ada Lovelace", "ada@example.com", "TENT-2P", "Two-person tent", "SO-1001")
+        assert names == [row]
+        other.db.close()

@@ -225,3 +225,17 @@ def test_a_preview_of_an_unknown_product_is_refused(service: Service) -> None:
     assert error.field == "product"
     with pytest.raises(Exception, match="PRD-NONE"):
         service.preview_receipt({"product": "PRD-NONE", "quantity": 1})
+
+
+def test_a_place_in_queue_counts_the_units_lacked_ahead(service: Service, refs: dict) -> None:
+    receive(service, refs["product"], 1)
+    new_backorder(service, refs, id="FIRST", quantity=3, priorityLevel="rush")  # holds 1
+    new_backorder(service, refs, id="SECOND", quantity=4)
+    new_backorder(service, refs, id="THIRD", quantity=5)
+    place = service.place_in_queue("SECOND")
+    assert (place.lacks, place.ahead, place.short_in_all, place.before, place.after) == (
+        4, 2, 11, 1, 5,
+    )  # fmt: skip
+    # Plain integers on both engines (PostgreSQL sums 64-bit integers as numeric).
+    assert {type(v) for v in (place.ahead, place.short_in_all, place.after)} == {int}
+    assert service.place_in_queue("NOPE") is None

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+import peewee
 import pytest
 
 from botui.domain.service import Service, call
@@ -19,7 +18,7 @@ def broken_log(service: Service, monkeypatch: pytest.MonkeyPatch):
 
     def arm() -> None:
         def fail(*args, **kwargs) -> None:
-            raise sqlite3.OperationalError("database or disk is full")
+            raise peewee.OperationalError("database or disk is full")
 
         monkeypatch.setattr(Service, "_event", fail)
 

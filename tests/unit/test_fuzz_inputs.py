@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from botui.domain.errors import REFUSAL_CODES, BotuiError
 from botui.domain.service import ACTIONS, Service, call
 from botui.store.db import open_database
+from tests import postgres
 
 FIELDS = [
     "id", "product", "business", "customer", "order", "quantity", "price", "status",
@@ -38,9 +39,10 @@ VALUES = st.recursive(
 )
 
 
-def shop(folder: Path) -> Service:
-    """A small shop with stock and two backorders, one confirmed."""
-    service = Service(open_database(folder / "fuzz.db"), clock=lambda: 1_000, actor=lambda: "z")
+def shop(where: Path | str) -> Service:
+    """A small shop with stock and two backorders, one confirmed (`where`: a new file's path
+    or a new PostgreSQL database's URL, as tests.postgres.database gives them)."""
+    service = Service(open_database(where), clock=lambda: 1_000, actor=lambda: "z")
     call(service, "business.create", {"id": "BIZ-1", "name": "B"})
     call(service, "customer.create", {"id": "CUS-1", "name": "C", "email": "c@x.io"})
     call(service, "product.create", {"id": "PRD-1", "sku": "S", "name": "P", "stockOnHand": 3})
@@ -84,11 +86,12 @@ CHANGE_VALUES = st.one_of(SCALARS, SCALARS, VALUES, st.just(...))
 
 
 @pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+def fuzzed(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[Service]:
     """One shop for every example: the examples only need it to exist, not to be fresh."""
-    service = shop(tmp_path_factory.mktemp("fuzz"))
-    yield service
-    service.db.close()
+    with postgres.database(engine, tmp_path_factory.mktemp("fuzz"), "fuzz.db") as where:
+        service = shop(where)
+        yield service
+        service.db.close()
 
 
 @settings(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from botui.domain import schemas
 from botui.domain.errors import BotuiError
 from botui.domain.service import ACTIONS, Service, call
 from botui.store.db import open_database
+from tests import postgres
 from tests.unit.helpers import assert_refused, new_backorder, snapshot_db
 from tests.unit.test_fuzz_inputs import VALID, shop
 
@@ -162,6 +164,7 @@ def test_an_empty_botui_now_means_the_real_clock(monkeypatch: pytest.MonkeyPatch
         ("BOTUI_MAX_PAGES", "many"),
     ],
 )
+@pytest.mark.sqlite_only  # the hooks are SQLite's (busy timeout, page limit) and no file is made
 def test_a_bad_test_hook_is_refused_before_the_file_is_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
 ) -> None:
@@ -285,10 +288,11 @@ def test_every_action_and_its_integer_fields_are_covered() -> None:
 
 
 @pytest.fixture(scope="module")
-def numbers_shop(tmp_path_factory: pytest.TempPathFactory) -> Service:
-    service = shop(tmp_path_factory.mktemp("numbers"))
-    yield service
-    service.db.close()
+def numbers_shop(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[Service]:
+    with postgres.database(engine, tmp_path_factory.mktemp("numbers"), "numbers.db") as where:
+        service = shop(where)
+        yield service
+        service.db.close()
 
 
 def _out_of_range(low: int, high: int) -> st.SearchStrategy[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,17 +12,18 @@ from queue_shop import COUNTS, NOW, TRIAGE, build_queue_shop
 from botui.domain import queue
 from botui.domain.queue import QueueSpec
 from botui.store.db import open_database
+from tests import postgres
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("queue-shop") / "shop.db"
-    build_queue_shop(path)
-    return path
+def shop(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[Path | str]:
+    with postgres.database(engine, tmp_path_factory.mktemp("queue-shop"), "shop.db") as path:
+        build_queue_shop(path)
+        yield path
 
 
 @pytest.fixture
-def db(shop: Path):
+def db(shop: Path | str):
     database = open_database(shop)
     with database.connection_context():
         yield database

@@ -29,6 +29,19 @@ def test_a_read_cancelled_from_another_thread_stops_at_once(service: Service) ->
     assert service.queue_count(QueueSpec(), NOW) == 0  # the next read works
 
 
+def test_the_connection_of_a_cancelled_read_serves_the_next_read(service: Service) -> None:
+    """The UI's session outlives a read it cancels: the same connection must read on."""
+    with service.session():
+        connection = service.db.connection()
+        handle = service.read_handle()
+        threading.Timer(0.2, handle.cancel).start()
+        with pytest.raises(ReadCancelled), service.session(handle):
+            service.db.execute_sql(SLOW).fetchone()
+        assert service.db.connection() is connection
+        assert service.queue_count(QueueSpec(), NOW) == 0
+        assert service.latest_event_id() == 0
+
+
 def test_a_read_cancelled_before_it_starts_never_runs(service: Service) -> None:
     handle = service.read_handle()
     handle.cancel()

@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 from botui.domain import lookup, queue, search
 from botui.domain.service import Service, call
 from botui.store.db import open_database
+from botui.store.engine import sql
 from botui.store.folding import fold
 from botui.store.models import database_proxy
+from tests import postgres
 from tests.conftest import NOW
 
 
@@ -89,13 +91,14 @@ def random_shop(random_names_shop: Service) -> Service:
 
 
 @pytest.fixture(scope="module")
-def case_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+def case_shop(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[Service]:
     """One backorder per case, each of its own customer named as the case says."""
-    service = Service(
-        open_database(tmp_path_factory.mktemp("fold") / "fold.db"),
-        clock=lambda: NOW,
-        actor=lambda: "t",
-    )
+    with postgres.database(engine, tmp_path_factory.mktemp("fold")) as where:
+        yield from _case_shop(where)
+
+
+def _case_shop(where: Path | str) -> Iterator[Service]:
+    service = Service(open_database(where), clock=lambda: NOW, actor=lambda: "t")
     call(service, "business.create", {"id": "BIZ", "name": "Shop"})
     call(service, "product.create", {"id": "PRD", "sku": "PLAIN-1", "name": "Plain thing"})
     for number, (name, _, _) in enumerate(CASES):
@@ -184,7 +187,9 @@ def test_product_and_business_look_ups_fold_names_skus_and_ids(service: Service)
 def test_stored_text_stays_as_written(shop: Service) -> None:
     answer = call(shop, "list", {"query": "zoë", "limit": 5})["data"]
     customer = answer[0]["customer"]
-    stored = shop.db.execute_sql("SELECT name FROM customer WHERE id = ?", (customer,))
+    stored = shop.db.execute_sql(
+        sql(shop.db, "SELECT name FROM customer WHERE id = ?"), (customer,)
+    )
     assert stored.fetchone()[0] == "Zoe\u0308 Garci\u0301a"
 
 
@@ -270,12 +275,13 @@ RETYPE = st.sampled_from(
 
 
 @pytest.fixture(scope="module")
-def random_names_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    service = Service(
-        open_database(tmp_path_factory.mktemp("random") / "r.db"),
-        clock=lambda: NOW,
-        actor=lambda: "t",
-    )
+def random_names_shop(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[Service]:
+    with postgres.database(engine, tmp_path_factory.mktemp("random")) as where:
+        yield from _random_names_shop(where)
+
+
+def _random_names_shop(where: Path | str) -> Iterator[Service]:
+    service = Service(open_database(where), clock=lambda: NOW, actor=lambda: "t")
     call(service, "business.create", {"id": "BIZ", "name": "Shop"})
     call(service, "product.create", {"id": "PRD", "sku": "Q", "name": "Q"})
     yield service
@@ -316,6 +322,7 @@ def test_a_retyped_part_of_a_random_name_finds_it(
     assert customer in {s.id for s in found} or len(found) == lookup.SUGGESTIONS, (name, query)
 
 
+@pytest.mark.sqlite_only  # the old database is a SQLite file (tests/test_migrations.py)
 def test_a_database_made_before_folding_is_searched_folded(tmp_path: Path) -> None:
     """Migration 0005 folds the index of rows written before it (see tests/test_migrations.py)."""
     from tests.test_migrations import old_search_database

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from botui.demo import fill_demo
 from botui.domain import queue, search
 from botui.domain import reads as reads_module
 from botui.domain.service import Service
-from botui.store.db import open_database
 from tests.conftest import NOW
+
+from .helpers import open_demo
 
 QUERIES = ("Garcia", "an", "TENT", "BO-1", "so-10", "nobody-has-this", "e", "50%")
 
@@ -36,10 +36,9 @@ def _every_match_is_common(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("view", ["open", "late", "closed", "all"])
 def test_walking_finds_the_same_rows_as_listing_every_match(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, view: str
+    db_path: Path | str, monkeypatch: pytest.MonkeyPatch, view: str
 ) -> None:
-    db = open_database(tmp_path / "d.db")
-    fill_demo(db, count=400, seed=2)
+    db = open_demo(db_path, count=400, seed=2)
     with db.connection_context():
         for text in QUERIES:
             for sort in queue.SORTS:
@@ -55,10 +54,9 @@ def test_walking_finds_the_same_rows_as_listing_every_match(
 
 
 def test_the_api_list_walks_to_the_same_pages(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_path: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = open_database(tmp_path / "d.db")
-    fill_demo(db, count=300, seed=4)
+    db = open_demo(db_path, count=300, seed=4)
     api = Service(db)
 
     def every_page(payload: dict[str, object]) -> list[list[str]]:

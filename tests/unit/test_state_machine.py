@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,11 +23,14 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
+    run_state_machine_as_test,
 )
 
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service, call
 from botui.store.db import open_database
+from botui.store.engine import sql
+from tests import postgres
 
 PRODUCTS = ("P1", "P2")
 # Mostly one product, so backorders compete for the same units.
@@ -55,10 +59,13 @@ class Model:
 class BackorderMachine(RuleBasedStateMachine):
     """Random create/confirm/fulfil/cancel/receive/update/delete against the model."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: str = "sqlite") -> None:
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="botui-sm-"))
-        self.db = open_database(self.folder / "sm.db")
+        self.where = ExitStack()  # a new database per example, on the engine under test
+        self.db = open_database(
+            self.where.enter_context(postgres.database(engine, self.folder, "sm.db"))
+        )
         self.now = 1_000
         self.service = Service(self.db, clock=lambda: self.now, actor=lambda: "machine")
         call(self.service, "business.create", {"id": "B", "name": "Shop"})
@@ -73,6 +80,7 @@ class BackorderMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         self.db.close()
+        self.where.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- the model's allocation rule ---------------------------------------------------------
@@ -290,7 +298,7 @@ class BackorderMachine(RuleBasedStateMachine):
         rows = self.rows()
         for product in PRODUCTS:
             free = self.db.execute_sql(
-                "SELECT stock_on_hand FROM product WHERE id = ?", (product,)
+                sql(self.db, "SELECT stock_on_hand FROM product WHERE id = ?"), (product,)
             ).fetchone()[0]
             assert free == self.free[product]
             held = sum(r[4] for r in rows if r[1] == product and r[5])
@@ -308,10 +316,13 @@ class BackorderMachine(RuleBasedStateMachine):
         assert counted == self.events
 
 
-BackorderMachine.TestCase.settings = settings(
+SETTINGS = settings(
     max_examples=40,
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-TestBackorderMachine = BackorderMachine.TestCase
+
+
+def test_the_service_keeps_to_the_model(engine: str) -> None:
+    run_state_machine_as_test(lambda: BackorderMachine(engine), settings=SETTINGS)

@@ -76,8 +76,8 @@ def release(product_id: str, units: int) -> None:
 
 
 def total_allocated(product_id: str) -> int:
-    """Units reserved by the product's open backorders."""
-    return (
+    """Units reserved by the product's open backorders (an int: PostgreSQL sums to numeric)."""
+    return int(
         Backorder.select(fn.COALESCE(fn.SUM(Backorder.allocated_quantity), 0))
         .where((Backorder.product == product_id) & (Backorder.is_open == 1))
         .scalar()

@@ -196,8 +196,9 @@ def place_in_queue(service: Service, backorder_id: str) -> Place | None:
             backorder=row.id,
             is_open=bool(row.is_open),
             lacks=row.quantity - row.allocated_quantity if row.is_open else 0,
-            ahead=total.where(lacking & before).scalar(),
-            short_in_all=total.scalar(),
+            # int(): PostgreSQL sums 64-bit integers as numeric (Decimal).
+            ahead=int(total.where(lacking & before).scalar()),
+            short_in_all=int(total.scalar()),
             before=Backorder.select().where(lacking & before).count(),
         )
 

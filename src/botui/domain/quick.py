@@ -18,6 +18,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from botui.config import is_database_url
 from botui.domain.statuses import CLOSED_STATUSES, OPEN_STATUSES, PRIORITY_RANK
 from botui.domain.text import ID_PATTERN
 from botui.store.sqlite import SQLITE, is_writable, schema_is_current
@@ -58,10 +59,13 @@ class _NotPlain(Exception):
     """A value the Service would answer differently (or refuse): let it answer."""
 
 
-def get(path: Path, payload: Any) -> dict[str, Any] | None:
-    """The Service's `get` answer as JSON, or None when the Service must answer."""
+def get(path: Path | str, payload: Any) -> dict[str, Any] | None:
+    """The Service's `get` answer as JSON, or None when the Service must answer (always for
+    a PostgreSQL URL: this path reads SQLite files only)."""
     backorder_id = _plain_id(payload)
     if backorder_id is None or any(os.environ.get(name, "").strip() for name in _HOOKS):
+        return None
+    if is_database_url(path):
         return None
     try:
         info = os.stat(path)

@@ -35,6 +35,12 @@ _FULFILLED = Backorder.status == SQL("'fulfilled'")
 _CANCELLED = Backorder.status == SQL("'cancelled'")
 
 
+def _whole(total: Any) -> int:
+    """A SUM as the contract's integer: 0 for no rows; PostgreSQL sums 64-bit integers as
+    numeric (Python's Decimal), SQLite as an integer."""
+    return 0 if total is None else int(total)
+
+
 def week_label(start: int) -> str:
     """The ISO week (UTC) of a Unix time: "2027-W02"."""
     year, week, _ = datetime.fromtimestamp(start, UTC).isocalendar()
@@ -115,10 +121,10 @@ class Reports(ServiceCore):
                 report_schemas.AgingRow(
                     bucket=name,
                     backorders=count,
-                    units=units or 0,
-                    allocated=allocated or 0,
-                    value=value or 0,
-                    late=late_count or 0,
+                    units=_whole(units),
+                    allocated=_whole(allocated),
+                    value=_whole(value),
+                    late=_whole(late_count),
                 )
             )
         return report_schemas.AgingReport(as_of=now, rows=rows)
@@ -165,10 +171,10 @@ class Reports(ServiceCore):
                     sku=sku,
                     name=name,
                     backorders=count,
-                    units=units,
-                    allocated=allocated,
+                    units=_whole(units),
+                    allocated=_whole(allocated),
                     stock_on_hand=stock,
-                    value=total,
+                    value=_whole(total),
                     oldest_created_at=oldest,
                 )
                 for product, sku, name, count, units, allocated, stock, total, oldest in (
@@ -223,10 +229,10 @@ class Reports(ServiceCore):
                     week=week_label(start + index * WEEK),
                     fulfilled=fulfilled,
                     cancelled=cancelled_count,
-                    units_shipped=units or 0,
-                    on_time=on_time_count or 0,
-                    on_time_rate=on_time_count / fulfilled if fulfilled else None,
-                    refunded=refunded or 0,
+                    units_shipped=_whole(units),
+                    on_time=_whole(on_time_count),
+                    on_time_rate=_whole(on_time_count) / fulfilled if fulfilled else None,
+                    refunded=_whole(refunded),
                 )
             )
         return report_schemas.ServiceReport(as_of=now, rows=rows)
