@@ -138,6 +138,10 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._ends_reader: ReadHandle | None = None
         self._ends_pending = False  # an ends read is in flight for `_ends_version`
         self._first_shown = False
+        # The first read starts at mount, for a table as tall as the terminal (an upper bound
+        # of its real height, known only after the layout): until it lands, a resize that
+        # fits in it waits for it rather than reading again.
+        self._first_height: int | None = None
         self._follow: str | None = None  # a backorder to keep or put under the cursor
         # Names of the records the queue is narrowed to ("customer:CUS-1" -> "Ada Lovelace"),
         # as known when narrowing, for the status line when no row on screen tells them.
@@ -170,7 +174,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def _page_height(self) -> int:
-        return max(self.scrollable_content_region.height - HEADER_LINES, 1)
+        # Not laid out yet (the first read starts at mount): at most the terminal's height.
+        height = self.scrollable_content_region.height or self.app.size.height
+        return max(height - HEADER_LINES, 1)
 
     def set_spec(
         self, spec: QueueSpec, *, keep_selected: bool = True, follow: str | None = None
@@ -207,7 +213,8 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._version += 1
         self._request()
 
-    def _request(self) -> None:
+    def _request(self, *, first: bool = False) -> None:
+        self._first_height = self._page_height if first else None
         self._generation += 1
         self._asked_top = int(self.scroll_offset.y)
         for reader in list(self._readers.values()):
@@ -232,6 +239,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         if window.spec == self._wanted and not window.covers(top, height):
             window = self._swap_to_an_end(top, height)
         if window.spec != self._wanted or not window.covers(top, height):
+            first_coming = self._first_height is not None and top == 0
+            if first_coming and height <= (self._first_height or 0):
+                return  # the first read, started at mount, brings these rows
             if not self._an_end_is_coming(top, height):
                 self._request()
             return
@@ -353,6 +363,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self._window_version = message.version
         if message.window.counted:
+            self._first_height = None  # the first read (if this was it) is done
             self._asked_top = None
             self._follow = None  # followed, or not in this view: either way it is done
         # Only a re-read of the same view keeps the row under the cursor by its id.
@@ -469,9 +480,15 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- Textual hooks --------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        """Start reading the first rows now: the layout that tells the table's height takes
+        ~40 ms more, which the read (in its thread) now overlaps (issue 12)."""
+        if self._generation == 0:
+            self._request(first=True)
+
     def on_resize(self) -> None:
         if self._generation == 0:
-            self._request()  # the first read waits for the real height: one read, not two
+            self._request()  # no first read yet: one for the real height
             return
         self.virtual_size = Size(self.scrollable_content_region.width, self.total + HEADER_LINES)
         self._keep_cursor_visible()
