@@ -16,6 +16,7 @@ from textual.worker import WorkerCancelled
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
 from botui.tui.keys import QUIET_SECONDS
+from botui.tui.live import GROUP as LIVE_GROUP
 
 DAY = 86_400
 NOW = 1_790_000_000
@@ -32,10 +33,13 @@ def pilot_test(test: Callable[..., Any]) -> Callable[..., None]:
 
 
 async def settle(pilot: Any, rounds: int = 3) -> None:
-    """Let every worker finish and every message it posted land, a few times over."""
+    """Let every worker finish and every message it posted land, a few times over (not the
+    worker that waits for PostgreSQL's notifications: it runs as long as the app)."""
     for _ in range(rounds):
+        workers = [w for w in pilot.app.workers if w.group != LIVE_GROUP]
         with contextlib.suppress(WorkerCancelled):  # a newer read replaced an older one
-            await pilot.app.workers.wait_for_complete()
+            if workers:
+                await pilot.app.workers.wait_for_complete(workers)
         await pilot.pause()
 
 

@@ -24,6 +24,7 @@ from botui.domain.service import Service
 from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
 from botui.tui.keys import NAVIGATION
+from botui.tui.live import follow_events
 from botui.tui.outcome import Outcome, summary
 from botui.tui.screens._fields import attempt, gone
 from botui.tui.screens._summary import summary as event_summary
@@ -34,7 +35,6 @@ from botui.tui.screens.receive import ReceiveDialog
 from botui.tui.times import day, stamp, zone_name
 from botui.tui.widgets.footer import KeyFooter
 
-POLL_SECONDS = 1.0
 # Why a key does nothing on a backorder in a status that does not allow its action.
 _NOT_OFFERED = {
     "confirm": "only a pending backorder can be confirmed",
@@ -319,7 +319,7 @@ class DetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#detail-body").focus()
-        self.set_interval(POLL_SECONDS, self._poll)
+        follow_events(self, self.service, self._poll)
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -23,12 +23,12 @@ from botui.domain.report_schemas import AgingReport, ProductsReport, ServiceRepo
 from botui.domain.service import Service
 from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
+from botui.tui.live import follow_events
 from botui.tui.screens._fields import attempt
 from botui.tui.times import stamp, zone_name
 from botui.tui.widgets.bars import Bar, ColumnBars, HorizontalBars
 from botui.tui.widgets.footer import KeyFooter
 
-POLL_SECONDS = 1.0
 REFRESH_SECONDS = 60.0  # ages move with the clock even when nobody acts
 PRODUCT_ROWS = 200  # the most valuable products; `botui report products` gives them all
 TABS = (("aging", "1 Aging"), ("products", "2 Products"), ("service", "3 Service"))
@@ -183,7 +183,7 @@ class ReportsScreen(Screen[dict[str, str] | None]):
         self._show_tabs()
         self.query_one("#aging-table").focus()
         self.reload()
-        self.set_interval(POLL_SECONDS, self._poll)
+        follow_events(self, self.service, self._poll)
         self.set_interval(REFRESH_SECONDS, self.reload)
 
     # -- reading --------------------------------------------------------------------------
