@@ -178,6 +178,8 @@ def test_sqlite_to_postgres_and_back_keeps_everything(shop: Path, tmp_path: Path
         assert pg_rows(url) == {t: dump(shop)[t] for t in TABLES}
         assert pg_one(url, "SELECT count(*) FROM backorder_search") == counts["backorder"]
         assert search_index(url) == search_index_by_triggers(url)
+        analyzed = "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = "
+        assert pg_one(url, analyzed + "'backorder'")  # statistics gathered for the planner
         copied(url, back)
     assert views(back) == before
     original, returned = dump(shop), dump(back)

@@ -104,7 +104,9 @@ def copy_database(
         dest_db = open_database(dest)
         _refuse_same_database(source_db, dest_db)
         with source_db.connection_context(), dest_db.connection_context():
-            return _copy(source_db, dest_db, dest_db.botui_path, progress)
+            copied = _copy(source_db, dest_db, dest_db.botui_path, progress)
+            _analyze(dest_db)
+            return copied
     except BaseException:
         if made:
             if dest_db is not None:
@@ -117,6 +119,15 @@ def copy_database(
         source_db.close()
         if dest_db is not None:
             dest_db.close()
+
+
+def _analyze(db: Any) -> None:
+    """PostgreSQL plans by statistics that a bulk load leaves empty until autovacuum comes by
+    (a search of a million copied backorders took 4.5 s instead of 1.3 s): gather them now.
+    The copy is committed already, so a failure here only leaves that to autovacuum."""
+    if engine.is_postgres(db):
+        with suppress(peewee.PeeweeException):
+            db.execute_sql("ANALYZE")
 
 
 def _same(dest: str) -> str:
