@@ -7,7 +7,11 @@ about SQLite files (backup, demo).
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,6 +75,76 @@ def test_the_password_never_shows_in_a_message() -> None:
     assert result.error["code"] == "storage_error"
     assert "s3cret" not in result.stderr
     assert f"postgresql://botui@127.0.0.1:{port}/shop" in result.error["message"]
+
+
+@pytest.fixture(scope="module")
+def password_server() -> Iterator[str]:
+    """A server of its own that asks for a password (the test server trusts its socket): the
+    URL of its database `shop`, whose user botui's password is "right"."""
+    server = postgres._server_module()
+    try:
+        programs = server.bindir()
+    except server.Unavailable as exc:
+        pytest.skip(str(exc))
+    home = Path(tempfile.mkdtemp(prefix="botui-pw-"))
+    home.chmod(0o755)  # the server's user (postgres, when we are root) must reach it
+    (home / "pw").write_text("right\n")
+    (home / "sock").mkdir()
+    uid, gid = server._owner_ids()
+    for path in (home, home / "pw", home / "sock"):
+        os.chown(path, uid, gid)
+
+    def run(*command: str) -> None:
+        subprocess.run(
+            server._as_owner(list(command)),
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PGPASSWORD": "right"},
+        )
+
+    try:
+        run(str(programs / "initdb"), "-D", str(home / "data"), "-U", "botui",
+            "--auth=scram-sha-256", f"--pwfile={home / 'pw'}", "--encoding=UTF8",
+            "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+        options = (
+            f"-c listen_addresses='' -c unix_socket_directories='{home / 'sock'}' -c fsync=off"
+        )
+        run(str(programs / "pg_ctl"), "start", "-w", "-D", str(home / "data"),
+            "-l", str(home / "data" / "log"), "-o", options)  # fmt: skip
+        run(str(programs / "createdb"), "-h", str(home / "sock"), "-U", "botui", "shop")
+        yield f"postgresql://botui@/shop?host={home / 'sock'}"
+    finally:
+        subprocess.run(
+            server._as_owner([str(programs / "pg_ctl"), "stop", "-m", "immediate", "-D",
+                              str(home / "data")]),
+            capture_output=True,
+        )  # fmt: skip
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_a_wrong_or_missing_password_is_a_storage_error(
+    password_server: str, tmp_path: Path
+) -> None:
+    url = password_server
+    no_pgpass = {"HOME": str(tmp_path), "PGPASSFILE": str(tmp_path / "none")}
+    right = api(url, "business.create", {"name": "Kept"}, PGPASSWORD="right", **no_pgpass)
+    assert right.status == 0, right.stderr  # the server and its database are there
+    secret_url = url.replace("botui@", "botui:wrong-s3cret@")
+    for result in (
+        api(url, "list", {}, PGPASSWORD="wrong", **no_pgpass),
+        api(url, "list", {}, **no_pgpass),
+        api(secret_url, "list", {}, **no_pgpass),
+    ):
+        assert result.status == 1
+        error = result.error
+        assert error["code"] == "storage_error"
+        assert "refused the password" in error["message"] and "PGPASSWORD" in error["message"]
+        assert "s3cret" not in result.stderr
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text("*:*:shop:botui:right\n")
+    pgpass.chmod(0o600)
+    listed = api(url, "list", {}, PGPASSFILE=str(pgpass), HOME=str(tmp_path))
+    assert listed.status == 0, listed.stderr
 
 
 def test_the_terminal_ui_says_why_it_cannot_open() -> None:
