@@ -114,7 +114,11 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("dest")
     backup.add_argument("--db", default=argparse.SUPPRESS)
     copying = commands.add_parser(
-        "copy", help="copy a whole database into an empty one (SQLite or PostgreSQL)"
+        "copy",
+        help="copy a whole database into an empty one (SQLite or PostgreSQL)",
+        description="Copy every record, event, outbox entry and counter of --from into --to, "
+        "a database without records (a new file, or an existing PostgreSQL database, empty "
+        "or with botui's schema), either engine to either; all or nothing.",
     )
     copying.add_argument("--from", dest="source", required=True, help="database to copy")
     copying.add_argument("--to", dest="dest", required=True, help="database without records")
