@@ -147,7 +147,15 @@ class BotuiApp(App[int]):
         self._guard_opening = False
 
     def get_default_screen(self) -> Screen:
-        return QueueScreen(self.service)
+        screen = QueueScreen(self.service)
+        # The height class (VERTICAL_BREAKPOINTS) the first resize would give it, given now:
+        # that resize then changes no class, so every widget is not styled a second time
+        # before the first rows are drawn (issue 12).
+        for floor, name in sorted(self.VERTICAL_BREAKPOINTS, reverse=True):
+            if self.size.height >= floor:
+                screen.add_class(name)
+                break
+        return screen
 
     def on_mount(self) -> None:
         # Everything built so far lives as long as the app: kept out of the collector's full
