@@ -25,7 +25,7 @@ from tests import postgres
 # Runs `botui ARGS` with App.run made headless; at the first paint of a backorder row it keeps
 # the names of every loaded module, then waits for the log's history, then quits.
 PROBE = r"""
-import json, sys, time
+import gc, json, sys, time
 import textual.app
 
 run = textual.app.App.run
@@ -41,6 +41,7 @@ def headless(self, *args, **kwargs):
         log = self.screen.query_one("#log")
         if log.last_id or time.monotonic() - started > 20:
             after["log"] = log.last_id
+            after["gc_later"] = gc.isenabled()
             after["modules"] = sorted(sys.modules)
             self.exit()
 
@@ -48,6 +49,7 @@ def headless(self, *args, **kwargs):
         lines = render(widget, crop)
         if widget.window.rows and not seen:
             seen.update(sys.modules)
+            after["gc_at_first_paint"] = gc.isenabled()
             self.set_interval(0.05, log_shown)
         return lines
 
@@ -128,6 +130,8 @@ def test_the_schemas_load_after_the_first_rows_and_the_log_shows_its_history(
     later = set(run["modules"])
     assert {"botui.domain.schemas", "pydantic"} <= later
     assert "botui.domain.schemas" not in set(run["first"])
+    # No garbage collection while starting; collection is back once the first rows are shown.
+    assert (run["gc_at_first_paint"], run["gc_later"]) == (False, True)
 
 
 # -- botui.lazy ---------------------------------------------------------------------------

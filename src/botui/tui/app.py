@@ -163,6 +163,13 @@ class BotuiApp(App[int]):
         gc.freeze()
 
     @on(QueueTable.FirstShown)
+    def _collect_again(self) -> None:
+        """`botui` starts the UI with the garbage collector off (cli.run_ui): what start-up
+        built stays (frozen, as at mount), and collection resumes with the first rows shown."""
+        gc.freeze()
+        gc.enable()
+
+    @on(QueueTable.FirstShown)
     def _start_delay_detection(self) -> None:
         """Look for late backorders a moment after the first rows are on screen: at a million
         rows the scan takes 60-130 ms of a thread that would compete with the first keys."""
