@@ -336,3 +336,17 @@ def test_a_database_made_before_folding_is_searched_folded(tmp_path: Path) -> No
         ]
     finally:
         db.close()
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=st.text(st.characters(exclude_characters="\x00"), max_size=40))
+def test_the_database_folds_as_python_does(random_shop: Service, text: str) -> None:
+    """The index's fold (PostgreSQL: the SQL function written out from Python's tables) is
+    store.folding.fold for any text, so both engines find the same rows."""
+    db = random_shop.db
+    folded = db.execute_sql(sql(db, "SELECT botui_fold(?)"), (text,)).fetchone()[0]
+    assert folded == fold(text), (text, folded)
