@@ -1,8 +1,8 @@
 """`botui` pointed at a PostgreSQL server: what cannot work there is refused in plain words.
 
 The actions themselves run on both engines in the other modules (the `engine` fixture); these
-are the URL's own cases: a server or database that is not there, and the commands that are
-about SQLite files (backup, demo).
+are the URL's own cases: a server, database, user or password that is not there, and the
+commands made for SQLite files (backup refuses, demo is made in a file and copied in).
 """
 
 from __future__ import annotations
@@ -165,11 +165,21 @@ def test_backup_points_to_pg_dump_and_writes_nothing(server_db: str, tmp_path: P
     assert dump(server_db) == before
 
 
-def test_demo_is_refused_and_writes_nothing(server_db: str) -> None:
+def test_demo_is_made_in_a_file_and_copied_in(server_db: str, tmp_path: Path) -> None:
+    """The demo's bulk load is SQLite's: on PostgreSQL it is made in a temporary file and
+    copied in, so both engines hold the same shop for the same seed."""
+    file = tmp_path / "demo.db"
+    temporary = set(Path(tempfile.gettempdir()).glob("botui-demo-*"))
+    for target in (file, server_db):
+        done = botui("demo", "--db", str(target), "--count", "60", "--seed", "3")
+        assert done.status == 0, done.stderr
+        assert done.stdout.startswith("demo: wrote 60 backorders")
+    exported = [botui("export", "--db", str(t), "--format", "jsonl") for t in (file, server_db)]
+    assert exported[0].stdout.count("\n") == 60
+    assert exported[0].stdout == exported[1].stdout
+    assert set(Path(tempfile.gettempdir()).glob("botui-demo-*")) <= temporary  # removed
     before = dump(server_db)
-    for args in (["demo", "--db", server_db, "--count", "10"], ["--demo", "--db", server_db]):
-        result = botui(*args)
-        assert result.status == 2, result.stderr
-        assert "botui copy --from demo.db" in result.stderr
-        assert "Traceback" not in result.stderr
+    again = botui("demo", "--db", server_db, "--count", "10")
+    assert (again.status, again.error["code"]) == (2, "validation_error")
+    assert "already holds records" in again.error["message"]
     assert dump(server_db) == before

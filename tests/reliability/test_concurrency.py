@@ -114,7 +114,7 @@ def test_ten_sigkills_lose_nothing_acknowledged(db_path: Target) -> None:
     assert result["integrity"] == "ok"
 
 
-@pytest.mark.sqlite_only  # the demo's bulk load writes SQLite files only (botui copy moves it)
+@pytest.mark.sqlite_only  # the bulk load is SQLite's: on PostgreSQL a file is filled, then copied
 def test_a_killed_demo_leaves_a_valid_database(tmp_path: Path) -> None:
     path = tmp_path / "demo.db"
     demo = subprocess.Popen(

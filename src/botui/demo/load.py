@@ -249,16 +249,27 @@ def _refuse_filled(cursor: Any, db: peewee.SqliteDatabase) -> None:
         )
 
 
-def _refuse_postgres(db: peewee.Database) -> None:
-    """The bulk load is SQLite's (its schema tables, pragmas, an attached spool file): on
-    PostgreSQL the demo is made in a file and copied over, which `botui copy` does."""
-    if is_postgres(db):
-        raise validation(
-            f"the demo is written into SQLite files only, and {_path(db)} is a PostgreSQL "
-            "database: make the demo in a file, then copy it over: botui demo --db demo.db, "
-            "then botui copy --from demo.db --to URL; nothing was written",
-            "db",
-        )
+def _fill_postgres(db: peewee.Database, count: int, seed: int) -> str:
+    """The demo into an empty PostgreSQL database: the bulk load is SQLite's (its schema
+    tables, pragmas, an attached spool file), so the demo is made in a SQLite file in a
+    temporary folder and copied in as `botui copy` does (one transaction: all or nothing)."""
+    from botui.store.copying import copy_database
+    from botui.store.db import open_database
+    from botui.store.models import database_proxy
+
+    with db.connection_context(), translate_errors(_path(db)):
+        _refuse_filled(db.cursor(), db)
+    try:
+        with tempfile.TemporaryDirectory(prefix="botui-demo-") as folder:
+            made = open_database(os.path.join(folder, "demo.db"))
+            try:
+                summary = fill_demo(made, count=count, seed=seed)
+            finally:
+                made.close()
+            copy_database(os.path.join(folder, "demo.db"), db.database)
+    finally:
+        database_proxy.initialize(db)  # opening the file and copying bound the models elsewhere
+    return summary
 
 
 def _path(db: peewee.SqliteDatabase) -> str:
@@ -313,7 +324,8 @@ def fill_demo(
     a spool file while this one writes the rest, then copies the spool in. All of it is one
     transaction, so a killed run leaves the database as it was.
     """
-    _refuse_postgres(db)
+    if is_postgres(db):
+        return _fill_postgres(db, count, seed)
     now = config.now()
     collecting = gc.isenabled()
     gc.disable()
