@@ -166,9 +166,18 @@ def _matching(table: str, column: str, values: list[str], *more: str) -> Iterabl
     """Rows (the column, then the `more` columns) whose column holds one of `values`."""
     selected = ", ".join((column, *more))
     db = Backorder._meta.database
+    if engine.is_postgres(db):
+        # One array, planned with its values each time (prepare=False): a prepared statement's
+        # generic plan compares every row with every value, 0.5 s a batch at 20,000 rows.
+        cursor = db.cursor()
+        sql = f"SELECT {selected} FROM {table} WHERE {column} = ANY(%s)"
+        for batch in _batches(values):
+            with peewee.__exception_wrapper__:
+                yield from cursor.execute(sql, (batch,), prepare=False).fetchall()
+        return
     for batch in _batches(values):
         sql = f"SELECT {selected} FROM {table} WHERE {column} IN ({', '.join('?' * len(batch))})"
-        yield from db.execute_sql(engine.sql(db, sql), batch).fetchall()
+        yield from db.execute_sql(sql, batch).fetchall()
 
 
 class _Cursor:

@@ -6,6 +6,7 @@ from __future__ import annotations
 MAX_DATE = 32_503_680_000
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = 1_000_000_000
-# SQLite integers are 64-bit: a larger id or version would overflow instead of being refused.
+# Stored integers are 64-bit on both engines (SQLite's INTEGER, PostgreSQL's BIGINT): a larger
+# id or version would overflow instead of being refused.
 MAX_INT64 = 2**63 - 1
 MIN_INT64 = -(2**63)
