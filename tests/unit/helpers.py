@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,8 @@ import pytest
 from botui.demo import fill_demo
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service, call
-from botui.store.copying import copy_database
 from botui.store.db import open_database
-from botui.store.engine import is_postgres, is_postgres_url, sql
+from botui.store.engine import is_postgres, sql
 
 ANY_FIELD = object()
 
@@ -42,18 +40,11 @@ def snapshot_db(db: peewee.Database) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def open_demo(db_path: Path | str, count: int, seed: int) -> peewee.Database:
-    """The database at `db_path` (empty) holding `botui demo`'s shop, opened. fill_demo
-    writes SQLite only: on PostgreSQL the shop is made in a SQLite file, then copied in."""
-    if not is_postgres_url(str(db_path)):
-        db = open_database(db_path)
-        fill_demo(db, count=count, seed=seed)
-        return db
-    with tempfile.TemporaryDirectory(prefix="botui-demo-") as folder:
-        made = open_database(Path(folder) / "demo.db")
-        fill_demo(made, count=count, seed=seed)
-        made.close()
-        copy_database(Path(folder) / "demo.db", db_path)
-    return open_database(db_path)
+    """The database at `db_path` (empty) holding `botui demo`'s shop, opened (on PostgreSQL
+    fill_demo makes it in a SQLite file and copies it in)."""
+    db = open_database(db_path)
+    fill_demo(db, count=count, seed=seed)
+    return open_database(db_path) if is_postgres(db) else db
 
 
 def assert_refused(
