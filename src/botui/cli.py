@@ -354,6 +354,8 @@ def run_backup(db_arg: str | None, dest: str) -> int:
 
 def run_copy(source: str, dest: str) -> int:
     """`botui copy`: a progress bar on stderr (a terminal), the counts as JSON on stdout."""
+    import signal
+
     from botui.domain.copying import copy_database
     from botui.io.progress import ImportProgress
 
@@ -365,12 +367,18 @@ def run_copy(source: str, dest: str) -> int:
             bar.start(table, total)
         bar.update(done)
 
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # `kill` as Ctrl-C: the copy rolls back and cleans up
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         config.check_environment()
         with ImportProgress(1, sys.stderr.isatty(), threshold=0) as bar:
             answer = _guarded(copy_database, source, dest, step)
     except BotuiError as error:
         return _fail(error)
+    except KeyboardInterrupt:  # the copy's transaction was rolled back on the way out
+        return _fail(storage_error("the copy was interrupted; nothing was copied to --to"))
     _write_utf8(sys.stdout, json.dumps(answer, ensure_ascii=False) + "\n")
     return 0
 

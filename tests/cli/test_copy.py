@@ -3,7 +3,11 @@ keeps every row, id, event, outbox entry and counter, and the ids go on after th
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -16,7 +20,7 @@ from botui.domain.service import Service
 from botui.store.db import open_database
 from tests.postgres import fresh_database
 
-from .runner import NOW, Result, api, botui, dump
+from .runner import BOTUI, NOW, Result, api, botui, dump, env
 
 DAY = 86_400
 # Every table a copy carries (the search index and schema_migration are the engine's own).
@@ -316,3 +320,55 @@ def test_copy_is_in_the_help() -> None:
     assert "copy" in done.stdout and "botui copy --from" in done.stdout
     usage = botui("copy", "--help")
     assert "--from" in usage.stdout and "--to" in usage.stdout
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo shop large enough that a copy takes a while (20,000 backorders)."""
+    path = tmp_path_factory.mktemp("copy-demo") / "demo.db"
+    assert botui("demo", "--count", "20000", "--db", str(path)).status == 0
+    return path
+
+
+def stopped(source: Path, dest: Path | str, started: Callable[[], bool]) -> Result:
+    """`botui copy` killed (SIGTERM) once `started()` says rows are going in."""
+    run = subprocess.Popen(
+        [BOTUI, "copy", "--from", str(source), "--to", str(dest)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env(),
+    )
+    deadline = time.monotonic() + 60
+    while not started():
+        assert run.poll() is None, "the copy ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    run.send_signal(signal.SIGTERM)
+    out, err = run.communicate(timeout=60)
+    return Result(run.returncode, out.decode(), err.decode())
+
+
+def test_a_copy_killed_half_way_leaves_postgresql_without_records(demo: Path) -> None:
+    with fresh_database() as url:
+        name = url.partition("?")[0].rsplit("/", 1)[1]
+        copying_rows = (
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query LIKE 'COPY%%'"
+        )
+
+        def started() -> bool:
+            with psycopg.connect(url) as conn:
+                return conn.execute(copying_rows, (name,)).fetchone()[0] > 0
+
+        done = stopped(demo, url, started)
+        assert done.status == 1 and done.error["code"] == "storage_error"
+        assert "interrupted" in done.error["message"]
+        assert answer(url, "list", {})["data"] == []
+        assert all(rows == [] for table, rows in pg_rows(url).items() if table != "meta")
+
+
+def test_a_copy_killed_half_way_leaves_no_new_file(demo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "new.db"
+    wal = Path(f"{target}-wal")
+    done = stopped(demo, target, lambda: wal.exists() and wal.stat().st_size > 1_000_000)
+    assert done.status == 1 and done.error["code"] == "storage_error"
+    assert list(tmp_path.iterdir()) == []

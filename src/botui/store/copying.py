@@ -266,6 +266,10 @@ def _failures(name: str, at: list[str]) -> Iterator[None]:
     except BotuiError:
         raise
     except errors as exc:
+        if _interrupted(exc):
+            # Stopped mid-statement, the rollback failed too; the server drops the
+            # transaction with the connection. Said as the interruption it is.
+            raise KeyboardInterrupt from None
         known = storage_failure(name, exc)
         if known.code == "storage_error" and at:
             reason = " ".join(str(exc).split())
@@ -274,6 +278,15 @@ def _failures(name: str, at: list[str]) -> Iterator[None]:
                 f"copied: {name} holds no records"
             )
         raise known from exc
+
+
+def _interrupted(exc: BaseException | None) -> bool:
+    """Whether `exc` happened while handling a KeyboardInterrupt (Ctrl-C, or `kill`)."""
+    while exc is not None:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc = exc.__context__
+    return False
 
 
 def _refuse_records(dest: Any, name: str) -> None:
