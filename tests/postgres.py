@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,12 +56,37 @@ def _template() -> str:
         from botui.store.db import open_database
 
         name = f"botui_template_{os.getpid()}"
+        _drop_left_behind()
         with _admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{name}"')
         open_database(database_url(name)).close()
         _state["template"] = name
     return _state["template"]
+
+
+_OURS = re.compile(r"botui_(?:t|template_)(\d+)(?:_\d+)?")
+
+
+def _drop_left_behind() -> None:
+    """Drop the databases of earlier test processes that ended without dropping them (killed,
+    or stopped at a failure), so the server does not fill up run after run."""
+    with _admin() as admin:
+        names = [name for (name,) in admin.execute("SELECT datname FROM pg_database")]
+        for name in names:
+            found = _OURS.fullmatch(name)
+            if found and not _alive(int(found.group(1))):
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def create_database(template: str | None = None) -> str:
