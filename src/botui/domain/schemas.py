@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -29,8 +30,9 @@ Template = Literal["status", "delay", "arrival", "cancellation"]
 OutboxStatus = Literal["queued", "sent", "failed"]
 
 
-def _text(max_length: int, multiline: bool = False) -> Any:
-    return Annotated[StrictStr, AfterValidator(lambda v: check_text(v, max_length, multiline))]
+def _checks_text(max_length: int, multiline: bool = False) -> Callable[[str], str]:
+    """check_text with its limits, for an AfterValidator."""
+    return lambda v: check_text(v, max_length, multiline)
 
 
 def _not_blank(value: str) -> str:
@@ -46,12 +48,13 @@ def _check_id(value: str) -> str:
 
 
 RecordId = Annotated[StrictStr, AfterValidator(_check_id)]
-Name = Annotated[_text(200), AfterValidator(_not_blank)]
-Sku = Annotated[_text(100), AfterValidator(_not_blank)]
-ShortText = _text(100)
-Reason = _text(500, multiline=True)
-Subject = _text(500)
-Message = _text(2000, multiline=True)
+Text200 = Annotated[StrictStr, AfterValidator(_checks_text(200))]
+ShortText = Annotated[StrictStr, AfterValidator(_checks_text(100))]
+Name = Annotated[Text200, AfterValidator(_not_blank)]
+Sku = Annotated[ShortText, AfterValidator(_not_blank)]
+Reason = Annotated[StrictStr, AfterValidator(_checks_text(500, multiline=True))]
+Subject = Annotated[StrictStr, AfterValidator(_checks_text(500))]
+Message = Annotated[StrictStr, AfterValidator(_checks_text(2000, multiline=True))]
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
 Price = Annotated[StrictInt, Field(ge=0, le=MAX_PRICE)]
 Date = Annotated[StrictInt, Field(ge=0, le=MAX_DATE)]
@@ -210,7 +213,7 @@ class ListBackorders(Input):
     product: RecordId | None = None
     customer: RecordId | None = None
     business: RecordId | None = None
-    query: _text(200) | None = None
+    query: Text200 | None = None
     limit: Limit = 50
     after: Annotated[StrictStr, Field(max_length=500)] | None = None
 
@@ -451,7 +454,7 @@ class ExportBackorders(Input):
 
     view: View = "all"
     status: Status | None = None
-    query: _text(200) | None = None
+    query: Text200 | None = None
 
 
 class ExportRow(Backorder):
