@@ -17,7 +17,10 @@ from botui.domain.service import Service
 from botui.store.db import open_database
 from tests import postgres
 
-NOW = 1_790_000_000  # 2026-09-21, fixed so dates and ages never drift between runs
+# The one frozen clock of the suite (BOTUI_NOW below; import it, do not copy it): Monday
+# 2026-09-21 14:13:20 UTC, in ISO week 2026-W39, so dates and ages never drift between runs.
+NOW = 1_790_000_000
+DAY = 86_400
 
 
 @pytest.fixture(autouse=True)

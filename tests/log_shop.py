@@ -9,8 +9,8 @@ ada deletes BO-7. EVENTS holds, oldest first, (actor, type, backorder) of each o
 from __future__ import annotations
 
 from botui.domain.service import Service
+from tests.conftest import NOW
 
-NOW = 1_790_000_000
 START = NOW - 3_600
 ACTORS = ("ada", "ben", "cleo")
 

@@ -23,9 +23,8 @@ from typing import Any
 
 from botui.domain.service import Service
 from botui.store.db import open_database
+from tests.conftest import DAY, NOW
 
-NOW = 1_790_000_000
-DAY = 86_400
 MALLORY = "[bold]Mallory[/] O'Brien"
 COUNTS = {"open": 6, "pending": 3, "late": 2, "ready": 2, "closed": 2, "all": 8}
 # Triage order of every backorder: rush, then expedited, then standard, oldest first.

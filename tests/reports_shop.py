@@ -13,9 +13,8 @@ from pathlib import Path
 from botui.domain.reports import first_week_start
 from botui.domain.service import Service
 from botui.store.db import open_database
+from tests.conftest import DAY, NOW
 
-NOW = 1_790_000_000  # Monday 2026-09-21 14:13:20 UTC, in ISO week 2026-W39
-DAY = 86_400
 WEEK = 7 * DAY
 START = first_week_start(NOW)  # Monday 2026-07-06 00:00 UTC, week 2026-W28
 WEEKS = [f"2026-W{n}" for n in range(28, 40)]

@@ -17,12 +17,12 @@ import pytest
 
 from botui.store.db import open_database
 from tests import postgres
+from tests.conftest import NOW
 from tests.postgres import connect, query
 
 # The database a run is pointed at: a SQLite file, or a PostgreSQL URL (see tests/conftest.py).
 Target = Path | str
 
-NOW = 1_790_000_000
 # The console script that `pip install -e .` put beside the venv's python.
 BOTUI = shutil.which("botui", path=str(Path(sys.executable).parent)) or "botui"
 

@@ -18,11 +18,11 @@ import pytest
 from botui.domain.delivery import MAX_ATTEMPTS
 from botui.domain.service import Service
 from botui.store.db import open_database
+from tests.conftest import DAY
 from tests.postgres import fresh_database
 
 from .runner import BOTUI, NOW, Result, api, botui, dump, env
 
-DAY = 86_400
 # Every table a copy carries (the search index and schema_migration are the engine's own).
 TABLES = (
     "business",

@@ -14,10 +14,10 @@ import pytest
 from botui.domain import queue
 from botui.store.db import open_database
 from tests import postgres
+from tests.conftest import DAY
 
 from .runner import NOW, Target, api, botui, dump, shop_fixtures
 
-DAY = 86_400
 EVIL_NAME = '=HYPERLINK("http://evil.example","click")'
 METADATA = {"channel": "web", "note": "line one\nline two", "score": -3, "gift": True, "n": 1.5}
 

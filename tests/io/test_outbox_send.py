@@ -16,8 +16,7 @@ from botui.domain.errors import BotuiError
 from botui.domain.service import Service, call
 from botui.io.outbox import send_outbox
 from botui.settings import Loaded, Settings
-
-NOW = 1_790_000_000
+from tests.conftest import NOW
 
 
 def loaded(port: int, **sections: Any) -> Loaded:

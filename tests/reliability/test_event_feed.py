@@ -23,9 +23,8 @@ from botui.domain.core import ServiceCore
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.store.db import open_database
+from tests.conftest import DAY, NOW
 
-NOW = 1_790_000_000
-DAY = 86_400
 WRITERS = 8
 FOLLOWERS = 3
 ROUNDS = 8

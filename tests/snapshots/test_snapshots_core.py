@@ -12,9 +12,8 @@ from textual.worker import WorkerCancelled
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
+from tests.conftest import DAY, NOW
 
-DAY = 86_400
-NOW = 1_790_000_000
 SIZE = (80, 24)
 CUSTOMERS = (
     ("CUS-1", "Ada Lovelace"),

@@ -16,9 +16,7 @@ from botui.tui.screens.detail import DetailScreen
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.notify import NotifyDialog
 from botui.tui.screens.receive import ReceiveDialog
-
-DAY = 86_400
-NOW = 1_790_000_000
+from tests.conftest import DAY, NOW
 
 
 class Host(App[None]):

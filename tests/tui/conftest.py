@@ -17,9 +17,7 @@ from botui.domain.service import Service
 from botui.tui.app import BotuiApp
 from botui.tui.keys import QUIET_SECONDS
 from botui.tui.live import GROUP as LIVE_GROUP
-
-DAY = 86_400
-NOW = 1_790_000_000
+from tests.conftest import DAY, NOW
 
 
 def pilot_test(test: Callable[..., Any]) -> Callable[..., None]:

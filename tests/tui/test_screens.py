@@ -25,10 +25,9 @@ from botui.tui.screens.estimate import EstimateDialog
 from botui.tui.screens.form import BackorderForm, format_metadata, parse_metadata
 from botui.tui.screens.notify import NotifyDialog
 from botui.tui.screens.receive import ReceiveDialog
+from tests.conftest import DAY, NOW
 
 UNSET = object()
-DAY = 86_400
-NOW = 1_790_000_000
 END_OF_DAY = 86_399
 
 

@@ -21,8 +21,7 @@ from botui.tui.screens.estimate import EstimateDialog
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.notify import NotifyDialog
 from botui.tui.screens.receive import ReceiveDialog
-
-NOW = 1_790_000_000
+from tests.conftest import NOW
 
 
 def at(service: Service, when: int) -> Service:

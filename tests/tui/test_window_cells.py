@@ -6,9 +6,7 @@ import pytest
 from rich.cells import cell_len
 
 from botui.tui.widgets import cells
-
-NOW = 1_790_000_000
-DAY = 86_400
+from tests.conftest import DAY, NOW
 
 
 @pytest.mark.parametrize("width", [40, 59, 60, 79, 80, 100, 120, 160, 200, 300])

@@ -6,10 +6,9 @@ import peewee
 import pytest
 
 from botui.domain.service import Service, call
+from tests.conftest import NOW
 
 from .helpers import assert_refused, new_backorder, receive
-
-NOW = 1_790_000_000
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from botui.domain.service import Service, call
+from tests.conftest import NOW
 
 from .helpers import assert_refused, events_of, new_backorder, receive, snapshot_db
 from .test_status_table import in_status
-
-NOW = 1_790_000_000
 
 
 def base(refs: dict, **fields) -> dict:

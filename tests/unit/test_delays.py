@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from botui.domain.service import Service, call
+from tests.conftest import NOW
 
 from .helpers import assert_refused, events_of, new_backorder, receive
-
-NOW = 1_790_000_000
 
 
 def delays(service: Service, backorder: str | None = None) -> list[dict]:

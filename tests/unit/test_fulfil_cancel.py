@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from botui.domain.service import Service, call
 from botui.store.engine import sql
+from tests.conftest import NOW
 
 from .helpers import assert_refused, events_of, new_backorder, receive, stock
-
-NOW = 1_790_000_000
 
 
 def confirmed(service: Service, refs: dict, **fields) -> dict:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from botui.domain.service import Service, call
+from tests.conftest import NOW
 
 from .helpers import assert_refused, new_backorder, receive
 
-NOW = 1_790_000_000
 FORBIDDEN = ["\x00", "\x1b", "\x7f", "\x85", "\x9f", "\u202a", "\u202e", "\u2066", "\u2069"]
 LINE_BREAKS = ["\n", "\t"]
 

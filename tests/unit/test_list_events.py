@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from botui.domain.service import Service, call
+from tests.conftest import NOW
 
 from .helpers import assert_refused, new_backorder
-
-NOW = 1_790_000_000
 
 
 def ids(page: dict) -> list[str]:

@@ -14,9 +14,8 @@ from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.io.outbox import configured_channels, send_entry, send_outbox
 from botui.settings import Loaded, Settings
+from tests.conftest import NOW
 from unit.helpers import new_backorder, snapshot_db
-
-NOW = 1_790_000_000
 
 
 def queue_messages(service: Service, refs: dict, count: int, channel: str = "email") -> list[int]:

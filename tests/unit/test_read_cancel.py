@@ -6,11 +6,11 @@ import threading
 import time
 
 import pytest
-from conftest import NOW
 
 from botui.domain.errors import BotuiError, ReadCancelled
 from botui.domain.queue import QueueSpec
 from botui.domain.service import Service
+from tests.conftest import NOW
 
 # A statement that runs for a minute or more unless stopped.
 SLOW = (
