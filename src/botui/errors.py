@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from typing import Any
 
 REFUSAL_CODES = (
     "validation_error",
@@ -46,7 +47,7 @@ class BotuiError(Exception):
         """2 for a refusal of the input, 1 for any other failure (busy, storage)."""
         return 2 if self.code in REFUSAL_CODES else 1
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The contract's error shape."""
         return {"error": {"code": self.code, "message": self.message, "field": self.field}}
 

@@ -29,7 +29,7 @@ import peewee
 
 from botui.errors import BotuiError, conflict, storage_error, validation
 from botui.store import engine, postgres
-from botui.store.db import SQLITE, open_database, storage_failure
+from botui.store.db import SQLITE, database_name, open_database, storage_failure
 
 BATCH = 5_000
 # PostgreSQL's search index: the trigger that fills it and the migration that wrote its text.
@@ -104,7 +104,7 @@ def copy_database(
         dest_db = open_database(dest)
         _refuse_same_database(source_db, dest_db)
         with source_db.connection_context(), dest_db.connection_context():
-            copied = _copy(source_db, dest_db, dest_db.botui_path, progress)
+            copied = _copy(source_db, dest_db, database_name(dest_db), progress)
             _analyze(dest_db)
             return copied
     except BaseException:
@@ -254,7 +254,7 @@ def _snapshot(db: Any) -> Iterator[None]:
 @contextmanager
 def _failures(name: str, at: list[str]) -> Iterator[None]:
     """An engine's failure while copying, in plain words: nothing was written to `name`."""
-    errors: tuple[type[BaseException], ...] = (peewee.PeeweeException, sqlite3.Error, SQLITE.Error)
+    errors: tuple[type[Exception], ...] = (peewee.PeeweeException, sqlite3.Error, SQLITE.Error)
     try:
         import psycopg
 
@@ -319,7 +319,7 @@ def _columns(db: Any, table: Table) -> list[str]:
     return [column[0] for column in cursor.description]
 
 
-def _pages(db: Any, table: Table, columns: Sequence[str]) -> Iterator[list[tuple]]:
+def _pages(db: Any, table: Table, columns: Sequence[str]) -> Iterator[list[tuple[Any, ...]]]:
     """The source table's rows, BATCH at a time, in key order (keyset pages: each an index
     range from the last key read, so memory stays one page whatever the table's size)."""
     select = f"SELECT {', '.join(map(_quote, columns))} FROM {_quote(table.name)}"
@@ -334,7 +334,7 @@ def _pages(db: Any, table: Table, columns: Sequence[str]) -> Iterator[list[tuple
         rows = db.execute_sql(after, (rows[-1][key],)).fetchall()
 
 
-def _write(dest: Any, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
+def _write(dest: Any, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     names = ", ".join(map(_quote, columns))
     cursor = dest.cursor()
     if engine.is_postgres(dest) and not table.merged:

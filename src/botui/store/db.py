@@ -15,7 +15,7 @@ import peewee
 
 from botui import config
 from botui.errors import BotuiError, busy, storage_error
-from botui.store import engine, folding, postgres
+from botui.store import engine, folding, peewee_types, postgres
 from botui.store.models import database_proxy
 from botui.store.sqlite import MIGRATIONS_DIR, is_writable, schema_is_current
 from botui.store.sqlite import sqlite_version as sqlite_version
@@ -29,7 +29,7 @@ MAX_PAGES = 4_294_967_294  # SQLite's own limit
 FILE_MODE = 0o660
 # The SQLite library peewee really uses: pysqlite3 (a current SQLite) when installed
 # (store.sqlite chooses it the same way, for what runs without peewee).
-SQLITE = peewee.sqlite3
+SQLITE = peewee_types.SQLITE
 SQLITE_ERRORS = (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error, SQLITE.Error)
 
 
@@ -136,8 +136,7 @@ def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.D
         uri=readonly,
         check_same_thread=False,
     )
-    db.botui_path = path
-    db.botui_readonly = readonly
+    _remember(db, path, readonly)
     # The search index's triggers fold text with it (migration 0005): every connection needs it.
     db.register_function(folding.sql_fold, folding.SQL_NAME, 1, deterministic=True)
     try:
@@ -163,8 +162,7 @@ def _open_postgres(url: str) -> peewee.Database:
     """Open a PostgreSQL database (it must exist), make or upgrade its schema, bind the models."""
     name = postgres.display_name(url)
     db = postgres.connect(url, busy_timeout_ms())
-    db.botui_path = name
-    db.botui_readonly = False
+    _remember(db, name, readonly=False)
     try:
         with translate_errors(name):
             db.connect()
@@ -183,6 +181,17 @@ def _open_postgres(url: str) -> peewee.Database:
         raise
     database_proxy.initialize(db)
     return db
+
+
+def _remember(db: peewee.Database, name: Path | str, readonly: bool) -> None:
+    """botui's own facts on peewee's database object, which declares no such attributes: the
+    file or URL (without password) it was opened from, and whether read-only."""
+    vars(db).update(botui_path=name, botui_readonly=readonly)
+
+
+def database_name(db: peewee.Database) -> str:
+    """The file or URL (without password) that `db` was opened from, as messages say it."""
+    return str(getattr(db, "botui_path", db.database))
 
 
 def _remove_new_file(path: Path) -> None:

@@ -30,7 +30,8 @@ def give_peewee_psycopg() -> None:
     peewee binds at its import (module and Psycopg3Adapter's), exactly as it binds them."""
     import peewee
 
-    if peewee.psycopg is not None:
+    names = vars(peewee)  # these names are not in peewee's stubs: set in its namespace
+    if names["psycopg"] is not None:
         return
     try:
         import psycopg
@@ -38,10 +39,10 @@ def give_peewee_psycopg() -> None:
         from psycopg.types.json import Json, Jsonb
     except ImportError:
         return  # not installed: peewee says "psycopg postgres driver not found", as ever
-    peewee.TransactionStatus = TransactionStatus
-    peewee.Json_pg3, peewee.Jsonb_pg3 = Json, Jsonb
+    names["TransactionStatus"] = TransactionStatus
+    names["Json_pg3"], names["Jsonb_pg3"] = Json, Jsonb
     adapter = peewee.Psycopg3Adapter
     adapter.txn_idle = TransactionStatus.IDLE
     adapter.txn_inerror = TransactionStatus.INERROR
     adapter.txn_unknown = TransactionStatus.UNKNOWN
-    peewee.psycopg = psycopg  # last: the adapter is chosen by this one
+    names["psycopg"] = psycopg  # last: the adapter is chosen by this one

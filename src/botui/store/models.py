@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from peewee import (
     AutoField,
     CharField,
@@ -47,6 +49,11 @@ class Order(BaseModel):
     business = ForeignKeyField(Business, column_name="business_id")
     placed_at = IntegerField()
 
+    if TYPE_CHECKING:
+        # Each ForeignKeyField also makes `<name>_id`, the key itself (for mypy; peewee adds it).
+        customer_id: CharField[str]
+        business_id: CharField[str]
+
     class Meta:
         table_name = "orders"
 
@@ -79,6 +86,13 @@ class Backorder(BaseModel):
     allocated_quantity = IntegerField(default=0)
     version = IntegerField(default=1)
     noticed_ship_date = IntegerField(null=True)
+
+    if TYPE_CHECKING:
+        # The keys behind the ForeignKeyFields above (peewee adds them; declared for mypy).
+        product_id: CharField[str]
+        business_id: CharField[str]
+        customer_id: CharField[str]
+        order_id: CharField[str | None]
 
 
 class Event(BaseModel):
@@ -130,6 +144,9 @@ class Receipt(BaseModel):
     supplier_order = CharField(null=True)
     at = IntegerField()
     actor = CharField()
+
+    if TYPE_CHECKING:
+        product_id: CharField[str]  # the key behind `product` (peewee adds it)
 
 
 class Counter(BaseModel):

@@ -19,14 +19,18 @@ from __future__ import annotations
 
 import time
 from contextlib import suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import peewee
 
 from botui.errors import BotuiError, storage_error
 from botui.store.drivers import give_peewee_psycopg
+from botui.store.peewee_types import EXCEPTION_WRAPPER
 from botui.store.sqlite import MIGRATIONS_TABLE, migration_names
+
+if TYPE_CHECKING:
+    import psycopg  # imported when a PostgreSQL database is opened (store.drivers)
 
 # pg_advisory_xact_lock's key for "the botui write lock" (any number; botui takes no other).
 WRITE_LOCK = 0x626F747569  # "botui"
@@ -40,10 +44,14 @@ class BotuiPostgres(peewee.PostgresqlDatabase):
 
     botui_timeout_ms = 10_000
 
-    def begin(self, isolation_level: object = None) -> None:
+    if TYPE_CHECKING:
+
+        def _connect(self) -> psycopg.Connection[Any]: ...  # peewee's; not in its stubs
+
+    def begin(self, isolation_level: str | None = None) -> None:
         super().begin(isolation_level)
         cursor = self.cursor()
-        with peewee.__exception_wrapper__:
+        with EXCEPTION_WRAPPER:
             cursor.execute(f"SET LOCAL lock_timeout = {int(self.botui_timeout_ms)}")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
 
@@ -65,7 +73,7 @@ class EventListener:
 
     def __init__(self, db: BotuiPostgres) -> None:
         self._db = db
-        self._connection: Any = None
+        self._connection: psycopg.Connection[Any] | None = None
 
     def wait(self, timeout: float) -> bool:
         """Whether events were committed (a notification came) within `timeout` seconds."""

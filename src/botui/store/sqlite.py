@@ -30,7 +30,8 @@ _MIGRATION_FILE = re.compile(r"[0-9].*\.py")
 
 def sqlite_version() -> str:
     """Version of the SQLite library that botui's connections use."""
-    return SQLITE.sqlite_version
+    version: str = SQLITE.sqlite_version
+    return version
 
 
 def is_writable(path: Path) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import tempfile
 import weakref
 from collections.abc import Iterable, Iterator
@@ -19,7 +20,9 @@ from typing import Any
 
 import peewee
 
-SQLITE = peewee.sqlite3
+from botui.store import peewee_types
+
+SQLITE = peewee_types.SQLITE
 # SQLite's page cache for the scratch database (KiB, negative as PRAGMA cache_size takes it):
 # bounded, the rest stays in the temporary file.
 CACHE_KIB = 8_000
@@ -86,7 +89,8 @@ class Staging:
         # A file of its own in a new private folder, removed on close. (SQLite's own temporary
         # database, named "", keeps every page in memory: memory would grow with the file.)
         self.folder = tempfile.mkdtemp(prefix="botui-import-")
-        self.db = SQLITE.connect(
+        # sqlite3 or pysqlite3 (the same interface)
+        self.db: sqlite3.Connection = SQLITE.connect(
             os.path.join(self.folder, "stage.db"), isolation_level=None, check_same_thread=False
         )
         for pragma in (
@@ -102,12 +106,12 @@ class Staging:
     def close(self) -> None:
         self._remove()
 
-    def _among(self, sql: str, values: list[Any], *params: Any) -> Iterator[tuple]:
+    def _among(self, sql: str, values: list[Any], *params: Any) -> Iterator[tuple[Any, ...]]:
         for chunk in _chunks(values):
             marks = ", ".join("?" * len(chunk))
             yield from self.db.execute(sql.format(marks), (*params, *chunk)).fetchall()
 
-    def _many(self, sql: str, rows: Iterable[tuple]) -> None:
+    def _many(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
         self.db.execute("BEGIN")
         try:
             self.db.executemany(sql, rows)
@@ -158,18 +162,20 @@ class Staging:
 
     # -- the rows to write ----------------------------------------------------------------
 
-    def add_rows(self, rows: Iterable[tuple]) -> None:
+    def add_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Rows as they will be written (ROW_COLUMNS), in file order."""
         marks = ", ".join("?" * len(ROW_COLUMNS.split(",")))
         self._many(f"INSERT INTO row ({ROW_COLUMNS}) VALUES ({marks})", rows)
 
-    def rows(self, after: int, size: int) -> list[tuple]:
+    def rows(self, after: int, size: int) -> list[tuple[Any, ...]]:
         """Up to `size` staged rows in file order from position `after` on: (position, then
         ROW_COLUMNS) each."""
-        return self.db.execute(
+        rows: list[tuple[Any, ...]] = self.db.execute(
             f"SELECT pos, {ROW_COLUMNS} FROM row WHERE pos > ? ORDER BY pos LIMIT ?",
             (after, size),
         ).fetchall()
+        return rows
 
     def count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM row").fetchone()[0]
+        count: int = self.db.execute("SELECT count(*) FROM row").fetchone()[0]
+        return count
