@@ -50,10 +50,17 @@ class BotuiPostgres(peewee.PostgresqlDatabase):
 
     def begin(self, isolation_level: str | None = None) -> None:
         super().begin(isolation_level)
-        cursor = self.cursor()
-        with EXCEPTION_WRAPPER:
-            cursor.execute(f"SET LOCAL lock_timeout = {int(self.botui_timeout_ms)}")
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        try:
+            with EXCEPTION_WRAPPER:
+                cursor = self.cursor()
+                cursor.execute(f"SET LOCAL lock_timeout = {int(self.botui_timeout_ms)}")
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        except BaseException:
+            # peewee rolls back only a transaction that began: end this one here, or the
+            # connection stays aborted and refuses every later statement (after one `busy`).
+            with suppress(Exception):
+                self.rollback()
+            raise
 
 
 def notify_events(db: BotuiPostgres) -> None:
