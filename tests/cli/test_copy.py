@@ -167,6 +167,17 @@ def search_index_by_triggers(url: str) -> list[tuple]:
     return rows
 
 
+def open_search_index(url: str) -> list[tuple]:
+    """The open backorders' texts (migration 0009), and those the whole index holds of them."""
+    with psycopg.connect(url) as conn:
+        kept = conn.execute("SELECT seq, body FROM backorder_search_open ORDER BY seq").fetchall()
+        wanted = conn.execute(
+            "SELECT s.seq, s.body FROM backorder_search s JOIN backorder b ON b.seq = s.seq"
+            " WHERE b.is_open = 1 ORDER BY s.seq"
+        ).fetchall()
+    return [kept, wanted]
+
+
 def test_sqlite_to_postgres_and_back_keeps_everything(shop: Path, tmp_path: Path) -> None:
     before = views(shop)
     assert all(before[q] for q in ("ZOË", "STRASSE", "so-10", "po-77", "王芳", "camp"))
@@ -182,6 +193,8 @@ def test_sqlite_to_postgres_and_back_keeps_everything(shop: Path, tmp_path: Path
         assert pg_rows(url) == {t: dump(shop)[t] for t in TABLES}
         assert pg_one(url, "SELECT count(*) FROM backorder_search") == counts["backorder"]
         assert search_index(url) == search_index_by_triggers(url)
+        kept, wanted = open_search_index(url)
+        assert kept == wanted and len(kept) > 0
         analyzed = "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = "
         assert pg_one(url, analyzed + "'backorder'")  # statistics gathered for the planner
         copied(url, back)

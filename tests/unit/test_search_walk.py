@@ -11,7 +11,7 @@ from botui.domain import reads as reads_module
 from botui.domain.service import Service
 from tests.conftest import NOW
 
-from .helpers import open_demo
+from .helpers import new_backorder, open_demo
 
 QUERIES = ("Garcia", "an", "TENT", "BO-1", "so-10", "nobody-has-this", "e", "50%")
 
@@ -73,3 +73,44 @@ def test_the_api_list_walks_to_the_same_pages(
         with monkeypatch.context() as listing:
             listing.setattr(reads_module, "is_common", lambda db, text: False)
             assert every_page(payload) == walked, payload
+
+
+def test_the_open_views_find_what_the_whole_index_finds_among_open_backorders(
+    db_path: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL keeps the open backorders' texts apart (migration 0009): through a new
+    backorder, a rename, a supplier order, a cancel and a delete they stay those the whole
+    index holds."""
+    db = open_demo(db_path, count=300, seed=5)
+    api = Service(db)
+
+    def found(view: str, text: str) -> set[str]:
+        spec = queue.QueueSpec(view, text=text)
+        rows = [r for r in queue.page(spec, NOW, 10_000) if view != "all" or r.status in OPEN]
+        return {r.id for r in rows}
+
+    def same(text: str) -> set[str]:
+        with db.connection_context():
+            walked = found("open", text)
+            with monkeypatch.context() as listing:
+                listing.setattr(search, "is_common", lambda db, text, **_: False)
+                listed = found("open", text)
+                assert walked == listed == found("all", text), text
+        return walked
+
+    OPEN = queue.statuses.OPEN_STATUSES
+    with db.connection_context():
+        rows = queue.page(queue.QueueSpec("open", sort="created"), NOW, 4)
+    first, second, third, fourth = rows
+    api.update_customer({"id": first.customer_id, "name": "Quentin Quuxley"})
+    assert first.id in same("quuxley")
+    api.confirm({"id": second.id, "supplierOrder": "SO-XYZZY-9"})
+    assert same("xyzzy-9") == {second.id}
+    api.cancel({"id": third.id, "reason": "test"})
+    assert third.id not in same(third.id)
+    assert same(fourth.id) == {fourth.id}
+    api.delete({"id": fourth.id})
+    assert same(fourth.id) == set()
+    refs = {"product": first.product_id, "business": first.business_id}
+    made = new_backorder(api, {**refs, "customer": first.customer_id})["id"]
+    assert made in same("quentin quuxley")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
-from peewee import SQL, Expression, IntegerField, Tuple, fn
+from peewee import SQL, ColumnBase, Expression, IntegerField, Tuple, fn
 
 from botui.domain import search, statuses
 from botui.domain.buckets import bucket_bounds
 from botui.domain.search import match_rowids
 from botui.domain.views import View
 from botui.store.models import Backorder, Business, Customer, Event, Order, Product
+from botui.store.peewee_types import tuples
 
 VIEWS = get_args(View)
 SORTS = ("triage", "ship", "created", "status")
@@ -52,7 +53,8 @@ class QueueSpec:
 
     def unscoped(self) -> QueueSpec:
         """The same view, sort and filter with every narrowing cleared."""
-        return replace(self, age="", **dict.fromkeys(NARROWINGS, ""))
+        cleared: dict[str, Any] = dict.fromkeys(NARROWINGS, "")
+        return replace(self, age="", **cleared)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,9 @@ def _parts(spec: QueueSpec) -> tuple[_Part, ...]:
     return (_Part(None, _TRIAGE_COLUMNS, _ALL_KEY),)
 
 
+# The views that hold open backorders alone (view_condition's `is_open = 1`).
+OPEN_VIEWS = ("open", "pending", "late", "ready")
+
 _VIEW_STATUSES = {
     "pending": ("pending",),
     "closed": statuses.CLOSED_STATUSES,
@@ -183,7 +188,7 @@ def view_condition(
     if view == "late":
         # Outside the ship-date order, `+ 0` keeps SQLite on the index of the order itself
         # instead of a range of ship dates followed by a sort of every late row.
-        ship = Backorder.estimated_ship_date
+        ship: ColumnBase = Backorder.estimated_ship_date
         if sort != "ship" or few:
             ship = ship + 0
         return open_rows & (ship < now) & Backorder.actual_ship_date.is_null()
@@ -211,10 +216,12 @@ def _filtered(
         if until is not None:
             query = query.where(Backorder.created_at <= until)
     if spec.text:
-        if walk and search.is_common(Backorder._meta.database, spec.text):
-            query = query.where(search.row_matches(Backorder.seq, spec.text))
+        # The open views' texts have an index of their own on PostgreSQL (migration 0009).
+        open_only = spec.view in OPEN_VIEWS
+        if walk and search.is_common(Backorder._meta.database, spec.text, open_only=open_only):
+            query = query.where(search.row_matches(Backorder.seq, spec.text, open_only=open_only))
         else:
-            query = query.where(Backorder.seq.in_(match_rowids(spec.text)))
+            query = query.where(Backorder.seq.in_(match_rowids(spec.text, open_only=open_only)))
     return query
 
 
@@ -284,7 +291,8 @@ def _part_query(spec: QueueSpec, now: int, part: _Part, ascending: bool, walk: b
 
 def _past(part: _Part, key: tuple[Any, ...], ascending: bool, inclusive: bool) -> Expression:
     """The rows of `part` after `key` when read `ascending` (or not): one index range."""
-    columns, values = Tuple(*part.columns), Tuple(*key[part.key])
+    columns: ColumnBase = Tuple(*part.columns)
+    values: ColumnBase = Tuple(*key[part.key])
     if ascending:
         return columns >= values if inclusive else columns > values
     return columns <= values if inclusive else columns < values
@@ -296,19 +304,19 @@ def _named(rows: list[Backorder]) -> list[QueueRow]:
         return []
     product_ids = {r.product_id for r in rows}
     customer_ids = {r.customer_id for r in rows}
-    products = dict(
-        Product.select(Product.id, Product.name).where(Product.id.in_(product_ids)).tuples()
+    products: dict[str, str] = dict(
+        tuples(Product.select(Product.id, Product.name).where(Product.id.in_(product_ids)))
     )
-    customers = dict(
-        Customer.select(Customer.id, Customer.name).where(Customer.id.in_(customer_ids)).tuples()
+    customers: dict[str, str] = dict(
+        tuples(Customer.select(Customer.id, Customer.name).where(Customer.id.in_(customer_ids)))
     )
     business_ids = {r.business_id for r in rows}
-    businesses = dict(
-        Business.select(Business.id, Business.name).where(Business.id.in_(business_ids)).tuples()
+    businesses: dict[str, str] = dict(
+        tuples(Business.select(Business.id, Business.name).where(Business.id.in_(business_ids)))
     )
     order_ids = {r.order_id for r in rows if r.order_id is not None}
-    orders = (
-        dict(Order.select(Order.id, Order.number).where(Order.id.in_(order_ids)).tuples())
+    orders: dict[str, str | None] = (
+        dict(tuples(Order.select(Order.id, Order.number).where(Order.id.in_(order_ids))))
         if order_ids
         else {}
     )
@@ -348,7 +356,8 @@ def count(spec: QueueSpec, now: int) -> int:
 def view_counts(spec: QueueSpec, now: int) -> dict[str, int]:
     """How many backorders each view holds under the spec's narrowings (its view, sort and
     text filter aside), each counted on an index: the queue's view bar."""
-    base = QueueSpec(**{column: spec.narrowed(column) for column in NARROWINGS}, age=spec.age)
+    narrowings: dict[str, Any] = {column: spec.narrowed(column) for column in NARROWINGS}
+    base = QueueSpec(**narrowings, age=spec.age)
     return {view: count(replace(base, view=view), now) for view in VIEWS}
 
 
@@ -502,17 +511,17 @@ def load(
     margin: int = MARGIN,
 ) -> Window:
     """The window for rows `top` to `top + height` plus a margin, reusing `previous` if it can."""
-    same = previous is not None and previous.spec == spec and previous.counted
-    total = previous.total if same else count(spec, now)
+    same = previous if previous is not None and previous.spec == spec and previous.counted else None
+    total = same.total if same is not None else count(spec, now)
     if top >= total - height:
         top = max(total - height, 0)
     low, high = max(top - margin, 0), min(top + height + margin, total)
     if high <= low:
         return Window(spec, total, 0, ())
-    if same and previous.rows and previous.start <= low and high <= previous.end:
-        return previous
-    if same and previous.rows and previous.start <= high and low <= previous.end:
-        return _extend(previous, now, low, high)
+    if same is not None and same.rows and same.start <= low and high <= same.end:
+        return same
+    if same is not None and same.rows and same.start <= high and low <= same.end:
+        return _extend(same, now, low, high)
     if low == 0:
         return Window(spec, total, 0, tuple(page(spec, now, high)))
     if high == total:

@@ -32,18 +32,21 @@ def _trigrams(text: str) -> str:
     return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
 
 
-def match_rowids(query: str) -> SQL:
+def match_rowids(query: str, *, open_only: bool = False) -> SQL:
     """A subquery of `backorder.seq` values whose id, names, SKU or numbers contain `query`.
 
     From three characters (of the folded query) the index lists the rows holding all its
     trigrams and `instr` keeps those holding the query itself; a shorter query is tested
     against every row's text, as no index can list its matches (read from the index's content
     table directly: a fifth faster than through the FTS5 table at a million rows).
+    `open_only`: the caller keeps open backorders alone (PostgreSQL then reads the index of
+    their texts only, migration 0009; SQLite's one index lists them all, the caller's own
+    condition keeping the open ones).
     """
     text = fold(query)
     if is_postgres(Backorder._meta.database):
         return SQL(
-            "(SELECT seq FROM backorder_search WHERE body LIKE %s AND strpos(body, %s) > 0)",
+            f"(SELECT seq FROM {_pg_table(open_only)} WHERE body LIKE %s AND strpos(body, %s) > 0)",
             [_like(text), text],
         )
     if len(text) < TRIGRAM:
@@ -55,21 +58,23 @@ def match_rowids(query: str) -> SQL:
     )
 
 
-def is_common(db: peewee.Database, query: str) -> bool:
+def is_common(db: peewee.Database, query: str, *, open_only: bool = False) -> bool:
     """Whether `query` is in at least COMMON backorders' texts.
 
     Counts, up to COMMON, the rows holding all the folded query's trigrams: the index answers
     that from its lists alone (testing the text itself would read each row), and an estimate
     from above is enough to choose a plan. A query shorter than a trigram counts as common:
-    no index can list its matches.
+    no index can list its matches. `open_only` counts open backorders' texts alone (on
+    PostgreSQL, whose index of them is apart; SQLite's one index counts them all).
     """
     text = fold(query)
     if len(text) < TRIGRAM:
         return True  # the index cannot answer it: every row would be read either way
+    found: int
     if is_postgres(db):
         found = db.execute_sql(
-            "SELECT count(*) FROM (SELECT 1 FROM backorder_search WHERE body LIKE %s LIMIT %s)"
-            " AS hits",
+            f"SELECT count(*) FROM (SELECT 1 FROM {_pg_table(open_only)} WHERE body LIKE %s"
+            " LIMIT %s) AS hits",
             (_like(text), COMMON),
         ).fetchone()[0]
         return found >= COMMON
@@ -81,7 +86,7 @@ def is_common(db: peewee.Database, query: str) -> bool:
     return found >= COMMON
 
 
-def row_matches(seq: peewee.Node, query: str) -> peewee.Node:
+def row_matches(seq: peewee.Node, query: str, *, open_only: bool = False) -> peewee.Node:
     """A per-row test that the backorder `seq` contains a common query (see is_common).
 
     It reads the folded text from the index's content table by rowid, so a queue page walks
@@ -90,7 +95,7 @@ def row_matches(seq: peewee.Node, query: str) -> peewee.Node:
     if is_postgres(Backorder._meta.database):
         return peewee.NodeList(
             (
-                SQL("strpos((SELECT body FROM backorder_search WHERE seq ="),
+                SQL(f"strpos((SELECT body FROM {_pg_table(open_only)} WHERE seq ="),
                 seq,
                 SQL("), %s) > 0", [fold(query)]),
             )
@@ -102,6 +107,11 @@ def row_matches(seq: peewee.Node, query: str) -> peewee.Node:
             SQL("), ?) > 0", [fold(query)]),
         )
     )
+
+
+def _pg_table(open_only: bool) -> str:
+    """PostgreSQL's table of folded texts: every backorder's, or the open ones' alone (0009)."""
+    return "backorder_search_open" if open_only else "backorder_search"
 
 
 def _like(text: str) -> str:
