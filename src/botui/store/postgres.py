@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import peewee
 
@@ -110,15 +110,17 @@ class EventListener:
 
 
 def display_name(url: str) -> str:
-    """The URL as messages show it: without a password."""
+    """The URL as messages show it: without a password, in its user part or its query
+    (`?password=`); the rest as written (a host's case, `[::1]`, several `host:port`s)."""
     parts = urlsplit(url)
-    if parts.password is None:
+    user, at, hosts = parts.netloc.rpartition("@")
+    netloc = f"{user.partition(':')[0]}@{hosts}" if at else hosts
+    query = "&".join(
+        item for item in parts.query.split("&") if item.partition("=")[0].lower() != "password"
+    )
+    if (netloc, query) == (parts.netloc, parts.query):
         return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
 
 
 def connect(url: str, timeout_ms: int) -> BotuiPostgres:
