@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import ModelSelect, fn
 
 from botui.store.models import Backorder, Product
 
@@ -18,7 +18,7 @@ class Grant:
     seq: int = field(default=0, compare=False)  # the row's key, to write the grant by
 
 
-def short_queue(product_id: str):
+def short_queue(product_id: str) -> ModelSelect[Backorder]:
     """Open backorders of a product that lack units, in allocation order."""
     return (
         Backorder.select(

@@ -23,8 +23,9 @@ def names() -> list[str]:
     return [name for name, _, _ in BUCKETS]
 
 
-def bucket_bounds(bucket: str, now: int) -> tuple[int | None, int]:
-    """The createdAt range of an aging bucket at `now`: (after, up to and including).
+def bucket_bounds(bucket: str, now: int) -> tuple[int | None, int | None]:
+    """The createdAt range of an aging bucket at `now`: (after, up to and including); None
+    where the range is open on that side.
 
     An age of d whole days means now - 86400 * (d + 1) < createdAt <= now - 86400 * d; a
     backorder created after `now` (a clock set back) counts as 0 days old.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from botui.lazy import lazy_module
 from botui.store import models
@@ -22,13 +22,13 @@ def backorder(row: models.Backorder) -> schemas.Backorder:
         customer=row.customer_id,
         order=row.order_id,
         quantity=row.quantity,
-        status=row.status,
+        status=cast("schemas.Status", row.status),  # a text column; pydantic checks it
         price=row.price,
         estimated_ship_date=row.estimated_ship_date,
         estimated_delivery_date=row.estimated_delivery_date,
         actual_ship_date=row.actual_ship_date,
         actual_delivery_date=row.actual_delivery_date,
-        priority_level=row.priority_level,
+        priority_level=cast("schemas.Priority", row.priority_level),
         supplier_order=row.supplier_order,
         created_at=row.created_at,
         cancelled_at=row.cancelled_at,
@@ -81,11 +81,11 @@ def outbox(row: models.Notification, database_id: str) -> schemas.OutboxEntry:
     return schemas.OutboxEntry(
         id=row.id,
         backorder=row.backorder,
-        channel=row.channel,
+        channel=cast("schemas.Channel", row.channel),
         to=row.recipient,
         subject=row.subject,
         body=row.body,
-        status=row.status,
+        status=cast("schemas.OutboxStatus", row.status),
         created_at=row.created_at,
         sent_at=row.sent_at,
         actor=row.actor,

@@ -32,6 +32,10 @@ from botui.store.reading import ReadHandle, session
 
 if TYPE_CHECKING:
     from botui.domain import schemas
+    from botui.store.models import Business, Customer, Order, Product
+
+    # The records with an id of their own (given or counted) that backorders point at.
+    Record = Business | Customer | Product | Order
 else:  # pydantic loads when a schema is first used, not with the first screen (botui.lazy)
     schemas = lazy_module("botui.domain.schemas")
 
@@ -51,7 +55,7 @@ class ServiceCore:
 
     def __init__(
         self,
-        db: peewee.SqliteDatabase,
+        db: peewee.Database,
         *,
         clock: Callable[[], int] = config.now,
         actor: Callable[[], str] = config.actor,
@@ -165,7 +169,7 @@ class ServiceCore:
         return row
 
     @staticmethod
-    def _require(model: type[peewee.Model], record_id: str, field: str) -> Any:
+    def _require(model: type[Record], record_id: str, field: str) -> Any:
         row = model.get_or_none(model.id == record_id)
         if row is None:
             kind = model.__name__.lower()

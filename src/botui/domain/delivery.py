@@ -19,6 +19,7 @@ from botui.domain.errors import conflict, not_found, validation
 from botui.domain.validation import parse
 from botui.lazy import lazy_module
 from botui.store.models import Notification
+from botui.store.peewee_types import tuples
 
 if TYPE_CHECKING:
     from botui.domain import schemas
@@ -138,7 +139,7 @@ class Delivery(ServiceCore):
     def _claim(entry_id: int, now: int) -> bool:
         """Take a queued, unclaimed entry for one sender: a compare-and-set, so two senders
         never both win, whatever the engine's isolation."""
-        taken = (
+        taken: int = (
             Notification.update(claimed_until=now + CLAIM_SECONDS)
             .where(
                 (Notification.id == entry_id)
@@ -194,7 +195,7 @@ class Delivery(ServiceCore):
     def _counts() -> dict[str, int]:
         counts = dict.fromkeys(OUTBOX_STATUSES, 0)
         query = Notification.select(Notification.status, fn.COUNT(Notification.id).alias("n"))
-        for status, count in query.group_by(Notification.status).tuples():
+        for status, count in tuples(query.group_by(Notification.status)):
             counts[status] = count
         return counts
 

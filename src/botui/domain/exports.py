@@ -40,7 +40,7 @@ class Exports(ServiceCore):
         data = parse(schemas.ExportBackorders, {} if payload is None else payload, "export")
         now = self._clock()
         with self._read():
-            common = bool(data.query) and is_common(self.db, data.query)
+            common = bool(data.query and is_common(self.db, data.query))
         return self._pages(data, now, common, page_size)
 
     def export_metadata_keys(self, payload: Any = None) -> list[str]:
@@ -52,7 +52,7 @@ class Exports(ServiceCore):
         now = self._clock()
         keys: set[str] = set()
         with self._read():
-            common = bool(data.query) and is_common(self.db, data.query)
+            common = bool(data.query and is_common(self.db, data.query))
         for rows in self._raw_pages(data, now, common, EXPORT_PAGE, [Backorder.metadata]):
             for row in rows:
                 if row[-1] != "{}":

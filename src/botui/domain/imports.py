@@ -10,7 +10,7 @@ is kept in a scratch database (botui.store.staging), so memory holds one batch a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, NamedTuple
@@ -40,6 +40,7 @@ from botui.store import engine
 from botui.store.folding import fold
 from botui.store.import_sources import ImportSource
 from botui.store.models import Backorder, Business, Counter, Customer, Order, Product
+from botui.store.peewee_types import EXCEPTION_WRAPPER, tuples
 from botui.store.staging import Staging, larger_cache
 
 # Keys and ids asked of the database at a time (SQLite allows far more; this keeps SQL small).
@@ -162,7 +163,7 @@ def _existing(table: str, column: str, values: list[str]) -> Iterable[str]:
         yield found
 
 
-def _matching(table: str, column: str, values: list[str], *more: str) -> Iterable[tuple]:
+def _matching(table: str, column: str, values: list[str], *more: str) -> Iterable[tuple[Any, ...]]:
     """Rows (the column, then the `more` columns) whose column holds one of `values`."""
     selected = ", ".join((column, *more))
     db = Backorder._meta.database
@@ -172,7 +173,7 @@ def _matching(table: str, column: str, values: list[str], *more: str) -> Iterabl
         cursor = db.cursor()
         sql = f"SELECT {selected} FROM {table} WHERE {column} = ANY(%s)"
         for batch in _batches(values):
-            with peewee.__exception_wrapper__:
+            with EXCEPTION_WRAPPER:
                 yield from cursor.execute(sql, (batch,), prepare=False).fetchall()
         return
     for batch in _batches(values):
@@ -190,13 +191,13 @@ class _Cursor:
         self._cursor = db.cursor()
 
     def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        with peewee.__exception_wrapper__:
+        with EXCEPTION_WRAPPER:
             return self._cursor.execute(engine.sql(self.db, sql), params)
 
-    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    def executemany(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
         if not rows:
             return
-        with peewee.__exception_wrapper__:
+        with EXCEPTION_WRAPPER:
             self._cursor.executemany(engine.sql(self.db, sql), rows)
 
 
@@ -346,21 +347,29 @@ class Importer:
     def _prefetch(self, models: Iterable[ImportBackorder]) -> None:
         """Look up, a batch at a time, the records these rows name: in the database, and
         among the records earlier batches planned. Forgets the previous batch's."""
-        products, customers, businesses, orders = set(), set(), set(), set()
-        skus, numbers, emails, names = set(), set(), set(), set()
+        products: set[str] = set()
+        customers: set[str] = set()
+        businesses: set[str] = set()
+        orders: set[str] = set()
+        skus: set[str] = set()
+        numbers: set[str] = set()
+        emails: set[str] = set()
+        names: set[str] = set()
         for model in models:
-            products.add(model.product)
-            customers.add(model.customer)
-            businesses.add(model.business)
-            orders.add(model.order)
-            skus.add(model.product_sku)
-            numbers.add(model.order_number)
+            for wanted, value in (
+                (products, model.product),
+                (customers, model.customer),
+                (businesses, model.business),
+                (orders, model.order),
+                (skus, model.product_sku),
+                (numbers, model.order_number),
+            ):
+                if value is not None:
+                    wanted.add(value)
             if model.customer_email is not None:
                 emails.add(model.customer_email.casefold())
             if model.business_name is not None:
                 names.add(model.business_name.casefold())
-        for wanted in (products, customers, businesses, orders, skus, numbers):
-            wanted.discard(None)
         found = set(_existing("product", "id", sorted(products)))
         self._product_ids = {pid: pid in found for pid in products}
         found = set(_existing("customer", "id", sorted(customers)))
@@ -395,9 +404,11 @@ class Importer:
         if not keys:
             return {}
         if kind not in self._copied:
-            model, column = (Customer, Customer.email) if kind == "email" else (Business, None)
-            column = column or Business.name
-            query = model.select(model.id, column).where(column.is_null(False))
+            query = (
+                Customer.select(Customer.id, Customer.email).where(Customer.email.is_null(False))
+                if kind == "email"
+                else Business.select(Business.id, Business.name).where(Business.name.is_null(False))
+            )
             self.stage.add_names(
                 (kind, text.casefold(), record_id, None, None)
                 for record_id, text in query.tuples().iterator()
@@ -414,7 +425,9 @@ class Importer:
         self._new_plans.append((self._plans, kind, *values, *(None,) * (4 - len(values))))
         return self._plans
 
-    def _name(self, kind: str, key: str, a: Ref, b: Ref | None = None, c: Ref | None = None):
+    def _name(
+        self, kind: str, key: str, a: Ref, b: Ref | None = None, c: Ref | None = None
+    ) -> None:
         self._new_names.append((kind, key, a, b, c))
 
     def _resolve(self, line: int, m: ImportBackorder) -> _Resolved | RowProblem:
@@ -460,7 +473,7 @@ class Importer:
             m.business_name is None or self._business_ids.get(m.business)
         ):
             business: Ref = m.business
-            if not self._business_ids.get(business):
+            if not self._business_ids.get(m.business):
                 return problem(
                     "business",
                     f"there is no business {business}; "
@@ -691,7 +704,7 @@ class Importer:
         numbers = iter(self._new_ids("backorder", sum(1 for g in given if g is None), reserved))
         return [g if g is not None else next(numbers) for g in given]
 
-    def _new_ids(self, kind: str, wanted: int, reserved: set[str] = frozenset()) -> list[str]:
+    def _new_ids(self, kind: str, wanted: int, reserved: Set[str] = frozenset()) -> list[str]:
         """The next `wanted` free generated ids of a kind (BO-n, CUS-n...), counter advanced."""
         if not wanted:
             return []
@@ -743,7 +756,9 @@ class Importer:
         return made
 
     @staticmethod
-    def _search_names(resolved: list[tuple[str, str, str, str | None]]) -> dict[str, dict]:
+    def _search_names(
+        resolved: list[tuple[str, str, str, str | None]],
+    ) -> dict[str, dict[str, str]]:
         """The names the search index holds for these rows' customers, products and orders."""
         wanted: dict[str, set[str]] = {"customer": set(), "product": set(), "orders": set()}
         for product, _, customer, order in resolved:
@@ -766,7 +781,8 @@ class Importer:
 
     @staticmethod
     def _seq_of(backorder_id: str) -> int:
-        return Backorder.select(Backorder.seq).where(Backorder.id == backorder_id).scalar()
+        seq: int = Backorder.select(Backorder.seq).where(Backorder.id == backorder_id).scalar()
+        return seq
 
     @staticmethod
     def _free_stock(products: set[str]) -> dict[str, int]:
@@ -776,7 +792,7 @@ class Importer:
             query = Product.select(Product.id, Product.stock_on_hand).where(
                 Product.id.in_(batch) & (Product.stock_on_hand > 0)
             )
-            free.update(query.tuples())
+            free.update(tuples(query))
         return free
 
 

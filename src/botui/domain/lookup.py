@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from peewee import Case, Tuple, fn
+from peewee import Case, ColumnBase, Field, Tuple, fn
 
 from botui.domain import convert, queue
 from botui.domain.service import Service
@@ -23,9 +24,16 @@ from botui.store.models import (
     Product,
     Refund,
 )
+from botui.store.peewee_types import tuples
 
 if TYPE_CHECKING:
     from botui.domain import schemas
+
+    # A kind of record suggest() searches: its model, the columns matched, the line of a row.
+    # (Only for mypy: peewee's Field is generic in its stubs alone.)
+    _Searched = tuple[
+        type[Product | Customer | Business], tuple[Field[Any], ...], Callable[[Any], str]
+    ]
 else:  # pydantic loads when a schema is first used, not with the first screen (botui.lazy)
     schemas = lazy_module("botui.domain.schemas")
 
@@ -108,14 +116,14 @@ def describe(service: Service, kind: str, record_id: str) -> str | None:
     """A one-line description of a business, customer, product or order, or None if unknown."""
     with translate_errors(service.path):
         if kind == "product":
-            row = Product.get_or_none(Product.id == record_id)
-            return f"{row.name} (SKU {row.sku}), {row.stock_on_hand:,} free" if row else None
-        if kind == "customer":
-            row = Customer.get_or_none(Customer.id == record_id)
-            return row.name if row else None
-        if kind == "business":
-            row = Business.get_or_none(Business.id == record_id)
-            return row.name if row else None
+            product = Product.get_or_none(Product.id == record_id)
+            if product is None:
+                return None
+            return f"{product.name} (SKU {product.sku}), {product.stock_on_hand:,} free"
+        if kind in ("customer", "business"):
+            model = Customer if kind == "customer" else Business
+            named = model.get_or_none(model.id == record_id)
+            return named.name if named else None
         row = _order(record_id)
         if row is None:
             return None
@@ -211,7 +219,7 @@ class Suggestion:
     text: str
 
 
-def holds(column, folded: str):
+def holds(column: Field[Any], folded: str) -> ColumnBase:
     """`column`, folded as search folds text (store.folding), holds the folded query `folded`.
 
     An ASCII value is tested by LIKE, which folds ASCII case and compares every other
@@ -246,11 +254,12 @@ def suggest(
         return _suggest_orders(service, text, customer)
     if not text:
         return []
-    model, columns, describe_row = {
+    searched: dict[str, _Searched] = {
         "product": (Product, (Product.id, Product.sku, Product.name), _product_line),
         "customer": (Customer, (Customer.id, Customer.name, Customer.email), _customer_line),
         "business": (Business, (Business.id, Business.name), _business_line),
-    }[kind]
+    }
+    model, columns, describe_row = searched[kind]
     folded = fold(text)
     condition = holds(columns[0], folded)
     for column in columns[1:]:
@@ -274,10 +283,12 @@ def _suggest_orders(service: Service, text: str, customer: str | None) -> list[S
             folded = fold(text)
             query = query.where(holds(Order.id, folded) | holds(Order.number, folded))
         rows = query.order_by(Order.placed_at.desc(), Order.id).limit(SUGGESTIONS)
-        names = dict(
-            Business.select(Business.id, Business.name)
-            .where(Business.id.in_({row.business_id for row in rows}))
-            .tuples()
+        names: dict[str, str] = dict(
+            tuples(
+                Business.select(Business.id, Business.name).where(
+                    Business.id.in_({row.business_id for row in rows})
+                )
+            )
         )
         return [
             Suggestion(

@@ -47,6 +47,7 @@ class Notifications(ServiceCore):
                     "channel",
                 )
             backorder = convert.backorder(row)
+            subject: str | None  # an SMS has none
             if data.template is not None:
                 subject, body = render(
                     data.template,

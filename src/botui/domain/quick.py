@@ -72,7 +72,7 @@ def get(path: Path | str, payload: Any) -> dict[str, Any] | None:
         # The Service opens these differently (creates, refuses, or drops o+w first).
         if not stat.S_ISREG(info.st_mode) or info.st_mode & stat.S_IWOTH:
             return None
-        if not os.access(path, os.R_OK) or not is_writable(path):
+        if not os.access(path, os.R_OK) or not is_writable(Path(path)):
             return None
         connection = SQLITE.connect(str(path), timeout=_BUSY_SECONDS, isolation_level=None)
     except (OSError, SQLITE.Error):

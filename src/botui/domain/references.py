@@ -26,6 +26,7 @@ from botui.store.models import (
 
 if TYPE_CHECKING:
     from botui.domain import schemas
+    from botui.domain.core import Record
 else:  # pydantic loads when a schema is first used, not with the first screen (botui.lazy)
     schemas = lazy_module("botui.domain.schemas")
 
@@ -63,7 +64,7 @@ class References(ServiceCore):
     """
 
     def _new_reference_id(
-        self, given: str | None, model: type[peewee.Model], counter: str, prefix: str
+        self, given: str | None, model: type[Record], counter: str, prefix: str
     ) -> str:
         if given is None:
             return self._next_id(counter, prefix, model, model.id)

@@ -62,7 +62,8 @@ class Reports(ServiceCore):
         """One report by its contract name."""
         if name not in REPORTS:
             raise validation(f"unknown report {name!r}; the reports are {', '.join(REPORTS)}")
-        return getattr(self, f"report_{name}")(payload)
+        report: Report = getattr(self, f"report_{name}")(payload)
+        return report
 
     def _report_input(self, payload: Any, name: str) -> report_schemas.ReportInput:
         data = parse(

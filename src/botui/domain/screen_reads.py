@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from botui.domain import queue
 from botui.domain.core import ServiceCore
 from botui.domain.queue import QueueRow, QueueSpec, Window
 from botui.store.engine import is_postgres
-from botui.store.postgres import EventListener
+from botui.store.postgres import BotuiPostgres, EventListener
 
 if TYPE_CHECKING:  # loaded when first called: the queue's first screen needs neither
     from botui.domain import schemas
     from botui.domain.lookup import Context, Place, Suggestion
     from botui.domain.records import RecordPage
+    from botui.domain.service import Service
 
 
 class ScreenReads(ServiceCore):
@@ -28,6 +29,11 @@ class ScreenReads(ServiceCore):
 
     _listener: EventListener | None = None  # wait_for_events' connection, made on first use
     _listener_lock = threading.Lock()
+
+    @property
+    def _whole(self) -> Service:
+        """The service this is a part of (its only user), which lookup and records read."""
+        return cast("Service", self)
 
     # -- the queue ------------------------------------------------------------------------
 
@@ -96,7 +102,8 @@ class ScreenReads(ServiceCore):
             return False
         with self._listener_lock:
             if self._listener is None:
-                self._listener = EventListener(self.db)
+                # events_wake: the database is PostgreSQL, which botui opens as BotuiPostgres
+                self._listener = EventListener(cast(BotuiPostgres, self.db))
             listener = self._listener
         return listener.wait(timeout)
 
@@ -114,63 +121,63 @@ class ScreenReads(ServiceCore):
         from botui.domain import lookup
 
         with self.session():
-            return lookup.context(self, backorder_id)
+            return lookup.context(self._whole, backorder_id)
 
     def deletion(self, backorder_id: str) -> schemas.Event | None:
         """The `deleted` event of a backorder that no longer exists, if there is one."""
         from botui.domain import lookup
 
         with self.session():
-            return lookup.deletion(self, backorder_id)
+            return lookup.deletion(self._whole, backorder_id)
 
     def describe(self, kind: str, record_id: str) -> str | None:
         """A one-line description of a business, customer, product or order, or None."""
         from botui.domain import lookup
 
         with self.session():
-            return lookup.describe(self, kind, record_id)
+            return lookup.describe(self._whole, kind, record_id)
 
     def names_of(self, backorder: schemas.Backorder) -> tuple[str, str]:
         """The names of a backorder's product and customer."""
         from botui.domain import lookup
 
         with self.session():
-            return lookup.names_of(self, backorder)
+            return lookup.names_of(self._whole, backorder)
 
     def order_id(self, typed: str) -> str | None:
         """The id of the order typed as its id or its number (SO-100143)."""
         from botui.domain import lookup
 
         with self.session():
-            return lookup.order_id(self, typed)
+            return lookup.order_id(self._whole, typed)
 
     def products_of(self, backorder_ids: list[str]) -> dict[str, schemas.Product]:
         """The product of each of these backorders, by backorder id."""
         from botui.domain import lookup
 
         with self.session():
-            return lookup.products_of(self, backorder_ids)
+            return lookup.products_of(self._whole, backorder_ids)
 
     def place_in_queue(self, backorder_id: str) -> Place | None:
         """Where a backorder waits among its product's for arriving units."""
         from botui.domain import lookup
 
         with self.session():
-            return lookup.place_in_queue(self, backorder_id)
+            return lookup.place_in_queue(self._whole, backorder_id)
 
     def suggest(self, kind: str, typed: str, *, customer: str | None = None) -> list[Suggestion]:
         """Records of `kind` matching what was typed, for a field's suggestions."""
         from botui.domain import lookup
 
         with self.session():
-            return lookup.suggest(self, kind, typed, customer=customer)
+            return lookup.suggest(self._whole, kind, typed, customer=customer)
 
     def customer_of(self, backorder_id: str) -> schemas.Customer | None:
         """The customer of a backorder, or None when the backorder does not exist."""
         from botui.domain import lookup
 
         with self.session():
-            return lookup.customer_of(self, backorder_id)
+            return lookup.customer_of(self._whole, backorder_id)
 
     # -- records --------------------------------------------------------------------------
 
@@ -188,18 +195,23 @@ class ScreenReads(ServiceCore):
 
         with self.session():
             return records.page(
-                self, kind, text=text, after=after, before=before, limit=limit or records.PAGE
+                self._whole,
+                kind,
+                text=text,
+                after=after,
+                before=before,
+                limit=limit or records.PAGE,
             )
 
     def record_count(self, kind: str) -> int:
         from botui.domain import records
 
         with self.session():
-            return records.count(self, kind)
+            return records.count(self._whole, kind)
 
     def has_backorders(self) -> bool:
         """Whether the database holds any backorder at all (an index probe, not a count)."""
         from botui.domain import records
 
         with self.session():
-            return records.has_backorders(self)
+            return records.has_backorders(self._whole)

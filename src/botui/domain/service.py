@@ -551,6 +551,7 @@ def open_service(path: str | Path) -> Service:
     return Service(open_database(path))
 
 
-def call(service: Service, action: str, payload: Any) -> dict[str, Any]:
+def call(service: Service, action: str | None, payload: Any) -> dict[str, Any]:
     """Run one contract action by its API name and return its JSON answer."""
-    return getattr(service, check_action(action))(payload).to_json()
+    answer: dict[str, Any] = getattr(service, check_action(action))(payload).to_json()
+    return answer

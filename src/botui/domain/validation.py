@@ -9,6 +9,7 @@ from botui.domain.limits import MAX_INT64
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from pydantic_core import ErrorDetails
 
 # pydantic is imported only on a refusal: a valid input never needs its error classes, and
 # the UI's first screen loads none of it (issue 12).
@@ -74,7 +75,7 @@ def _field_name(loc: tuple[Any, ...]) -> str | None:
     return top if top == to_camel(top) else to_camel(top)
 
 
-def _message(error: dict[str, Any], field: str | None, action: str) -> str:
+def _message(error: ErrorDetails, field: str | None, action: str) -> str:
     kind = error["type"]
     label = field or "the input"
     if kind == "missing":
@@ -116,9 +117,11 @@ def parse(model: type[M], payload: Any, action: str) -> M:
         errors = []
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
-            # An unknown field is named exactly as sent ("Quantity" is not "quantity").
-            unknown = error["type"] == "extra_forbidden" and loc and isinstance(loc[0], str)
-            field = loc[0] if unknown else _field_name(loc)
+            field: str | None
+            if error["type"] == "extra_forbidden" and loc and isinstance(loc[0], str):
+                field = loc[0]  # an unknown field is named exactly as sent ("Quantity")
+            else:
+                field = _field_name(loc)
             errors.append(FieldError(field, _message(error, field, action)))
         first = errors[0]
         raise BotuiError("validation_error", first.message, first.field, errors) from None

@@ -63,7 +63,7 @@ class BotuiPostgres(peewee.PostgresqlDatabase):
             raise
 
 
-def notify_events(db: BotuiPostgres) -> None:
+def notify_events(db: peewee.Database) -> None:
     """Wake the live log's listeners when this transaction commits (nothing if it rolls back).
 
     PostgreSQL folds the same notification sent twice in one transaction, so once is enough.
