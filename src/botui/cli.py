@@ -500,7 +500,7 @@ def _check_configuration(config_arg: str | None) -> None:
 def _api_help(action: str | None) -> int:
     """`botui api --help` (every action) or `botui api ACTION --help` (one, with an example)."""
     from botui.domain import api_help
-    from botui.domain.service import check_action
+    from botui.domain.actions import check_action
 
     if action is None:
         print(api_help.overview())

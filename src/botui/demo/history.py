@@ -88,8 +88,8 @@ def _references(dice: _Dice, demo: Demo, count: int) -> None:
     demo.businesses = [(f"BIZ-{i}", name) for i, name in enumerate(BUSINESSES, 1)]
     for i in range(1, max(40, count // 4) + 1):
         first, last = dice.pick(FIRST_NAMES), dice.pick(LAST_NAMES)
-        email = f"{first.lower()}.{last.lower()}{i}@{dice.pick(MAIL_DOMAINS)}"
-        phone = f"+1 555 {dice.between(100, 1000)} {dice.between(1000, 10000)}"
+        email: str | None = f"{first.lower()}.{last.lower()}{i}@{dice.pick(MAIL_DOMAINS)}"
+        phone: str | None = f"+1 555 {dice.between(100, 1000)} {dice.between(1000, 10000)}"
         kind = dice.random()
         if kind < 0.15:
             email = None
@@ -153,7 +153,7 @@ def _backorders(dice: _Dice, demo: Demo, count: int) -> None:
             )
             orders.append(last_order)
             order = last_order[0]
-        elif r < 0.85:
+        elif r < 0.85 and last_order is not None:  # (never None here: see the test above)
             order, _, customer, business, _ = last_order
         else:
             customer = customers[below(n_customers)][0]
@@ -164,7 +164,7 @@ def _backorders(dice: _Dice, demo: Demo, count: int) -> None:
         if status != "pending" or random_() < 0.7:
             est_ship = created + between(7, 46) * DAY
             est_delivery = est_ship + between(2, 8) * DAY
-        supplier = f"PO-{created // 100_000}-{between(1000, 10000)}"
+        supplier: str | None = f"PO-{created // 100_000}-{between(1000, 10000)}"
         if status == "pending" or random_() < 0.2:
             supplier = None
         metadata = METADATA[below(len(METADATA))] if random_() < 0.2 else "{}"
@@ -436,6 +436,7 @@ def _notifications(dice: _Dice, demo: Demo, events: list[tuple[Any, ...]], first
         _, name, email, phone = customers[row[B_CUSTOMER]]
         channel = "email" if email else "sms"
         product = demo.products[row[B_PRODUCT]]
+        subject: str | None
         subject, body = render(
             template,
             _as_backorder(row, product[0]),

@@ -241,7 +241,7 @@ def _search_table(cursor: Any) -> str:
     ).fetchone()[0]
 
 
-def _refuse_filled(cursor: Any, db: peewee.SqliteDatabase) -> None:
+def _refuse_filled(cursor: Any, db: peewee.Database) -> None:
     if _has_records(cursor):
         raise validation(
             f"{_path(db)} already holds records; demo data goes into an empty database only:"
@@ -272,7 +272,7 @@ def _fill_postgres(db: peewee.Database, count: int, seed: int) -> str:
     return summary
 
 
-def _path(db: peewee.SqliteDatabase) -> str:
+def _path(db: peewee.Database) -> str:
     return str(getattr(db, "botui_path", db.database))
 
 
@@ -313,9 +313,7 @@ def _helper_failed() -> BotuiError:
     return storage_error("the demo's helper process stopped before it finished; nothing was saved")
 
 
-def fill_demo(
-    db: peewee.SqliteDatabase, count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED
-) -> str:
+def fill_demo(db: peewee.Database, count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED) -> str:
     """Write `count` demo backorders with their history into an empty database; a summary line.
 
     The history is generated first (with the garbage collector paused: it would rescan
@@ -346,7 +344,7 @@ def fill_demo(
     )
 
 
-def _load(db: peewee.SqliteDatabase, cursor: Any, count: int, seed: int, now: int) -> Demo:
+def _load(db: peewee.Database, cursor: Any, count: int, seed: int, now: int) -> Demo:
     """Generate and write the demo with the helper process; returns what was written."""
     context = multiprocessing.get_context("fork")
     numbering = _numbering(cursor)

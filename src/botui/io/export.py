@@ -162,7 +162,7 @@ def export_to_file(service: Service, payload: dict[str, Any], fmt: Format, path:
     return written
 
 
-def _opened(path: Path, mode: str) -> BinaryIO:
+def _opened(path: Path, mode: Literal["ab", "wb"]) -> BinaryIO:
     try:
         return open(path, mode)  # noqa: SIM115 (the caller closes it)
     except OSError as exc:

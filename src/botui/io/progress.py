@@ -4,6 +4,10 @@ when it is a terminal."""
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 # Smaller files are read before a bar would be worth drawing.
 LARGE_FILE = 1_000_000
@@ -16,8 +20,8 @@ class ImportProgress:
     def __init__(self, size: int, enabled: bool, threshold: int = LARGE_FILE) -> None:
         self.size = max(size, 1)
         self.enabled = enabled and size >= threshold
-        self._progress = None
-        self._task = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
         self._total = self.size
 
     def __enter__(self) -> ImportProgress:

@@ -12,7 +12,7 @@ import io
 import json
 import shutil
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.console import Console
 from rich.table import Table
@@ -23,12 +23,19 @@ from botui.domain.report_schemas import AgingRow, ProductRow, Report, ServiceRow
 from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 Format = Literal["table", "csv", "json"]
 FORMATS: tuple[str, ...] = ("table", "csv", "json")
 MONEY = frozenset({"value", "refunded"})
 DATES = frozenset({"oldestCreatedAt"})
 TEXT = frozenset({"bucket", "product", "sku", "name", "week"})
-ROW_TYPES = {"aging": AgingRow, "products": ProductRow, "service": ServiceRow}
+ROW_TYPES: dict[str, type[BaseModel]] = {
+    "aging": AgingRow,
+    "products": ProductRow,
+    "service": ServiceRow,
+}
 
 
 def check_format(value: str | None, terminal: bool) -> Format:
