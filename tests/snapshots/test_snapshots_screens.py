@@ -12,10 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from botui.domain.service import Service
+from botui.tui.dialogs.notify import NotifyDialog
+from botui.tui.dialogs.receive import ReceiveDialog
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.screens.form import BackorderForm
-from botui.tui.screens.notify import NotifyDialog
-from botui.tui.screens.receive import ReceiveDialog
 from tests.conftest import DAY, NOW
 
 

@@ -16,8 +16,8 @@ from botui.domain.errors import BotuiError, busy
 from botui.domain.service import Service
 from botui.store.db import open_database
 from botui.tui.app import FIRST_DELAY_SCAN_SECONDS, BotuiApp
+from botui.tui.dialogs.confirm import Question
 from botui.tui.keys import QUIET_SECONDS
-from botui.tui.screens.confirm import Question
 from botui.tui.screens.help import HelpScreen
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.event_log import EventLog

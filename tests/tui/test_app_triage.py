@@ -13,7 +13,7 @@ from botui.domain import queue
 from botui.domain.service import Service
 from botui.store.db import SQLITE
 from botui.tui.app import REPORT_SECONDS, TOAST_SECONDS, BotuiApp
-from botui.tui.screens.confirm import Question
+from botui.tui.dialogs.confirm import Question
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.event_log import EventLog

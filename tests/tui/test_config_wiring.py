@@ -15,9 +15,10 @@ from conftest import pilot_test, settle
 from botui.domain.service import Service
 from botui.settings import Settings
 from botui.tui import app as app_module
-from botui.tui import keymap, times
+from botui.tui import keymap
 from botui.tui.commands import BindingCommands
-from botui.tui.screens.confirm import Question
+from botui.tui.dialogs.confirm import Question
+from botui.tui.formatting import times
 from botui.tui.screens.help import help_rows
 
 BOTUI = shutil.which("botui", path=str(Path(sys.executable).parent)) or "botui"

@@ -12,7 +12,7 @@ from log_shop import acting, build_log_shop
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
-from botui.tui.screens.confirm import Question
+from botui.tui.dialogs.confirm import Question
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.screens.help import HelpScreen
 from botui.tui.screens.queue import QueueScreen

@@ -13,9 +13,9 @@ from textual.widgets import Input, Static, TextArea
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
+from botui.tui.dialogs.confirm import Question
+from botui.tui.dialogs.discard import DiscardDialog
 from botui.tui.keys import QUIET_SECONDS, KeyGuard, describe, install_glued_escape
-from botui.tui.screens.confirm import Question
-from botui.tui.screens.discard import DiscardDialog
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.queue_table import QueueTable

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botui.tui.outcome import Outcome, summary
+from botui.tui.formatting.outcome import Outcome, summary
 
 
 def test_a_refusal_that_names_its_backorder_is_not_led_by_the_id_twice() -> None:

@@ -14,9 +14,9 @@ from botui.domain.queue import QueueRow
 from botui.domain.service import Service
 from botui.store.db import open_database
 from botui.tui.app import BotuiApp
+from botui.tui.dialogs.narrow import NarrowPicker, _option
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.screens.help import help_rows
-from botui.tui.screens.narrow import NarrowPicker, _option
 from botui.tui.widgets.view_bar import bar_text
 
 MILLION = {

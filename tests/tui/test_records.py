@@ -16,8 +16,8 @@ from botui.domain.service import Service
 from botui.store.db import open_database
 from botui.tui.app import BotuiApp
 from botui.tui.commands import BindingCommands
+from botui.tui.dialogs.record_dialog import RecordDialog
 from botui.tui.screens.form import BackorderForm
-from botui.tui.screens.record_dialog import RecordDialog
 from botui.tui.screens.records import RecordsScreen
 from botui.tui.widgets.first_steps import FirstSteps
 

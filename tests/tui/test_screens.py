@@ -17,14 +17,14 @@ from textual.screen import Screen
 from textual.widgets import Input, Select, Static, TextArea
 
 from botui.domain.service import Service
+from botui.tui.dialogs._fields import InputErrors
+from botui.tui.dialogs.estimate import EstimateDialog
+from botui.tui.dialogs.notify import NotifyDialog
+from botui.tui.dialogs.receive import ReceiveDialog
+from botui.tui.formatting.outcome import Outcome
 from botui.tui.keys import QUIET_SECONDS
-from botui.tui.outcome import Outcome
-from botui.tui.screens._fields import InputErrors
 from botui.tui.screens.detail import DetailScreen
-from botui.tui.screens.estimate import EstimateDialog
 from botui.tui.screens.form import BackorderForm, format_metadata, parse_metadata
-from botui.tui.screens.notify import NotifyDialog
-from botui.tui.screens.receive import ReceiveDialog
 from tests.conftest import DAY, NOW
 
 UNSET = object()

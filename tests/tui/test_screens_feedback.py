@@ -16,11 +16,11 @@ from textual.widgets import Input, Select, Static
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
+from botui.tui.dialogs.estimate import EstimateDialog
+from botui.tui.dialogs.notify import NotifyDialog
+from botui.tui.dialogs.receive import ReceiveDialog
 from botui.tui.screens.detail import DetailScreen
-from botui.tui.screens.estimate import EstimateDialog
 from botui.tui.screens.form import BackorderForm
-from botui.tui.screens.notify import NotifyDialog
-from botui.tui.screens.receive import ReceiveDialog
 from tests.conftest import NOW
 
 

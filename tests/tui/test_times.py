@@ -11,9 +11,9 @@ from conftest import NOW, pilot_test, settle
 from textual.app import App
 
 from botui.domain.service import Service
-from botui.tui import times
 from botui.tui.app import BotuiApp
-from botui.tui.screens._fields import gone, parse_day
+from botui.tui.dialogs._fields import gone, parse_day
+from botui.tui.formatting import times
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.widgets.event_log import EventLog
 

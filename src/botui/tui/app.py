@@ -19,10 +19,11 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 
-from botui.tui import keymap, times
+from botui.tui import keymap
 from botui.tui.attempt import attempt, refuse_readonly
+from botui.tui.formatting import times
+from botui.tui.formatting.outcome import Outcome, summary
 from botui.tui.keys import KeyGuard, describe, install_glued_escape, is_glued_escape
-from botui.tui.outcome import Outcome, summary
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.queue_table import QueueTable
 
@@ -51,8 +52,8 @@ ALIASES = {
 OUTBOX_SECONDS = 60.0
 FIRST_OUTBOX_SECONDS = 5.0
 OUTBOX_BATCH = 100  # entries one background send takes at most; the rest wait a minute
-DIALOGS = {"estimate": "estimate.EstimateDialog", "notify": "notify.NotifyDialog",
-           "receive": "receive.ReceiveDialog"}  # fmt: skip
+DIALOGS = {"estimate": "dialogs.estimate.EstimateDialog", "notify": "dialogs.notify.NotifyDialog",
+           "receive": "dialogs.receive.ReceiveDialog"}  # fmt: skip
 # Toasts sit at the right of the status line (botui.tcss), never over the queue's header and
 # top rows, the log or the keys; a report of several lines stays a little longer.
 TOAST_SECONDS = 4.0
@@ -62,9 +63,9 @@ REPORT_SECONDS = 6.0
 
 
 def _screen(name: str) -> Any:
-    """`module.Name` of botui.tui.screens, imported when first wanted."""
+    """`package.module.Name` under botui.tui (screens, dialogs), imported when first wanted."""
     module, attribute = name.rsplit(".", 1)
-    return getattr(importlib.import_module(f"botui.tui.screens.{module}"), attribute)
+    return getattr(importlib.import_module(f"botui.tui.{module}"), attribute)
 
 
 def _binding_commands() -> type[Provider]:
@@ -75,7 +76,7 @@ def _binding_commands() -> type[Provider]:
 
 def deliver(*args: Any, **kwargs: Any) -> OutboxReport:
     """tui.screens.outbox.deliver, loaded at the first background send."""
-    return _screen("outbox.deliver")(*args, **kwargs)
+    return _screen("screens.outbox.deliver")(*args, **kwargs)
 
 
 def _is_text_box(widget: object) -> bool:
@@ -216,7 +217,7 @@ class BotuiApp(App[int]):
         if message.tried:
             self.notify(message.text, severity=message.severity, markup=False)
             for screen in self.screen_stack:
-                if isinstance(screen, _screen("outbox.OutboxScreen")):
+                if isinstance(screen, _screen("screens.outbox.OutboxScreen")):
                     screen.reload()
 
     def notify(
@@ -298,7 +299,7 @@ class BotuiApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit; when a form or dialog holds typing, only once the person agrees to lose it."""
-        from botui.tui.screens.discard import DiscardDialog, unsaved
+        from botui.tui.dialogs.discard import DiscardDialog, unsaved
 
         if not any(unsaved(screen) for screen in self.screen_stack):
             self.exit()
@@ -322,11 +323,11 @@ class BotuiApp(App[int]):
 
     def open_outbox(self) -> None:
         """Show the outbox: queued, failed and sent messages; send, retry, mark sent."""
-        self.push_screen(_screen("outbox.OutboxScreen")(self.service, self.config))
+        self.push_screen(_screen("screens.outbox.OutboxScreen")(self.service, self.config))
 
     def open_detail(self, backorder_id: str) -> None:
         """Show one backorder with its history."""
-        self.push_screen(_screen("detail.DetailScreen")(self.service, backorder_id))
+        self.push_screen(_screen("screens.detail.DetailScreen")(self.service, backorder_id))
 
     def open_customer(self, customer: str, name: str, came_from: str) -> None:
         """Show the queue narrowed to every backorder of a customer, from `came_from`'s detail
@@ -342,7 +343,7 @@ class BotuiApp(App[int]):
         """Edit a backorder, or create one when `backorder_id` is None."""
         if self._refuse_readonly():
             return
-        form = _screen("form.BackorderForm")(self.service, backorder_id)
+        form = _screen("screens.form.BackorderForm")(self.service, backorder_id)
         self.push_screen(form, self._saved)
 
     def _saved(self, saved: schemas.Backorder | None) -> None:
@@ -365,7 +366,7 @@ class BotuiApp(App[int]):
         confirm of the cursor's row at once, the rest through a question (fulfil, cancel,
         delete, anything on marked rows) or a dialog (estimate, notify, receive), opened
         before any read so the keys typed next land in it."""
-        from botui.tui.screens.confirm import QUESTIONS
+        from botui.tui.dialogs.confirm import QUESTIONS
 
         action = ALIASES.get(action, action)
         ids = list(dict.fromkeys(ids))
@@ -389,7 +390,7 @@ class BotuiApp(App[int]):
     @work(thread=True, group="triage-run")
     def _confirm(self, backorder_id: str) -> None:
         """Confirm one backorder (reversible in effect: nothing ships, nothing is refunded)."""
-        from botui.tui.screens.confirm import done, refused
+        from botui.tui.dialogs.confirm import done, refused
 
         answer, error = attempt(
             self.service, lambda: self.service.confirm({"id": backorder_id}), backorder_id
@@ -402,10 +403,11 @@ class BotuiApp(App[int]):
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
-        self._report(_screen("confirm.VERBS").get(message.action, message.action), message.outcomes)
+        verbs = _screen("dialogs.confirm.VERBS")
+        self._report(verbs.get(message.action, message.action), message.outcomes)
 
     def _dialog_done(self, action: str, outcomes: list[Outcome] | None) -> None:
-        from botui.tui.screens.confirm import QUESTIONS, VERBS
+        from botui.tui.dialogs.confirm import QUESTIONS, VERBS
 
         if outcomes is None:
             if action in QUESTIONS:

@@ -1,6 +1,6 @@
 """Running one service call from a worker: its answer, or the refusal in words.
 
-Apart from the dialogs' field helpers (screens._fields, which load Textual's text area and
+Apart from the dialogs' field helpers (dialogs._fields, which load Textual's text area and
 the domain's look-ups), so the queue's first screen can use it without loading those.
 """
 
@@ -39,7 +39,7 @@ def attempt(
             return call(), None
     except BotuiError as error:
         if backorder_id is not None and error.code == "not_found" and error.field == "id":
-            from botui.tui.screens._fields import gone
+            from botui.tui.dialogs._fields import gone
 
             why, _ = attempt(service, lambda: gone(service, backorder_id))
             if why is not None:

@@ -15,8 +15,7 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
-from botui.tui.outcome import Outcome
-from botui.tui.screens._fields import (
+from botui.tui.dialogs._fields import (
     FIELDS_CSS,
     GENERAL,
     ErrorLine,
@@ -26,7 +25,8 @@ from botui.tui.screens._fields import (
     labelled,
     show_errors,
 )
-from botui.tui.screens.discard import leave_asking
+from botui.tui.dialogs.discard import leave_asking
+from botui.tui.formatting.outcome import Outcome
 
 # Screen CSS is scoped to the concrete dialog's type, so these selectors name no type.
 DIALOG_CSS = (

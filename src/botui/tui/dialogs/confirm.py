@@ -23,8 +23,8 @@ from botui.domain import refunds, schemas, statuses
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.queue import QueueRow
 from botui.domain.text import safe_for_terminal
-from botui.tui.screens._dialog import ActionDialog
-from botui.tui.screens._fields import (
+from botui.tui.dialogs._dialog import ActionDialog
+from botui.tui.dialogs._fields import (
     FIELD_LABELS,
     GENERAL,
     InputErrors,

@@ -13,8 +13,8 @@ from textual.widgets import Input, TextArea
 from botui.domain import schemas
 from botui.domain.errors import FieldError
 from botui.domain.service import Service
-from botui.tui.screens._dialog import ActionDialog
-from botui.tui.screens._fields import (
+from botui.tui.dialogs._dialog import ActionDialog
+from botui.tui.dialogs._fields import (
     FIELD_LABELS,
     InputErrors,
     attempt,
@@ -23,7 +23,7 @@ from botui.tui.screens._fields import (
     gather,
     parse_day,
 )
-from botui.tui.times import zone_name
+from botui.tui.formatting.times import zone_name
 
 
 class EstimateDialog(ActionDialog):

@@ -15,8 +15,8 @@ from botui.domain import lookup, schemas
 from botui.domain.errors import BotuiError
 from botui.domain.templates import SUBJECTS, render
 from botui.domain.text import safe_for_terminal
-from botui.tui.screens._dialog import ActionDialog
-from botui.tui.screens._fields import FIELD_LABELS, attempt, field_row
+from botui.tui.dialogs._dialog import ActionDialog
+from botui.tui.dialogs._fields import FIELD_LABELS, attempt, field_row
 
 OWN = "own"
 TEMPLATES = [(name, name) for name in SUBJECTS] + [("own message", OWN)]

@@ -14,8 +14,8 @@ from textual.widgets import Input, Select, Static
 from botui.domain import lookup, numbers, schemas
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.text import safe_for_terminal
-from botui.tui.screens._dialog import ActionDialog, Result
-from botui.tui.screens._fields import (
+from botui.tui.dialogs._dialog import ActionDialog, Result
+from botui.tui.dialogs._fields import (
     FIELD_LABELS,
     InputErrors,
     attempt,

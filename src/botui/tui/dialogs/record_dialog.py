@@ -11,8 +11,8 @@ from textual.widgets import Input, Static
 from botui.domain import schemas
 from botui.domain.errors import FieldError
 from botui.domain.service import Service
-from botui.tui.screens._dialog import ActionDialog, Result
-from botui.tui.screens._fields import (
+from botui.tui.dialogs._dialog import ActionDialog, Result
+from botui.tui.dialogs._fields import (
     FIELD_LABELS,
     InputErrors,
     attempt,
@@ -23,8 +23,8 @@ from botui.tui.screens._fields import (
     parse_whole,
     show_errors,
 )
-from botui.tui.screens._suggest import SearchingInput, Suggestions
-from botui.tui.times import zone_name
+from botui.tui.dialogs._suggest import SearchingInput, Suggestions
+from botui.tui.formatting.times import zone_name
 
 Record = schemas.Business | schemas.Customer | schemas.Product | schemas.Order
 

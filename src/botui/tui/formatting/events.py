@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
-from botui.tui.labels import FIELD_LABELS
-from botui.tui.times import day
+from botui.tui.formatting.labels import FIELD_LABELS
+from botui.tui.formatting.times import day
 
 if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui.lazy
     from botui.domain import schemas

@@ -1,5 +1,5 @@
 """What each input field is called on screen, apart from the dialogs' field helpers
-(screens._fields), so the event log on the first screen can name fields without loading them."""
+(dialogs._fields), so the event log on the first screen can name fields without loading them."""
 
 from __future__ import annotations
 

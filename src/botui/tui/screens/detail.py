@@ -23,16 +23,16 @@ from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
+from botui.tui.dialogs._fields import attempt, gone
+from botui.tui.dialogs.estimate import EstimateDialog
+from botui.tui.dialogs.notify import NotifyDialog
+from botui.tui.dialogs.receive import ReceiveDialog
+from botui.tui.formatting.events import summary as event_summary
+from botui.tui.formatting.outcome import Outcome, summary
+from botui.tui.formatting.times import day, stamp, zone_name
 from botui.tui.keys import NAVIGATION
 from botui.tui.live import follow_events
-from botui.tui.outcome import Outcome, summary
-from botui.tui.screens._fields import attempt, gone
-from botui.tui.screens._summary import summary as event_summary
-from botui.tui.screens.estimate import EstimateDialog
 from botui.tui.screens.form import BackorderForm
-from botui.tui.screens.notify import NotifyDialog
-from botui.tui.screens.receive import ReceiveDialog
-from botui.tui.times import day, stamp, zone_name
 from botui.tui.widgets.footer import KeyFooter
 
 # Why a key does nothing on a backorder in a status that does not allow its action.

@@ -21,7 +21,7 @@ from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
 from botui.domain.templates import money
 from botui.domain.validation import parse as validate
-from botui.tui.screens._fields import (
+from botui.tui.dialogs._fields import (
     FIELD_LABELS,
     FIELDS_CSS,
     GENERAL,
@@ -38,11 +38,11 @@ from botui.tui.screens._fields import (
     stamp,
     understood,
 )
-from botui.tui.screens._suggest import SuggestInput, Suggestions
-from botui.tui.screens._summary import summary
-from botui.tui.screens.discard import leave_asking
-from botui.tui.screens.record_dialog import Record, RecordDialog, from_typing
-from botui.tui.times import zone_name
+from botui.tui.dialogs._suggest import SuggestInput, Suggestions
+from botui.tui.dialogs.discard import leave_asking
+from botui.tui.dialogs.record_dialog import Record, RecordDialog, from_typing
+from botui.tui.formatting.events import summary
+from botui.tui.formatting.times import zone_name
 
 PRIORITIES = [(name, name) for name in ("standard", "expedited", "rush")]
 REFERENCES = ("product", "business", "customer", "order")

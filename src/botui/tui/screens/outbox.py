@@ -26,12 +26,12 @@ from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
 from botui.io.outbox import Unreachable, configured_channels, send_entry, send_outbox
 from botui.settings import Loaded
-from botui.tui import times
 from botui.tui.attempt import refuse_readonly
-from botui.tui.outcome import Outcome
-from botui.tui.screens._dialog import Result
-from botui.tui.screens._fields import attempt
-from botui.tui.screens.confirm import Question
+from botui.tui.dialogs._dialog import Result
+from botui.tui.dialogs._fields import attempt
+from botui.tui.dialogs.confirm import Question
+from botui.tui.formatting import times
+from botui.tui.formatting.outcome import Outcome
 from botui.tui.widgets.footer import KeyFooter
 
 PAGE = 100  # entries shown at once; ] and [ page on, by id, never by offset

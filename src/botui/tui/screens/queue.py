@@ -292,7 +292,7 @@ class QueueScreen(Screen[None]):
         box.set_class(bool(text), "-shown")
 
     def action_narrow(self) -> None:
-        from botui.tui.screens.narrow import NarrowPicker  # imported when first opened
+        from botui.tui.dialogs.narrow import NarrowPicker  # imported when first opened
 
         row = self.table.current
         if row is not None:
@@ -302,7 +302,7 @@ class QueueScreen(Screen[None]):
         """Keep the view and filter, and only the backorders sharing the row's `column`."""
         if column is None:
             return
-        from botui.tui.screens.narrow import shown_value
+        from botui.tui.dialogs.narrow import shown_value
 
         value = row.narrowing(column)
         self.table.scope_names[f"{column}:{value}"] = shown_value(row, column)

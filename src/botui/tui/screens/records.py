@@ -20,9 +20,9 @@ from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
 from botui.tui.attempt import refuse_readonly
-from botui.tui.screens._fields import attempt, day
+from botui.tui.dialogs._fields import attempt, day
+from botui.tui.dialogs.record_dialog import Record, RecordDialog
 from botui.tui.screens._filter import hand_to_filter, show_filter
-from botui.tui.screens.record_dialog import Record, RecordDialog
 
 TITLES = {
     "product": "Products",

@@ -23,9 +23,9 @@ from botui.domain.report_schemas import AgingReport, ProductsReport, ServiceRepo
 from botui.domain.service import Service
 from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
+from botui.tui.dialogs._fields import attempt
+from botui.tui.formatting.times import stamp, zone_name
 from botui.tui.live import follow_events
-from botui.tui.screens._fields import attempt
-from botui.tui.times import stamp, zone_name
 from botui.tui.widgets.bars import Bar, ColumnBars, HorizontalBars
 from botui.tui.widgets.footer import KeyFooter
 

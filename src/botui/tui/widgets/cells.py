@@ -10,7 +10,7 @@ from rich.cells import cell_len, set_cell_size
 from botui.domain.queue import QueueSpec
 from botui.domain.templates import money as amount
 from botui.domain.text import safe_for_terminal
-from botui.tui import times
+from botui.tui.formatting import times
 
 HOUR = 3_600
 DAY = 86_400

@@ -31,8 +31,8 @@ from textual.widgets import Input
 
 from botui import config
 from botui.domain.text import safe_for_terminal
-from botui.tui import times
-from botui.tui.screens._summary import event_word, summary
+from botui.tui.formatting import times
+from botui.tui.formatting.events import event_word, summary
 from botui.tui.widgets.cells import fit
 
 if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui.lazy

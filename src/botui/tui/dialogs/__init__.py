@@ -1,0 +1,1 @@
+"""Modal dialogs and questions shown over a screen: actions, records, discarding, narrowing."""

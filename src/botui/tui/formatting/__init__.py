@@ -1,0 +1,1 @@
+"""How the screens show things: times in the one zone, field labels, events, outcomes."""
