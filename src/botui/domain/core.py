@@ -28,7 +28,8 @@ from botui.store.models import (
     Event,
 )
 from botui.store.postgres import notify_events
-from botui.store.reading import ReadHandle, session
+from botui.store.reading import ReadHandle as ReadHandle  # the UI cancels reads by it
+from botui.store.reading import session
 
 if TYPE_CHECKING:
     from botui.domain import schemas

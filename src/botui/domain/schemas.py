@@ -19,7 +19,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from botui.domain.limits import MAX_DATE, MAX_INT64, MAX_PRICE, MAX_QUANTITY, MIN_INT64
+from botui.domain.limits import MAX_DATE, MAX_INT64, MAX_QUANTITY, MIN_INT64
+from botui.domain.limits import MAX_PRICE as MAX_PRICE  # the UI's price fields check it
 from botui.domain.text import ID_PATTERN, check_text
 from botui.domain.views import View as View
 
