@@ -35,27 +35,37 @@ def postgres_function() -> str:
 
     PostgreSQL has NFD and NFC (`normalize`) but no full case folding, so the mapping of every
     character whose case folding differs is written out from this Python's Unicode tables:
-    single characters through one `translate`, the 104 that fold to several (ß -> ss) through
+    ASCII letters through `lower` (of the "C" collation: ASCII alone), the other characters
+    folding to one through one `translate`, the 104 that fold to several (ß -> ss) through
     `replace`. Case folding maps each character alone and its results fold to themselves, so
-    the order of the two does not matter. Text of ASCII alone takes a plain `lower()`.
+    the order of the three does not matter. Text of ASCII alone takes a plain `lower()`, and
+    each of the two long steps runs only when a character of its own is present (one regular
+    expression test): `translate` compares each character with all 1,400 of its list, and a
+    name such as `Zoë` (NFD: `Zoe` + U+0308) needs neither (~250 -> ~30 us a text).
     """
     single: dict[str, str] = {}
     several: dict[str, str] = {}
-    for code in range(1, 0x110000):
+    for code in range(128, 0x110000):
         if 0xD800 <= code <= 0xDFFF:
             continue
         char = chr(code)
         folded = char.casefold()
         if folded != char:
             (single if len(folded) == 1 else several)[char] = folded
-    body = "translate(normalize(t, NFD), '{}', '{}')".format(
-        "".join(single).replace("'", "''"), "".join(single.values()).replace("'", "''")
+    singles = "".join(single).replace("'", "''")
+    translated = "translate(x, '{}', '{}')".format(
+        singles, "".join(single.values()).replace("'", "''")
     )
+    replaced = "x"
     for char, folded in several.items():
-        body = "replace({}, '{}', '{}')".format(body, char, folded.replace("'", "''"))
+        replaced = "replace({}, '{}', '{}')".format(replaced, char, folded.replace("'", "''"))
+    # Every character of the two lists is beyond ASCII: none is special in a bracket.
     return (
         f"CREATE OR REPLACE FUNCTION {SQL_NAME}(t text) RETURNS text"
-        " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fold$"
-        ' SELECT CASE WHEN octet_length(t) = char_length(t) THEN lower(t COLLATE "C")'
-        f" ELSE normalize({body}, NFC) END $fold$"
+        " LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fold$ DECLARE x text; BEGIN"
+        ' IF octet_length(t) = char_length(t) THEN RETURN lower(t COLLATE "C"); END IF;'
+        ' x := lower(normalize(t, NFD) COLLATE "C");'
+        f" IF x ~ '[{singles}]' THEN x := {translated}; END IF;"
+        f" IF x ~ '[{''.join(several)}]' THEN x := {replaced}; END IF;"
+        " RETURN normalize(x, NFC); END $fold$"
     )
