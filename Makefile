@@ -20,7 +20,8 @@ run: $(STAMP)
 # (scripts/pg_server.py); BOTUI_TEST_ENGINES=sqlite runs it on SQLite alone.
 test: $(STAMP)
 	@case "$${BOTUI_TEST_ENGINES:-postgres}" in *postgres*) scripts/ensure_postgres.sh;; esac
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadscope -m "not stress and not serial"
+	$(BIN)/python -m pytest -q -m serial
 
 pg-stop:
 	$(BIN)/python scripts/pg_server.py stop

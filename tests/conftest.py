@@ -42,6 +42,23 @@ BOTH_ENGINES = (
 )
 
 
+# Tests that time keystrokes (the KeyGuard's burst windows), lock waits or wake-ups: `make test`
+# runs them alone after the parallel pass, where a busy second worker cannot stretch them.
+SERIAL = (
+    "tests/tui/test_keys.py",
+    "tests/reliability/test_busy.py",
+    "tests/reliability/test_event_feed.py",
+    "tests/tui/test_postgres_smoke.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(__file__).parent.parent
+    for item in items:
+        if str(Path(item.path).relative_to(root)).startswith(SERIAL):
+            item.add_marker(pytest.mark.serial)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: a test of SQLite itself (file, pragmas)")
 
