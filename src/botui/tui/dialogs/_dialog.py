@@ -27,21 +27,9 @@ from botui.tui.dialogs._fields import (
 )
 from botui.tui.dialogs.discard import leave_asking
 from botui.tui.formatting.outcome import Outcome
+from botui.tui.styles import css
 
-# Screen CSS is scoped to the concrete dialog's type, so these selectors name no type.
-DIALOG_CSS = (
-    FIELDS_CSS
-    + """
-#dialog {
-    width: 76; max-width: 100%; height: auto; max-height: 100%;
-    border: round $accent; background: $surface; padding: 0 1;
-}
-#dialog-title { text-style: bold; height: auto; }
-#dialog-body { height: auto; max-height: 70vh; }
-#dialog-buttons { height: 1; margin: 1 0 0 0; align-horizontal: right; }
-#dialog-buttons Button { margin: 0 0 0 2; }
-"""
-)
+DIALOG_CSS = FIELDS_CSS + css("dialogs", "ActionDialog")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from botui.tui.formatting import times
 from botui.tui.formatting.labels import FIELD_LABELS as FIELD_LABELS
 from botui.tui.formatting.times import day as day
 from botui.tui.formatting.times import stamp as stamp
+from botui.tui.styles import css
 from botui.tui.widgets.cells import money
 
 T = TypeVar("T")
@@ -159,10 +160,7 @@ class FieldLine(Horizontal):
 class ErrorLine(Static):
     """The words under a field saying what is wrong with it; hidden while there is nothing."""
 
-    DEFAULT_CSS = """
-    ErrorLine { display: none; color: $text-error; padding: 0 0 0 1; }
-    ErrorLine.-shown { display: block; }
-    """
+    DEFAULT_CSS = css("dialogs", "ErrorLine")
 
     def __init__(self, field: str) -> None:
         super().__init__("", markup=False, id=f"error-{field}", classes="field-error")
@@ -235,16 +233,5 @@ def clear_errors_about(screen: Screen, field: Widget) -> None:
             line.show(None)
 
 
-FIELDS_CSS = """
-.field { height: auto; }
-.field-line { height: auto; }
-.field-label { width: 18; padding: 0 1 0 0; }
-.field-line Input, .field-line Select { width: 1fr; }
-.field-hint { color: $text-muted; padding: 0 0 0 18; }
-.field-line TextArea { height: 4; width: 1fr; }
-/* The field being typed into shows in every theme, in 16 colours and with NO_COLOR: its label
-   is reversed (an attribute, not a colour) and its box takes the accent. */
-.field-line.-focused .field-label { text-style: bold reverse; }
-.field-line Input:focus, .field-line TextArea:focus { background: $accent 20%; }
-.field-line Select:focus > SelectCurrent { background: $accent 20%; }
-"""
+# The field rows of the dialogs and the form (dialogs.tcss).
+FIELDS_CSS = css("dialogs", "fields")

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from botui.domain.lookup import Suggestion
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
+from botui.tui.styles import css
 
 # The id of the "create one" choice: a `+` is never in a record id, so no record can clash.
 CREATE = "+create"
@@ -22,13 +23,7 @@ CREATE = "+create"
 class Suggestions(OptionList):
     """The records matching what was typed in `field`: Enter or Tab picks, Escape goes back."""
 
-    DEFAULT_CSS = """
-    Suggestions {
-        display: none; height: auto; max-height: 8; margin: 0 0 0 18;
-        background: $boost; border: none; padding: 0;
-    }
-    Suggestions.-shown { display: block; }
-    """
+    DEFAULT_CSS = css("dialogs", "Suggestions")
     BINDINGS = [
         Binding("enter,tab", "pick", "Pick", id="suggest.pick", show=False, tooltip="Use this one"),
         Binding("escape", "back", "Back", id="suggest.back", show=False, tooltip="Back to typing"),

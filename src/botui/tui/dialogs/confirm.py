@@ -34,6 +34,7 @@ from botui.tui.dialogs._fields import (
     parse_whole,
     show_errors,
 )
+from botui.tui.styles import css
 from botui.tui.widgets.cells import money
 
 VERBS = {"confirm": "Confirm", "fulfill": "Fulfil", "cancel": "Cancel", "delete": "Delete"}
@@ -117,14 +118,7 @@ class Question(ActionDialog):
     """
 
     ACTION = ""
-    CSS = (
-        ActionDialog.CSS
-        + """
-    #dialog { border: round $warning; }
-    #question-body { height: auto; margin: 1 0; }
-    #question-keys { height: auto; margin: 1 0 0 0; color: $text-muted; }
-    """
-    )
+    CSS = ActionDialog.CSS + css("dialogs", "Question")
     BINDINGS = [
         Binding("y,ctrl+s", "apply", "Yes", id="question.yes", tooltip="Yes: do it"),
         Binding("n,escape", "leave", "No", id="question.no", tooltip="No: change nothing"),

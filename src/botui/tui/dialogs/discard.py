@@ -9,6 +9,8 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from botui.tui.styles import css
+
 
 class DiscardDialog(ModalScreen[bool]):
     """Asks before throwing away what was typed: y discards, n or Escape keeps editing.
@@ -17,13 +19,7 @@ class DiscardDialog(ModalScreen[bool]):
     discard the work it was meant to keep.
     """
 
-    CSS = """
-    DiscardDialog { align: center middle; }
-    DiscardDialog > Static {
-        width: 56; max-width: 100%; height: auto; border: round $warning;
-        background: $surface; padding: 0 1;
-    }
-    """
+    CSS = css("dialogs", "DiscardDialog")
     BINDINGS = [
         Binding("y", "answer(True)", "Discard", id="discard.yes", tooltip="Lose the typing"),
         Binding("n,escape", "answer(False)", "Keep editing", id="discard.no", tooltip="Go back"),

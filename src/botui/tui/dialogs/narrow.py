@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from botui.domain.queue import NARROWINGS, QueueRow
 from botui.domain.text import safe_for_terminal
+from botui.tui.styles import css
 
 # The key that picks each column in the picker, as its first letter where it is free.
 PICK_KEYS = {
@@ -57,13 +58,7 @@ class NarrowPicker(ModalScreen[str | None]):
     """Asks which of the row's values to narrow the queue to; closes with the column chosen
     (None on Escape)."""
 
-    DEFAULT_CSS = """
-    NarrowPicker { align: center middle; }
-    NarrowPicker #narrow-options {
-        width: 56; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    """
+    DEFAULT_CSS = css("dialogs", "NarrowPicker")
 
     BINDINGS = [
         Binding(

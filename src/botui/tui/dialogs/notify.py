@@ -17,6 +17,7 @@ from botui.domain.templates import SUBJECTS, render
 from botui.domain.text import safe_for_terminal
 from botui.tui.dialogs._dialog import ActionDialog
 from botui.tui.dialogs._fields import FIELD_LABELS, attempt, field_row
+from botui.tui.styles import css
 
 OWN = "own"
 TEMPLATES = [(name, name) for name in SUBJECTS] + [("own message", OWN)]
@@ -48,13 +49,7 @@ class NotifyDialog(ActionDialog):
     """Queue a message to each backorder's customer; the preview shows the first one's text."""
 
     VERB = "Notify the customer of"
-    CSS = (
-        ActionDialog.CSS
-        + """
-    NotifyDialog #preview { border: round $panel; height: auto; padding: 0 1; }
-    NotifyDialog .-hidden { display: none; }
-    """
-    )
+    CSS = ActionDialog.CSS + css("dialogs", "NotifyDialog")
 
     @dataclass
     class Subject(Message):

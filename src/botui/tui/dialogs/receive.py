@@ -23,6 +23,7 @@ from botui.tui.dialogs._fields import (
     gather,
     parse_whole,
 )
+from botui.tui.styles import css
 
 
 def _units(count: int) -> str:
@@ -79,13 +80,7 @@ class ReceiveDialog(ActionDialog):
     """
 
     VERB = "Receive stock for"
-    CSS = (
-        ActionDialog.CSS
-        + """
-    ReceiveDialog #products-note { color: $text-warning; height: auto; }
-    ReceiveDialog #queue-note { height: auto; margin: 0 0 1 0; }
-    """
-    )
+    CSS = ActionDialog.CSS + css("dialogs", "ReceiveDialog")
 
     @dataclass
     class Previewed(Message):

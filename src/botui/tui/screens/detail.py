@@ -33,6 +33,7 @@ from botui.tui.formatting.times import day, stamp, zone_name
 from botui.tui.keys import NAVIGATION
 from botui.tui.live import follow_events
 from botui.tui.screens.form import BackorderForm
+from botui.tui.styles import css
 from botui.tui.widgets.footer import KeyFooter
 
 # Why a key does nothing on a backorder in a status that does not allow its action.
@@ -217,13 +218,7 @@ class DetailScreen(Screen[None]):
     # for the queue, so they are not dropped as typing on (app.pop_screen).
     GUARD_ON_CLOSE = False
 
-    CSS = """
-    DetailScreen #detail-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    DetailScreen #detail-banner { display: none; padding: 0 1; color: $text-warning; }
-    DetailScreen #detail-banner.-shown { display: block; }
-    DetailScreen #detail-body { padding: 0 1; }
-    DetailScreen .section { margin: 1 0 0 0; text-style: bold underline; }
-    """
+    CSS = css("screens", "DetailScreen")
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail.back", tooltip="Back to the queue"),

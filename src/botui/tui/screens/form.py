@@ -43,6 +43,7 @@ from botui.tui.dialogs.discard import leave_asking
 from botui.tui.dialogs.record_dialog import Record, RecordDialog, from_typing
 from botui.tui.formatting.events import summary
 from botui.tui.formatting.times import zone_name
+from botui.tui.styles import css
 
 PRIORITIES = [(name, name) for name in ("standard", "expedited", "rush")]
 REFERENCES = ("product", "business", "customer", "order")
@@ -169,20 +170,7 @@ def parse(spec: Spec, raw: str) -> Any:
 class BackorderForm(Screen[schemas.Backorder | None]):
     """Create a backorder (no id) or edit one; dismisses with the saved backorder or None."""
 
-    CSS = (
-        FIELDS_CSS
-        + """
-    BackorderForm #form-title {
-        height: auto; padding: 0 1; background: $panel; text-style: bold;
-    }
-    BackorderForm #form-banner {
-        display: none; padding: 0 1; border: round $warning; height: auto;
-    }
-    BackorderForm #form-banner.-shown { display: block; }
-    BackorderForm #form-body { padding: 0 1; }
-    BackorderForm #error-general { padding: 0 1; }
-    """
-    )
+    CSS = FIELDS_CSS + css("screens", "BackorderForm")
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save through the service"),
         Binding("escape", "leave", "Leave", id="form.leave", tooltip="Leave (asks if you typed)"),

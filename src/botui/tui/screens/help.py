@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from botui.tui.styles import css
+
 KEY_NAMES = {
     "space": "Space",
     "enter": "Enter",
@@ -72,13 +74,7 @@ def help_rows(bindings: Iterable[ActiveBinding]) -> list[tuple[str, str]]:
 class HelpScreen(ModalScreen[None]):
     """Every key that works where help was opened; any of Escape, ? or q closes it."""
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen #help-box {
-        width: 60; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    """
+    DEFAULT_CSS = css("screens", "HelpScreen")
 
     BINDINGS = [
         Binding("escape", "close", "Close help", id="help.close", show=False),

@@ -32,6 +32,7 @@ from botui.tui.dialogs._fields import attempt
 from botui.tui.dialogs.confirm import Question
 from botui.tui.formatting import times
 from botui.tui.formatting.outcome import Outcome
+from botui.tui.styles import css
 from botui.tui.widgets.footer import KeyFooter
 
 PAGE = 100  # entries shown at once; ] and [ page on, by id, never by offset
@@ -216,13 +217,7 @@ class OutboxScreen(Screen[None]):
     # for the queue, so they are not dropped as typing on (app.pop_screen).
     GUARD_ON_CLOSE = False
 
-    CSS = """
-    OutboxScreen #outbox-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    OutboxScreen #outbox-table { height: 1fr; min-height: 4; scrollbar-size-vertical: 1; }
-    OutboxScreen #outbox-page { height: 1; padding: 0 1; color: $text-muted; }
-    OutboxScreen #outbox-detail { height: 8; border-top: solid $panel; padding: 0 1; }
-    OutboxScreen.-short #outbox-detail { height: 6; }
-    """
+    CSS = css("screens", "OutboxScreen")
     AUTO_FOCUS = "#outbox-table"
     BINDINGS = [
         _key("escape", "back", "Back", "outbox.back", "Back to the queue"),

@@ -23,6 +23,7 @@ from botui.tui.attempt import refuse_readonly
 from botui.tui.dialogs._fields import attempt, day
 from botui.tui.dialogs.record_dialog import Record, RecordDialog
 from botui.tui.screens._filter import hand_to_filter, show_filter
+from botui.tui.styles import css
 
 TITLES = {
     "product": "Products",
@@ -74,13 +75,7 @@ def cells(kind: str, row: Any, names: dict[str, str]) -> list[Text]:
 class RecordsScreen(Screen[None]):
     """One kind of record in id order, a page at a time, with a filter; n creates, e edits."""
 
-    CSS = """
-    RecordsScreen #records-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    RecordsScreen #records-filter { display: none; }
-    RecordsScreen #records-filter.-shown { display: block; }
-    RecordsScreen #records-table { height: 1fr; }
-    RecordsScreen #records-status { height: auto; padding: 0 1; color: $text-muted; }
-    """
+    CSS = css("screens", "RecordsScreen")
     AUTO_FOCUS = "#records-table"
     BINDINGS = [
         _binding("n", "new", "New", "records.new", "Create a record of this kind", True),

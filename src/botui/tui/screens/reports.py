@@ -26,6 +26,7 @@ from botui.domain.text import safe_for_terminal
 from botui.tui.dialogs._fields import attempt
 from botui.tui.formatting.times import stamp, zone_name
 from botui.tui.live import follow_events
+from botui.tui.styles import css
 from botui.tui.widgets.bars import Bar, ColumnBars, HorizontalBars
 from botui.tui.widgets.footer import KeyFooter
 
@@ -112,16 +113,7 @@ class ReportsScreen(Screen[dict[str, str] | None]):
                 tooltip="The queue's open view narrowed to this row"),
     ]  # fmt: skip
 
-    DEFAULT_CSS = """
-    ReportsScreen { layout: vertical; }
-    #reports-title { height: 1; background: $panel; padding: 0 1; }
-    #reports-tabs { height: 1; padding: 0 1; }
-    ReportsScreen ContentSwitcher { height: 1fr; }
-    ReportsScreen DataTable { height: auto; max-height: 100%; }
-    #products-table { height: 1fr; }
-    .chart-title { height: 1; margin-top: 1; padding: 0 1; text-style: bold; }
-    .chart { height: auto; padding: 0 1; }
-    """
+    DEFAULT_CSS = css("screens", "ReportsScreen")
 
     @dataclass
     class Loaded(Message):

@@ -33,6 +33,7 @@ from botui import config
 from botui.domain.text import safe_for_terminal
 from botui.tui.formatting import times
 from botui.tui.formatting.events import event_word, summary
+from botui.tui.styles import css
 from botui.tui.widgets.cells import fit
 
 if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui.lazy
@@ -135,20 +136,7 @@ class LogLines(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"log-lines--cursor", "log-lines--empty"}
 
-    DEFAULT_CSS = """
-    LogLines {
-        height: 1fr;
-        scrollbar-size-vertical: 1;
-        overflow-x: hidden;
-        overflow-y: scroll;
-    }
-    LogLines > .log-lines--cursor {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
-        text-style: bold;
-    }
-    LogLines > .log-lines--empty { color: $text-muted; text-style: italic; }
-    """
+    DEFAULT_CSS = css("widgets", "LogLines")
 
     @dataclass
     class Open(Message):
@@ -357,24 +345,7 @@ class EventLog(Vertical):
                 tooltip="Clear the log's filter; with none, back to the queue", show=True),
     ]  # fmt: skip
 
-    DEFAULT_CSS = """
-    EventLog {
-        height: 8;
-        border-top: solid $panel-lighten-2;
-        background: $surface;
-    }
-    EventLog:focus-within {
-        border-top: heavy $accent;
-        border-title-style: bold reverse;
-    }
-    EventLog #log-filter {
-        display: none;
-        height: 1;
-        border: none;
-        padding: 0 1;
-    }
-    EventLog #log-filter.-shown { display: block; }
-    """
+    DEFAULT_CSS = css("widgets", "EventLog")
 
     class Leave(Message):
         """Esc with no filter: give the focus back to what had it before the log."""

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
 from botui.tui.attempt import attempt
+from botui.tui.styles import css
 
 
 def first_steps(path: str) -> Text:
@@ -37,11 +38,7 @@ def first_steps(path: str) -> Text:
 class FirstSteps(Static):
     """Shown, with the queue table hidden, while the database holds no backorder at all."""
 
-    DEFAULT_CSS = """
-    FirstSteps {
-        display: none; height: 1fr; padding: 1 2; border: round $accent;
-    }
-    """
+    DEFAULT_CSS = css("widgets", "FirstSteps")
 
     @dataclass
     class Checked(Message):

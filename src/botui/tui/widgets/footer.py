@@ -8,6 +8,8 @@ from textual.events import Resize
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from botui.tui.styles import css
+
 PALETTE = "-command-palette"
 
 
@@ -24,9 +26,7 @@ class KeyFooter(Footer):
     whatever hint lies beneath. Here every hint shown is whole and nothing lies beneath.
     """
 
-    DEFAULT_CSS = """
-    KeyFooter.-compact FooterKey.-command-palette { margin-right: 0; }
-    """
+    DEFAULT_CSS = css("widgets", "KeyFooter")
 
     def __init__(
         self,

@@ -21,6 +21,7 @@ from botui.domain.core import ReadHandle
 from botui.domain.errors import BotuiError, ReadCancelled
 from botui.domain.queue import QueueRow, QueueSpec, Window
 from botui.domain.service import Service
+from botui.tui.styles import css
 from botui.tui.widgets import cells
 
 HEADER_LINES = 1
@@ -65,23 +66,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         "queue-table--placeholder",
     }
 
-    DEFAULT_CSS = """
-    QueueTable {
-        overflow-x: hidden;
-        scrollbar-size-vertical: 1;
-    }
-    QueueTable > .queue-table--header { text-style: bold; color: $text-muted; }
-    QueueTable > .queue-table--cursor { background: $block-cursor-blurred-background; }
-    QueueTable:focus > .queue-table--cursor {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
-        text-style: $block-cursor-text-style;
-    }
-    QueueTable > .queue-table--late { color: $warning; text-style: bold; }
-    QueueTable > .queue-table--rush { color: $error; text-style: bold; }
-    QueueTable > .queue-table--mark { color: $accent; text-style: bold; }
-    QueueTable > .queue-table--placeholder { color: $text-disabled; }
-    """
+    DEFAULT_CSS = css("widgets", "QueueTable")
 
     @dataclass
     class WindowLoaded(Message):

@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from botui.domain.queue import NARROWINGS, SORT_LABELS
 from botui.domain.text import safe_for_terminal
+from botui.tui.styles import css
 from botui.tui.widgets.cells import sort_arrow
 from botui.tui.widgets.queue_table import QueueTable
 
@@ -67,9 +68,7 @@ def status_text(table: QueueTable) -> Text:
 class StatusLine(Static):
     """Redrawn from the queue table whenever it says something changed."""
 
-    DEFAULT_CSS = """
-    StatusLine { height: 1; background: $panel; }
-    """
+    DEFAULT_CSS = css("widgets", "StatusLine")
 
     def show(self, table: QueueTable) -> None:
         """Draw the status of `table`."""

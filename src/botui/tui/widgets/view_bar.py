@@ -19,6 +19,7 @@ from botui.domain.queue import QueueSpec
 from botui.domain.service import Service
 from botui.tui.attempt import attempt
 from botui.tui.screens.help import key_label
+from botui.tui.styles import css
 
 # The queue table's keys for its views (binding id queue.view-NAME); a user keymap may move them.
 VIEW_KEYS = {"open": "1", "pending": "2", "late": "3", "ready": "4", "closed": "5", "all": "0"}
@@ -89,9 +90,7 @@ class ViewBar(Static):
     """Counts every view (under the queue's narrowing) in a worker, after the first rows are
     on screen and again when others' changes arrive: at most one count a second."""
 
-    DEFAULT_CSS = """
-    ViewBar { height: 1; background: $panel; }
-    """
+    DEFAULT_CSS = css("widgets", "ViewBar")
 
     @dataclass
     class Counted(Message):
