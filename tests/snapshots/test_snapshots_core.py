@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
-from textual.worker import WorkerCancelled
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
 from tests.conftest import DAY, NOW
+from tests.pilot import settle_still
 
 SIZE = (80, 24)
 CUSTOMERS = (
@@ -64,19 +62,9 @@ def shop(service: Service) -> Service:
     return service
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for the reads, then stop every cursor blinking so the picture is stable."""
-    for _ in range(3):
-        with contextlib.suppress(WorkerCancelled):  # a newer read replaced an older one
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    for box in pilot.app.screen.query(Input):
-        box.cursor_blink = False
-
-
 def test_queue(snap_compare: Any, shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle_still)
 
 
 @pytest.mark.parametrize("size", [(200, 50), (60, 20)], ids=["200x50", "60x20"])
@@ -84,19 +72,21 @@ def test_queue_wide_and_narrow(snap_compare: Any, shop: Service, size: tuple[int
     """200 columns: order, business, delivery and supplier order join; 60: the least needed
     columns give way to the product's name."""
     app = BotuiApp(shop, delay_detection=False)
-    assert snap_compare(app, terminal_size=size, run_before=settle)
+    assert snap_compare(app, terminal_size=size, run_before=settle_still)
 
 
 def test_queue_with_marks_and_cursor_moved(snap_compare: Any, shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    assert snap_compare(app, press=["space", "j", "space"], terminal_size=SIZE, run_before=settle)
+    assert snap_compare(
+        app, press=["space", "j", "space"], terminal_size=SIZE, run_before=settle_still
+    )
 
 
 def test_cancel_dialog(snap_compare: Any, shop: Service) -> None:
     async def open_question(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_still(pilot)
         await pilot.press("j", "x")
-        await settle(pilot)
+        await settle_still(pilot)
 
     app = BotuiApp(shop, delay_detection=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_question)
@@ -104,9 +94,9 @@ def test_cancel_dialog(snap_compare: Any, shop: Service) -> None:
 
 def test_help(snap_compare: Any, shop: Service) -> None:
     async def open_help(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_still(pilot)
         await pilot.press("question_mark")
-        await settle(pilot)
+        await settle_still(pilot)
 
     app = BotuiApp(shop, delay_detection=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_help)
@@ -126,7 +116,7 @@ def test_queue_with_markup_in_a_customer_name(snap_compare: Any, shop: Service) 
         }
     )
     app = BotuiApp(shop, delay_detection=False)
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle_still)
 
 
 def test_queue_with_emoji_in_customer_names(snap_compare: Any, shop: Service) -> None:
@@ -146,16 +136,16 @@ def test_queue_with_emoji_in_customer_names(snap_compare: Any, shop: Service) ->
             }
         )
     app = BotuiApp(shop, delay_detection=False)
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle_still)
 
 
 def test_narrow_picker(snap_compare: Any, shop: Service) -> None:
     """`=` on BO-2 offers its customer, product, business, status and priority by name."""
 
     async def open_picker(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_still(pilot)
         await pilot.press("j", "equals_sign")
-        await settle(pilot)
+        await settle_still(pilot)
 
     app = BotuiApp(shop, delay_detection=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_picker)
@@ -168,11 +158,11 @@ def test_customer_view_from_the_detail(
     """`u` on BO-1's detail: every backorder of Ada Lovelace in the all view, counted."""
 
     async def open_customer(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_still(pilot)
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_still(pilot)
         await pilot.press("u")
-        await settle(pilot)
+        await settle_still(pilot)
 
     app = BotuiApp(shop, delay_detection=False)
     assert snap_compare(app, terminal_size=size, run_before=open_customer)
@@ -185,9 +175,9 @@ def test_queue_late_view_without_colour(
     monkeypatch.setenv("NO_COLOR", "1")
 
     async def late(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_still(pilot)
         await pilot.press("3")
-        await settle(pilot)
+        await settle_still(pilot)
 
     app = BotuiApp(shop, delay_detection=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=late)

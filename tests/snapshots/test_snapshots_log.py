@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import pytest
 from log_shop import build_log_shop
 from textual.pilot import Pilot
-from textual.widgets import Input
-from textual.worker import WorkerCancelled
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
+from tests.pilot import settle_still
 
 
 @pytest.fixture
@@ -21,21 +19,11 @@ def app(service: Service) -> BotuiApp:
     return BotuiApp(service, delay_detection=False)
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for the reads, then stop every cursor blinking so the picture is stable."""
-    for _ in range(3):
-        with contextlib.suppress(WorkerCancelled):  # a newer read replaced an older one
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    for box in pilot.app.screen.query(Input):
-        box.cursor_blink = False
-
-
 async def filtered_by_ben(pilot: Pilot[Any]) -> None:
     """In the log, filtered to ben's lines, the cursor one line up from the newest."""
-    await settle(pilot)
+    await settle_still(pilot)
     await pilot.press("L", "slash", *"ben", "enter", "k")
-    await settle(pilot)
+    await settle_still(pilot)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)], ids=["80x24", "200x50"])
@@ -49,8 +37,8 @@ def test_log_filter_box_open_80x24(snap_compare: Any, app: BotuiApp) -> None:
     """While typing the filter: the box above the lines, the lines already narrowed."""
 
     async def typing(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_still(pilot)
         await pilot.press("L", "slash", *"bo-1")
-        await settle(pilot)
+        await settle_still(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=typing)

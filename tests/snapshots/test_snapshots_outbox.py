@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from textual.app import App
-from textual.pilot import Pilot
 
 from botui.domain.service import Service
 from botui.settings import Loaded, Settings
 from botui.tui.screens.outbox import OutboxScreen
+from tests.pilot import settle
 
 CONFIG = Loaded(
     Settings.model_validate(
@@ -69,12 +69,6 @@ def outbox(service: Service, refs: dict[str, str]) -> Service:
         service.record_outbox_attempt(ids[3], "the mail server refused the recipient: 550 no user")
     service.mark_sent({"id": ids[4]})
     return service
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def test_outbox_80x24(snap_compare: Any, outbox: Service) -> None:

@@ -3,30 +3,18 @@ steps, on frozen time and data."""
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
-from textual.worker import WorkerCancelled
 
 from botui.domain.service import Service
 from botui.store.db import open_database
 from botui.tui.app import BotuiApp
+from tests.pilot import settle_still
 
 SIZE = (80, 24)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for the reads, then stop every cursor blinking so the picture is stable."""
-    for _ in range(4):
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    for box in pilot.app.screen.query(Input):
-        box.cursor_blink = False
 
 
 @pytest.fixture
@@ -46,11 +34,11 @@ def products(service: Service) -> Service:
 
 def test_products_list_80x24(snap_compare: Any, products: Service) -> None:
     async def open_products(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_still(pilot)
         await pilot.press("P")
-        await settle(pilot)
+        await settle_still(pilot)
         await pilot.press("down")
-        await settle(pilot)
+        await settle_still(pilot)
 
     app = BotuiApp(products, delay_detection=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_products)
@@ -58,11 +46,11 @@ def test_products_list_80x24(snap_compare: Any, products: Service) -> None:
 
 def test_product_edit_dialog_80x24(snap_compare: Any, products: Service) -> None:
     async def edit_lamp(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_still(pilot)
         await pilot.press("P")
-        await settle(pilot)
+        await settle_still(pilot)
         await pilot.press("down", "e")
-        await settle(pilot)
+        await settle_still(pilot)
 
     app = BotuiApp(products, delay_detection=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=edit_lamp)
@@ -74,4 +62,4 @@ def test_empty_database_first_steps_80x24(
     monkeypatch.chdir(tmp_path)  # the panel names the database as given: shop.db
     db = open_database("shop.db")
     app = BotuiApp(Service(db), delay_detection=False)
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle_still)

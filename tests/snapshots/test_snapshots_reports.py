@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 from reports_shop import build_shop
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
 
 from botui.domain.service import Service
 from botui.store.db import open_database
 from botui.tui.app import BotuiApp
+from tests.pilot import settle
 
 SIZE = (80, 24)
 
@@ -27,23 +26,16 @@ def shop(tmp_path: Path) -> Service:
     db.close()
 
 
-async def _settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def _open(*keys: str):
     """Open the reports (R) once the queue is up, then press `keys`."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("R")
-        await _settle(pilot)
+        await settle(pilot)
         if keys:
             await pilot.press(*keys)
-            await _settle(pilot)
+            await settle(pilot)
 
     return run_before
 

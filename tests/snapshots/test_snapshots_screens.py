@@ -9,7 +9,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from botui.domain.service import Service
 from botui.tui.dialogs.notify import NotifyDialog
@@ -17,6 +17,7 @@ from botui.tui.dialogs.receive import ReceiveDialog
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.screens.form import BackorderForm
 from tests.conftest import DAY, NOW
+from tests.pilot import settle_still
 
 
 class Host(App[None]):
@@ -28,16 +29,6 @@ class Host(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.make())
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for the screen's reads, then stop every cursor blinking so the picture is stable."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    for widget in pilot.app.screen.query("Input, TextArea"):
-        assert isinstance(widget, Input | TextArea)
-        widget.cursor_blink = False
 
 
 @pytest.fixture
@@ -77,15 +68,15 @@ def shop(service: Service, refs: dict[str, str]) -> Service:
 
 def test_detail_80x24(snap_compare: Any, shop: Service) -> None:
     app = Host(lambda: DetailScreen(shop, "BO-7"))
-    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle_still)
 
 
 def test_edit_form_with_an_error_80x24(snap_compare: Any, shop: Service) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_still(pilot)
         pilot.app.screen.query_one("#quantity", Input).value = "0"
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settle_still(pilot)
 
     app = Host(lambda: BackorderForm(shop, "BO-7"))
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -93,9 +84,9 @@ def test_edit_form_with_an_error_80x24(snap_compare: Any, shop: Service) -> None
 
 def test_notify_dialog_shows_markup_literally_80x24(snap_compare: Any, shop: Service) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_still(pilot)
         pilot.app.screen.query_one("#channel").value = "sms"
-        await settle(pilot)
+        await settle_still(pilot)
 
     app = Host(lambda: NotifyDialog(shop, ["BO-8"]))
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -103,16 +94,16 @@ def test_notify_dialog_shows_markup_literally_80x24(snap_compare: Any, shop: Ser
 
 def test_receive_dialog_for_two_products_60x20(snap_compare: Any, shop: Service) -> None:
     app = Host(lambda: ReceiveDialog(shop, ["BO-7", "BO-8"]))
-    assert snap_compare(app, terminal_size=(60, 20), run_before=settle)
+    assert snap_compare(app, terminal_size=(60, 20), run_before=settle_still)
 
 
 def test_edit_form_with_two_errors_60x20(snap_compare: Any, shop: Service) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_still(pilot)
         pilot.app.screen.query_one("#quantity", Input).value = "0"
         pilot.app.screen.query_one("#estimatedShipDate", Input).value = "2027-13-45"
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settle_still(pilot)
 
     app = Host(lambda: BackorderForm(shop, "BO-7"))
     assert snap_compare(app, terminal_size=(60, 20), run_before=run_before)
@@ -120,10 +111,10 @@ def test_edit_form_with_two_errors_60x20(snap_compare: Any, shop: Service) -> No
 
 def test_new_form_suggesting_customers_60x20(snap_compare: Any, shop: Service) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_still(pilot)
         pilot.app.screen.query_one("#customer", Input).focus()
         await pilot.press(*"e")
-        await settle(pilot)
+        await settle_still(pilot)
 
     app = Host(lambda: BackorderForm(shop, None))
     assert snap_compare(app, terminal_size=(60, 20), run_before=run_before)

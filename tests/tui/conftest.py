@@ -1,85 +1,39 @@
-"""A small fixed shop for the queue tests, and helpers to drive the real app under Pilot."""
+"""A small fixed shop for the queue tests; the helpers that drive the app live in tests/pilot.py."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import functools
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from textual import events
-from textual._xterm_parser import XTermParser
-from textual.worker import WorkerCancelled
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
-from botui.tui.keys import QUIET_SECONDS
-from botui.tui.live import GROUP as LIVE_GROUP
 from tests.conftest import DAY, NOW
+from tests.pilot import (  # re-exported: `from conftest import settle` still works
+    cursor_on,
+    parse_bytes,
+    pilot_test,
+    reads,
+    running,
+    send_bytes,
+    settle,
+    toasts,
+    wait_until,
+)
 
-
-def pilot_test(test: Callable[..., Any]) -> Callable[..., None]:
-    """Run an async Pilot test in its own event loop (the suite has no async plugin)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-async def settle(pilot: Any, rounds: int = 3) -> None:
-    """Let every worker finish and every message it posted land, a few times over (not the
-    worker that waits for PostgreSQL's notifications: it runs as long as the app)."""
-    for _ in range(rounds):
-        workers = [w for w in pilot.app.workers if w.group != LIVE_GROUP]
-        with contextlib.suppress(WorkerCancelled):  # a newer read replaced an older one
-            if workers:
-                await pilot.app.workers.wait_for_complete(workers)
-        await pilot.pause()
-
-
-def toasts(app: Any) -> str:
-    """Every toast the app has shown that is still up, one per line."""
-    return "\n".join(str(n.message) for n in app._notifications)
-
-
-async def cursor_on(pilot: Any, backorder_id: str) -> None:
-    """Put the cursor on a backorder of the current view, from its first row."""
-    await settle(pilot)
-    await pilot.press("home")
-    await settle(pilot)
-    for _ in range(60):
-        row = pilot.app.query_one("#queue").current
-        if row is not None and row.id == backorder_id:
-            return
-        await pilot.press("j")
-        await settle(pilot, rounds=1)
-    raise AssertionError(f"{backorder_id} is not in the view")
-
-
-async def reads(pilot: Any) -> None:
-    """The person reads what just opened before answering: longer than a burst of typing,
-    whose keys a question that just opened drops (botui.tui.keys)."""
-    await settle(pilot)
-    await pilot.pause(QUIET_SECONDS)
-
-
-def parse_bytes(data: bytes) -> list[events.Key]:
-    """The keys Textual's own parser reads from raw terminal bytes sent as one read."""
-    parser = XTermParser()
-    found = [*parser.feed(data.decode()), *parser.feed("")]  # "": the read ends (a lone Esc)
-    return [token for token in found if isinstance(token, events.Key)]
-
-
-async def send_bytes(pilot: Any, data: bytes) -> None:
-    """Send what a terminal sends (b"\\x1b\\r" from tmux), through Textual's input parser."""
-    for key in parse_bytes(data):
-        pilot.app.post_message(key)
-    await pilot.pause()
-    await settle(pilot)
+__all__ = [
+    "DAY",
+    "NOW",
+    "cursor_on",
+    "parse_bytes",
+    "pilot_test",
+    "reads",
+    "running",
+    "send_bytes",
+    "settle",
+    "toasts",
+    "wait_until",
+]
 
 
 def at(service: Service, when: int) -> Service:

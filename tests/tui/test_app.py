@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import cursor_on, pilot_test, reads, settle, toasts
 from textual.widgets import TextArea
 
 from botui.domain.errors import BotuiError, busy
@@ -22,6 +21,7 @@ from botui.tui.screens.help import HelpScreen
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.queue_table import QueueTable
+from tests.pilot import cursor_on, pilot_test, reads, running, settle, toasts
 
 
 def table(app: BotuiApp) -> QueueTable:
@@ -50,8 +50,7 @@ def status(service: Service, backorder_id: str) -> str:
 
 @pilot_test
 async def test_queue_lists_open_backorders_in_triage_order(app: BotuiApp) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app):
         assert shown_ids(app) == ["BO-1", "BO-2", "BO-3", "BO-4"]
         status_line = str(app.query_one("#status").render())
         assert "1 of 4" in status_line and "open" in status_line
@@ -188,8 +187,7 @@ async def test_filter_narrows_incrementally_and_escape_clears(app: BotuiApp, sho
     shop.create_customer({"id": "CUS-2", "name": "Grace Hopper"})
     shop.create({"id": "BO-9", "product": "PRD-1", "business": "BIZ-1", "customer": "CUS-2",
                  "quantity": 1, "price": 100})  # fmt: skip
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("slash", *"hopp")
         await settle(pilot)
         assert shown_ids(app) == ["BO-9"]
@@ -212,8 +210,7 @@ async def test_filter_narrows_incrementally_and_escape_clears(app: BotuiApp, sho
 )
 @pilot_test
 async def test_number_keys_switch_views(app: BotuiApp, key: str, expected: list[str]) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press(key)
         await settle(pilot)
         assert shown_ids(app) == expected
@@ -221,8 +218,7 @@ async def test_number_keys_switch_views(app: BotuiApp, key: str, expected: list[
 
 @pilot_test
 async def test_sort_keys_reorder(app: BotuiApp) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("s")  # ship date: the late one first, rows without a date last
         await settle(pilot)
         assert shown_ids(app) == ["BO-1", "BO-2", "BO-3", "BO-4"]
@@ -244,8 +240,7 @@ async def test_sort_keys_reorder(app: BotuiApp) -> None:
 
 @pilot_test
 async def test_marks_then_bulk_confirm_asks_and_reports_each(app: BotuiApp, shop: Service) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("space", "space", "space")  # BO-1, BO-2 (confirmed already), BO-3
         assert table(app).marks == {"BO-1", "BO-2", "BO-3"}
         assert "3 marked" in str(app.query_one("#status").render())
@@ -265,8 +260,7 @@ async def test_marks_then_bulk_confirm_asks_and_reports_each(app: BotuiApp, shop
 
 @pilot_test
 async def test_navigation_keys(app: BotuiApp) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("G")
         assert table(app).current.id == "BO-4"
         await pilot.press("k", "up")
@@ -282,8 +276,7 @@ async def test_navigation_keys(app: BotuiApp) -> None:
 @pilot_test
 async def test_live_log_shows_an_event_from_another_process(app: BotuiApp, db_path: Path) -> None:
     env = dict(os.environ, BOTUI_ACTOR="other-desk")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         log = app.query_one(EventLog)
         assert logged(log, "tester", "cancelled", "BO-5")
         subprocess.run(
@@ -304,8 +297,7 @@ async def test_live_log_shows_an_event_from_another_process(app: BotuiApp, db_pa
 
 @pilot_test
 async def test_log_key_hides_and_shows_the_log(app: BotuiApp) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         log = app.query_one(EventLog)
         assert log.display and log.size.height == 3  # 3 lines (under a rule) below 30 rows
         await pilot.press("l")
@@ -316,8 +308,7 @@ async def test_log_key_hides_and_shows_the_log(app: BotuiApp) -> None:
 
 @pilot_test
 async def test_help_lists_the_live_bindings(app: BotuiApp) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
@@ -329,8 +320,7 @@ async def test_help_lists_the_live_bindings(app: BotuiApp) -> None:
 
 @pilot_test
 async def test_q_quits_with_status_zero(app: BotuiApp) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("q")
     assert app.return_code == 0
 
@@ -341,8 +331,7 @@ async def test_read_only_database_shows_a_banner_and_refuses_changes(
 ) -> None:
     db = open_database(db_path, readonly=True)
     app = BotuiApp(Service(db))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         assert "READ-ONLY" in str(app.query_one("#readonly-banner").render())
         await pilot.press("c")
         await settle(pilot)
@@ -353,8 +342,7 @@ async def test_read_only_database_shows_a_banner_and_refuses_changes(
 @pilot_test
 async def test_delay_detection_runs_at_start(shop: Service) -> None:
     app = BotuiApp(shop)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.pause(FIRST_DELAY_SCAN_SECONDS + 0.3)
         await settle(pilot)
     noticed = [e for e in shop.events({"backorder": "BO-1"}).data if e.type == "delayNoticed"]
@@ -363,8 +351,7 @@ async def test_delay_detection_runs_at_start(shop: Service) -> None:
 
 @pilot_test
 async def test_small_terminal_then_growing(app: BotuiApp) -> None:
-    async with app.run_test(size=(60, 20)) as pilot:
-        await settle(pilot)
+    async with running(app, (60, 20)) as pilot:
         header = table(app).render_line(0).text
         assert "STATUS" in header and "SHIP" in header and "CUSTOMER" not in header
         await pilot.resize_terminal(100, 40)
@@ -380,8 +367,7 @@ async def test_markup_in_stored_names_is_shown_literally(shop: Service) -> None:
     shop.create({"id": "BO-9", "product": "PRD-1", "business": "BIZ-1", "customer": "CUS-9",
                  "quantity": 1, "price": 100, "priorityLevel": "rush"})  # fmt: skip
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
+    async with running(app, (120, 30)) as pilot:
         assert table(app).window.rows[1].id == "BO-9"
         assert "[bold red]Eve[/] [/]" in table(app).render_line(2).text
         await pilot.press("x")
@@ -408,8 +394,7 @@ async def test_no_color_keeps_the_cursor_and_lateness_readable(
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app):
         assert app.no_color
         cursor_line = table(app).render_line(1)
         assert all(segment.style.reverse for segment in cursor_line if segment.text.strip())

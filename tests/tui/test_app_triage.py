@@ -4,7 +4,7 @@ bulk reports, sorting, keys around dialogs, the palette, the log's width and new
 from __future__ import annotations
 
 import pytest
-from conftest import DAY, NOW, create, pilot_test, reads, settle, toasts
+from conftest import create
 from textual.command import CommandList, CommandPalette
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast, ToastRack
@@ -19,6 +19,8 @@ from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.footer import KeyFooter
 from botui.tui.widgets.queue_table import QueueTable
+from tests.conftest import DAY, NOW
+from tests.pilot import pilot_test, reads, running, settle, toasts
 
 
 def table(app: BotuiApp) -> QueueTable:
@@ -65,8 +67,7 @@ def long_guard(app: BotuiApp) -> float:
 @pilot_test
 async def test_clearing_a_filter_keeps_the_selected_backorder_in_view(crowd_app: BotuiApp) -> None:
     app = crowd_app
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("slash", *"quinn", "enter")
         await settle(pilot)
         assert [row.id for row in table(app).window.rows] == [
@@ -150,8 +151,7 @@ async def test_a_selected_backorder_left_out_of_a_view_gives_way_to_the_first(
 @pilot_test
 async def test_a_saved_new_backorder_is_selected(crowd_app: BotuiApp, crowd: Service) -> None:
     app = crowd_app
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, BackorderForm)
@@ -195,8 +195,7 @@ async def test_toasts_stay_clear_of_the_log_and_a_dialogs_keys(crowd_app: BotuiA
 @pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
 @pilot_test
 async def test_footer_shows_whole_hints_only(app: BotuiApp, size: tuple[int, int]) -> None:
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
+    async with running(app, size) as pilot:
         await pilot.pause(0.2)  # the footer redraws its hints after the layout
         footer = app.screen.query_one(KeyFooter)
         keys = list(footer.query(FooterKey))
@@ -242,8 +241,7 @@ async def test_bulk_lists_ids_in_number_order_and_names_what_succeeded(
 @pilot_test
 async def test_bulk_fulfil_is_spelt_as_everywhere_else(crowd_app: BotuiApp) -> None:
     app = crowd_app
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("j", "j", "space", "j", "j", "j", "space", "f")  # BO-3, BO-6: confirmed
         await settle(pilot)
         assert str(app.screen.query_one("#dialog-title").render()) == "Fulfil 2 marked backorders?"
@@ -256,8 +254,7 @@ async def test_a_question_whose_every_row_is_refused_offers_no_yes(crowd_app: Bo
     """Fulfil on a pending backorder: the question says why, offers only Escape, and y does
     nothing but say so."""
     app = crowd_app
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("f")  # BO-1, pending
         await settle(pilot)
         await reads(pilot)
@@ -278,8 +275,7 @@ async def test_a_quantity_typed_straight_after_f_goes_into_the_box(crowd_app: Bo
     has it, y is a letter there and the keys line says ctrl+s ships."""
     app = crowd_app
     app.service.receive_inventory({"product": "PRD-1", "quantity": 3})  # BO-1..3 get a unit
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("j", "j", "f", "1")  # BO-3, confirmed, 1 unit
         await settle(pilot)
         box = app.screen.query_one("#quantity")
@@ -298,8 +294,7 @@ async def test_a_quantity_typed_straight_after_f_goes_into_the_box(crowd_app: Bo
 
 @pilot_test
 async def test_a_question_swallows_keys_that_are_not_its_own(app: BotuiApp, shop: Service) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("G", "d")  # BO-4, ready to ship
         await settle(pilot)
         assert isinstance(app.screen, Question)
@@ -314,8 +309,7 @@ async def test_a_question_swallows_keys_that_are_not_its_own(app: BotuiApp, shop
 async def test_keys_typed_on_as_the_palette_closes_do_not_act(
     app: BotuiApp, shop: Service, long_guard: float
 ) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("G")  # BO-4, ready to ship: "f" would ship it at once
         await pilot.press("ctrl+p")
         await settle(pilot)
@@ -336,8 +330,7 @@ async def test_keys_typed_on_as_the_palette_closes_do_not_act(
 async def test_a_second_escape_after_closing_help_keeps_the_marks(
     app: BotuiApp, long_guard: float
 ) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("space", "space", "question_mark")
         await settle(pilot)
         await pilot.press("escape", "escape")
@@ -351,8 +344,7 @@ async def test_a_second_escape_after_closing_help_keeps_the_marks(
 
 @pilot_test
 async def test_the_palette_lists_botuis_actions_and_no_system_commands(app: BotuiApp) -> None:
-    async with app.run_test(size=(80, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, (80, 40)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause(0.5)
         assert isinstance(app.screen, CommandPalette)
@@ -371,8 +363,7 @@ async def test_the_palette_lists_botuis_actions_and_no_system_commands(app: Botu
 async def test_log_lines_grow_with_the_terminal(app: BotuiApp, shop: Service) -> None:
     shop.update({"id": "BO-3", "quantity": 4, "supplierOrder": "PO-7781-NORTHWIND"})
     full = "updated: quantity 1 -> 4, supplier order none -> PO-7781-NORTHWIND"
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         log = app.query_one(EventLog)
         assert full not in log.lines[-1].text and "…" in log.lines[-1].text
         await pilot.resize_terminal(120, 30)
@@ -388,8 +379,7 @@ async def test_log_lines_grow_with_the_terminal(app: BotuiApp, shop: Service) ->
 async def test_acting_on_a_backorder_deleted_elsewhere_says_who_deleted_it(
     app: BotuiApp, shop: Service
 ) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("j", "j")  # BO-3
         Service(shop.db, clock=lambda: NOW - DAY // 2, actor=lambda: "bob").delete({"id": "BO-3"})
         await pilot.press("c")
@@ -405,8 +395,7 @@ async def test_a_read_interrupted_for_a_newer_one_is_no_error(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise SQLITE.OperationalError("interrupted")  # as the driver raises it mid-read
 
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         monkeypatch.setattr(queue, "offset_of", interrupted)
         monkeypatch.setattr(queue, "first_rows", interrupted)
         await pilot.press("2")
@@ -417,8 +406,7 @@ async def test_a_read_interrupted_for_a_newer_one_is_no_error(
 @pilot_test
 async def test_rush_on_the_cursor_row_is_bold_in_the_cursors_colour(app: BotuiApp) -> None:
     """Red (or yellow) on the cursor's background is unreadable in 16 colours: weight only."""
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(app, (100, 30)) as pilot:
         table = app.query_one(QueueTable)
         assert table.current is not None and table.current.priority_level == "rush"
 

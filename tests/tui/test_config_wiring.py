@@ -10,7 +10,6 @@ import zoneinfo
 from pathlib import Path
 
 import pytest
-from conftest import pilot_test, settle
 
 from botui.domain.service import Service
 from botui.settings import Settings
@@ -20,6 +19,7 @@ from botui.tui.commands import BindingCommands
 from botui.tui.dialogs.confirm import Question
 from botui.tui.formatting import times
 from botui.tui.screens.help import help_rows
+from tests.pilot import pilot_test, running, settle
 
 BOTUI = shutil.which("botui", path=str(Path(sys.executable).parent)) or "botui"
 
@@ -78,8 +78,7 @@ def test_a_keys_entry_that_names_no_binding_is_refused_with_its_line(tmp_path: P
 async def test_the_users_keys_work_and_show_in_help_and_palette(shop: Service) -> None:
     app = app_module.BotuiApp(shop, delay_detection=False)
     app.set_keymap(keymap.expand({"fulfil": "F", "queue.cancel": "K"}))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(app, (100, 30)) as pilot:
         assert ("F", "Fulfil") in help_rows(app.screen.active_bindings.values())
         assert ("K", "Cancel") in help_rows(app.screen.active_bindings.values())
         palette = {

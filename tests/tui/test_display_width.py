@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import wcwidth
-from conftest import DAY, NOW, create, pilot_test, settle
+from conftest import create
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -15,6 +15,8 @@ from botui.tui.screens.detail import DetailScreen
 from botui.tui.widgets import cells
 from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.queue_table import QueueTable
+from tests.conftest import DAY, NOW
+from tests.pilot import pilot_test, running, settle
 
 # Names terminals draw at different widths, and names every terminal agrees on.
 NAMES = {
@@ -77,8 +79,7 @@ async def test_queue_lines_are_the_widgets_width_and_ages_stay_whole(
     emoji_shop: Service, size: tuple[int, int]
 ) -> None:
     app = BotuiApp(emoji_shop, delay_detection=False)
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
+    async with running(app, size):
         table = app.query_one(QueueTable)
         width = table.size.width
         shown = {row.id for row in table.window.rows}
@@ -100,8 +101,7 @@ async def test_queue_lines_are_the_widgets_width_and_ages_stay_whole(
 @pilot_test
 async def test_detail_lines_are_as_wide_as_rich_measures_them(emoji_shop: Service) -> None:
     app = BotuiApp(emoji_shop, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         app.push_screen(DetailScreen(emoji_shop, "BO-T"))
         await settle(pilot)
         lines = [strip.text for strip in app.screen._compositor.render_strips()]

@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 import pytest
-from conftest import pilot_test, reads, send_bytes, settle
 from log_shop import acting, build_log_shop
 
 from botui.domain.service import Service
@@ -19,6 +18,7 @@ from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets import event_log
 from botui.tui.widgets.event_log import EventLog, LogLines
 from botui.tui.widgets.queue_table import QueueTable
+from tests.pilot import pilot_test, reads, running, send_bytes, settle
 
 Line = tuple[str, str, str]
 
@@ -74,8 +74,7 @@ async def until(pilot: Any, done: Any, seconds: float = 3.0) -> None:
 async def test_L_moves_into_the_log_which_grows_and_says_so_then_esc_gives_it_back(
     app: BotuiApp,
 ) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         log = pane(app)
         assert isinstance(app.focused, QueueTable) and log.size.height == 3
         assert log_title(app).startswith("─Log, times in UTC")
@@ -105,8 +104,7 @@ async def test_L_moves_into_the_log_which_grows_and_says_so_then_esc_gives_it_ba
 async def test_scrolling_moves_a_cursor_through_every_kept_line(
     app: BotuiApp, written: list[Line]
 ) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("L")
         await settle(pilot)
         widget = pane(app).log_lines
@@ -142,8 +140,7 @@ async def test_scrolling_moves_a_cursor_through_every_kept_line(
 async def test_filter_by_actor_shows_only_their_lines_and_the_title_says_so(
     app: BotuiApp, written: list[Line]
 ) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("L")
         # Typed in one burst: every letter lands in the box, and the keys after Enter act
         # in the lines (k: up a line) instead of being typed into the filter.
@@ -168,8 +165,7 @@ async def test_filter_by_actor_shows_only_their_lines_and_the_title_says_so(
 async def test_filter_by_backorder_is_that_backorder_not_others_starting_alike(
     app: BotuiApp, written: list[Line]
 ) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("L", "slash", "b", "o", "-", "1", "enter")
         await settle(pilot)
         assert lines(app) == [("ada", "created", "BO-1"), ("ada", "updated", "BO-1")]
@@ -188,8 +184,7 @@ async def test_filter_by_backorder_is_that_backorder_not_others_starting_alike(
 async def test_live_events_arrive_while_filtered_and_the_hidden_ones_are_kept(
     app: BotuiApp, service: Service
 ) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("L", "slash", *"bo-1", "enter")
         await settle(pilot)
         assert len(lines(app)) == 2
@@ -215,8 +210,7 @@ async def test_the_filter_covers_the_kept_events_only_and_forgets_the_oldest(
 ) -> None:
     monkeypatch.setattr(event_log, "MAX_LINES", 10)
     app = BotuiApp(service, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("L", "slash", *"ada", "enter")
         await settle(pilot)
         ada_kept = [line for line in written[-10:] if line[0] == "ada"]
@@ -234,8 +228,7 @@ async def test_the_filter_covers_the_kept_events_only_and_forgets_the_oldest(
 async def test_enter_on_a_line_opens_its_backorder_and_a_deleted_one_says_so(
     app: BotuiApp,
 ) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("L", "slash", *"bo-5", "enter")
         await settle(pilot)
         await pilot.press("enter")
@@ -257,8 +250,7 @@ async def test_enter_on_a_line_opens_its_backorder_and_a_deleted_one_says_so(
 async def test_in_the_log_keys_for_the_queue_row_do_nothing_and_help_lists_the_logs_keys(
     app: BotuiApp, service: Service
 ) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         row = app.query_one(QueueTable).current.id
         await pilot.press("L", "x", "c", "d")
         await settle(pilot)
@@ -282,8 +274,7 @@ async def test_in_the_log_keys_for_the_queue_row_do_nothing_and_help_lists_the_l
 
 @pilot_test
 async def test_hiding_the_log_while_in_it_gives_the_focus_back(app: BotuiApp) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("L", "l")
         assert not pane(app).display and isinstance(app.focused, QueueTable)
         await pilot.press("L")  # shows it again, focused
@@ -294,8 +285,7 @@ async def test_hiding_the_log_while_in_it_gives_the_focus_back(app: BotuiApp) ->
 async def test_keys_typed_on_past_enter_in_the_box_act_in_the_lines(
     app: BotuiApp, written: list[Line]
 ) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("L", "slash", *"ben")
         assert app.focused is pane(app).box
         await send_bytes(pilot, b"\rkk")  # Enter and two k's in one read, as tmux sends them

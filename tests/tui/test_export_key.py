@@ -6,9 +6,9 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import pilot_test, settle, toasts
 
 from botui.tui.app import BotuiApp
+from tests.pilot import pilot_test, running, settle, toasts
 
 STAMP = "20260921T141320Z"  # NOW, as the file name spells it
 
@@ -18,8 +18,7 @@ async def test_export_key_writes_the_view_with_its_filter(
     app: BotuiApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(app, (100, 30)) as pilot:
         await pilot.press("4")  # ready to ship: BO-1 and BO-4
         await settle(pilot)
         await pilot.press("X")
@@ -49,8 +48,7 @@ async def test_export_failure_is_said_and_the_queue_stays(
     missing.mkdir()
     monkeypatch.chdir(missing)
     missing.rmdir()  # the folder botui was started in no longer exists
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(app, (100, 30)) as pilot:
         await pilot.press("X")
         await settle(pilot)
         assert "Export failed" in toasts(app)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import cursor_on, parse_bytes, pilot_test, reads, send_bytes, settle, toasts
 from textual import events
 from textual.widgets import Input, Static, TextArea
 
@@ -19,6 +18,16 @@ from botui.tui.keys import QUIET_SECONDS, KeyGuard, describe, install_glued_esca
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.queue_table import QueueTable
+from tests.pilot import (
+    cursor_on,
+    parse_bytes,
+    pilot_test,
+    reads,
+    running,
+    send_bytes,
+    settle,
+    toasts,
+)
 
 TYPING = 0.15  # seconds between keys, as a person types
 IDS = ("BO-1", "BO-2", "BO-3", "BO-4", "BO-5")
@@ -532,8 +541,7 @@ async def test_fulfil_of_more_than_the_quantity_is_refused_in_the_question(
 async def test_a_decimal_comma_in_the_price_is_refused_and_a_grouped_one_is_read(
     app: BotuiApp, shop: Service
 ) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("n")
         await settle(pilot)
         form = app.screen

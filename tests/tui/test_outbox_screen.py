@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import pilot_test, reads, settle, toasts
 from mailserver import MailServer, free_port
 from unit.helpers import snapshot_db
 
@@ -18,6 +17,7 @@ from botui.store.db import open_database
 from botui.tui import app as app_module
 from botui.tui.app import BotuiApp
 from botui.tui.screens.outbox import OutboxScreen
+from tests.pilot import pilot_test, reads, running, settle, toasts
 
 SIZE = (110, 32)
 
@@ -333,8 +333,7 @@ async def test_the_screen_reads_again_when_it_is_shown_again(shop: Service) -> N
 
 @pilot_test
 async def test_the_outbox_keys_are_in_the_help(shop: Service) -> None:
-    async with make_app(shop).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(make_app(shop), SIZE) as pilot:
         await pilot.press("question_mark")
         await settle(pilot)
         assert ("o", "Outbox: send, retry, mark sent") in pilot.app.screen._rows
@@ -355,8 +354,7 @@ async def test_with_mail_configured_the_app_sends_in_the_background(
     monkeypatch.setattr(app_module, "FIRST_OUTBOX_SECONDS", 0.05)
     chosen = notify(shop, "BO-1", "Sent while staff triage")
     app = BotuiApp(shop, delay_detection=False, config=mail_config(mail_server.port))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(app, SIZE) as pilot:
         for _ in range(200):  # up to 10 s: a loaded machine may take a while
             await pilot.pause(0.05)
             await settle(pilot, rounds=1)
@@ -376,8 +374,7 @@ async def test_a_background_send_to_an_unreachable_server_says_so_once(
     notify(shop, "BO-1", "Nobody is listening")
     before = snapshot_db(shop.db)
     app = BotuiApp(shop, delay_detection=False, config=mail_config(free_port()))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(app, SIZE) as pilot:
         for _ in range(10):  # several sends, each failing the same way
             await pilot.pause(0.1)
             await settle(pilot, rounds=1)
@@ -396,8 +393,7 @@ async def test_without_mail_configured_nothing_is_sent_in_the_background(
     monkeypatch.setattr(app_module, "deliver", lambda *args, **kwargs: sent.append(args))
     notify(shop, "BO-1", "Stays queued")
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(app, SIZE) as pilot:
         await pilot.pause(0.3)
         await settle(pilot)
     assert sent == []

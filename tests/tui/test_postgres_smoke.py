@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import DAY, NOW, create, cursor_on, pilot_test, settle, toasts
+from conftest import create
 
 from botui.domain.service import Service
 from botui.store.db import open_database
@@ -17,6 +17,8 @@ from botui.tui.live import FALLBACK_SECONDS
 from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.queue_table import QueueTable
 from tests import postgres
+from tests.conftest import DAY, NOW
+from tests.pilot import cursor_on, pilot_test, running, settle, toasts
 
 pytestmark = pytest.mark.skipif(
     "postgres" not in postgres.ENGINES, reason="BOTUI_TEST_ENGINES leaves PostgreSQL out"
@@ -57,8 +59,7 @@ async def seconds_until_logged(pilot, actor: str, kind: str, backorder_id: str) 
 @pilot_test
 async def test_the_queue_on_postgresql_acts_and_follows_another_desk(pg_shop: Service) -> None:
     app = BotuiApp(pg_shop, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         assert [row.id for row in app.query_one(QueueTable).window.rows] == [
             "BO-1",
             "BO-2",

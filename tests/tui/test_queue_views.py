@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import cursor_on, pilot_test, reads, settle
 from queue_shop import MALLORY, build_queue_shop
 from rich.text import Text
 
@@ -18,6 +17,7 @@ from botui.tui.dialogs.narrow import NarrowPicker, _option
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.screens.help import help_rows
 from botui.tui.widgets.view_bar import bar_text
+from tests.pilot import cursor_on, pilot_test, reads, running, settle
 
 MILLION = {
     "open": 65_766,
@@ -63,8 +63,7 @@ async def _until(pilot, test, seconds: float = 4.0) -> None:
 @pilot_test
 async def test_the_view_bar_counts_every_view_and_follows_what_others_do(shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await _until(pilot, lambda: "0 all 8" in _bar(app))
         assert _bar(app).strip() == (
             "1 open 6 │ 2 pending 3 │ 3 late 2 │ 4 ready 2 │ 5 closed 2 │ 0 all 8"
@@ -147,8 +146,7 @@ async def test_equals_narrows_to_the_rows_customer_across_views_and_esc_clears(
 @pilot_test
 async def test_each_column_of_the_picker_narrows_by_the_rows_value(shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         # G2: Grace Hopper, Two-person tent, Southwind, in-transit, rush.
         for key, ids, words in (
             ("b", ["G2", "M1", "A2"], "business: Southwind"),
@@ -207,8 +205,7 @@ async def test_narrowings_combine_with_each_other_and_the_text_filter(shop: Serv
 @pilot_test
 async def test_esc_in_the_picker_narrows_nothing(shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("equals_sign")
         await settle(pilot)
         await pilot.press("escape")
@@ -221,8 +218,7 @@ async def test_esc_in_the_picker_narrows_nothing(shop: Service) -> None:
 @pilot_test
 async def test_s_sorts_by_status_in_the_order_of_a_backorders_life(shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("0", "s", "s", "s")
         await settle(pilot)
         assert _ids(app) == ["A1", "M1", "G1", "A2", "G3", "G2", "A3", "A4"]
@@ -272,8 +268,7 @@ async def test_u_on_the_detail_shows_every_backorder_of_the_customer_and_esc_com
 @pilot_test
 async def test_the_new_keys_are_in_the_help(shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         rows = dict(help_rows(app.screen.active_bindings.values()))
         assert rows["="] == "Narrow to the row's customer, product, status…"
         await pilot.press("enter")
@@ -294,8 +289,7 @@ def test_a_name_with_markup_in_the_picker_is_text() -> None:
 async def test_the_view_bar_names_the_keys_of_the_users_keymap(shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
     app.set_keymap({"queue.view-late": "9"})
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await _until(pilot, lambda: "0 all 8" in _bar(app))
         assert "│ 9 late 2 │" in _bar(app)
         await pilot.press("9")

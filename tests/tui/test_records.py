@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import pilot_test, reads, settle, toasts
 from textual.widgets import DataTable, Input, Static
 from unit.helpers import snapshot_db
 
@@ -20,6 +19,7 @@ from botui.tui.dialogs.record_dialog import RecordDialog
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.records import RecordsScreen
 from botui.tui.widgets.first_steps import FirstSteps
+from tests.pilot import pilot_test, reads, running, settle, toasts
 
 
 async def typed(pilot: Any, selector: str, value: str) -> None:
@@ -48,8 +48,7 @@ async def test_an_empty_database_shows_first_steps_until_someone_adds_a_backorde
     service: Service,
 ) -> None:
     app = BotuiApp(service, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         panel = app.screen.query_one(FirstSteps)
         assert panel.display and not app.screen.query_one("#queue").display
         words = shown(panel)
@@ -75,8 +74,7 @@ async def test_an_empty_database_shows_first_steps_until_someone_adds_a_backorde
 @pilot_test
 async def test_each_kind_is_created_from_its_list(service: Service) -> None:
     app = BotuiApp(service, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("B")
         await settle(pilot)
         assert isinstance(app.screen, RecordsScreen) and app.screen.kind == "business"
@@ -122,8 +120,7 @@ async def test_a_refused_duplicate_sku_changes_nothing_and_keeps_the_typing(
 ) -> None:
     service.create_product({"id": "PRD-2", "sku": "LAMP-1", "name": "Desk lamp", "stockOnHand": 3})
     app = BotuiApp(service, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("P")
         await settle(pilot)
         await pilot.press("enter")  # the cursor is on PRD-1, the first by id
@@ -156,8 +153,7 @@ async def test_editing_a_customer_and_filtering_the_list(
     for number in range(2, 130):
         service.create_customer({"id": f"CUS-{number:03}", "name": f"Person {number}"})
     app = BotuiApp(service, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("C")
         await settle(pilot)
         screen = app.screen
@@ -185,8 +181,7 @@ async def test_the_new_form_creates_a_missing_customer_and_product_on_the_way(
     service: Service, refs: dict[str, str]
 ) -> None:
     app = BotuiApp(service, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("n")
         await reads(pilot)
         form = app.screen
@@ -227,8 +222,7 @@ async def test_the_records_keys_are_palette_commands(
     service: Service, refs: dict[str, str]
 ) -> None:
     app = BotuiApp(service, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         commands = {
             description: run for description, _, run in BindingCommands(app.screen)._commands()
         }
@@ -248,8 +242,7 @@ async def test_a_read_only_database_refuses_new_and_edit(
 ) -> None:
     readonly = Service(open_database(db_path, readonly=True))
     app = BotuiApp(readonly, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("C", "n")
         await settle(pilot)
         assert isinstance(app.screen, RecordsScreen)

@@ -6,7 +6,6 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import pilot_test, reads, settle
 from reports_shop import AGING, PRODUCTS, build_shop
 from rich.console import Console
 from textual.widgets import DataTable, Static
@@ -16,6 +15,7 @@ from botui.store.db import open_database
 from botui.tui.app import BotuiApp
 from botui.tui.screens.help import help_rows
 from botui.tui.screens.reports import ReportsScreen
+from tests.pilot import pilot_test, reads, running, settle
 
 
 @pytest.fixture
@@ -48,8 +48,7 @@ def _queue_ids(app: BotuiApp) -> list[str]:
 @pilot_test
 async def test_r_opens_the_reports_and_the_numbers_match_the_service(shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("R")
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
@@ -82,8 +81,7 @@ async def test_r_opens_the_reports_and_the_numbers_match_the_service(shop: Servi
 @pilot_test
 async def test_enter_on_a_product_row_shows_its_open_backorders(shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("R")
         await settle(pilot)
         await pilot.press("2", "down", "enter")  # PRD-2, the second most valuable
@@ -103,8 +101,7 @@ async def test_enter_on_a_product_row_shows_its_open_backorders(shop: Service) -
 @pilot_test
 async def test_enter_on_an_aging_bucket_shows_backorders_of_that_age(shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("R")
         await settle(pilot)
         await pilot.press("enter")  # 0-3 days: A1 (today) and A2 (3 days and 23:59:59)
@@ -122,8 +119,7 @@ async def test_enter_on_an_aging_bucket_shows_backorders_of_that_age(shop: Servi
 @pilot_test
 async def test_the_reports_follow_what_others_do(shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("R")
         await settle(pilot)
         assert _table(app, "aging")[0][1] == "2"
@@ -148,8 +144,7 @@ async def test_the_reports_follow_what_others_do(shop: Service) -> None:
 @pilot_test
 async def test_r_is_in_the_help_and_the_palette(shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, (100, 40)) as pilot:
         assert ("R", "Reports: aging, products, service") in help_rows(
             app.screen.active_bindings.values()
         )

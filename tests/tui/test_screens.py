@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import io
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import toasts
 from rich.console import Console
 from textual.app import App
 from textual.screen import Screen
@@ -26,19 +23,10 @@ from botui.tui.keys import QUIET_SECONDS
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.screens.form import BackorderForm, format_metadata, parse_metadata
 from tests.conftest import DAY, NOW
+from tests.pilot import pilot_test, running, settle, toasts, wait_until
 
 UNSET = object()
 END_OF_DAY = 86_399
-
-
-def pilot(test: Callable[..., Any]) -> Callable[..., None]:
-    """Run an async Pilot test in its own event loop (the suite has no async plugin)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 class Host(App[None]):
@@ -78,13 +66,6 @@ def text(widget: Static) -> str:
     return captured.get().strip()
 
 
-async def settle(pilot: Any) -> None:
-    """Let every worker finish and every message land."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def type_into(pilot: Any, selector: str, value: str) -> None:
     """Replace the value of an input with `value` by typing it."""
     widget = pilot.app.screen.query_one(selector)
@@ -116,14 +97,13 @@ def backorder(service: Service, refs: dict[str, str]) -> str:
 # -- detail ------------------------------------------------------------------------------
 
 
-@pilot
+@pilot_test
 async def test_detail_shows_fields_records_and_timeline(service: Service, backorder: str) -> None:
     service.confirm({"id": backorder})
     service.receive_inventory({"product": "PRD-1", "quantity": 2, "receipt": "R-1"})
     service.notify_customer({"id": backorder, "channel": "email", "template": "status"})
     app = Host(lambda: DetailScreen(service, backorder))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app):
         facts = text(app.screen.query_one("#facts", Static))
         timeline = text(app.screen.query_one("#timeline", Static))
         notices = text(app.screen.query_one("#notifications", Static))
@@ -135,11 +115,10 @@ async def test_detail_shows_fields_records_and_timeline(service: Service, backor
     assert "queued" in notices and "ada@example.com" in notices
 
 
-@pilot
+@pilot_test
 async def test_detail_follows_a_change_made_elsewhere(service: Service, backorder: str) -> None:
     app = Host(lambda: DetailScreen(service, backorder))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         other = Service(service.db, actor=lambda: "bob")
         worker = threading.Thread(target=lambda: other.cancel({"id": backorder, "reason": "gone"}))
         worker.start()
@@ -154,11 +133,10 @@ async def test_detail_follows_a_change_made_elsewhere(service: Service, backorde
     assert "62.50 by bob: gone" in refunds
 
 
-@pilot
+@pilot_test
 async def test_detail_triage_keys_call_the_app(service: Service, backorder: str) -> None:
     app = TriageHost(lambda: DetailScreen(service, backorder), service)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("c")
         await settle(pilot)
         facts = text(app.screen.query_one("#facts", Static))
@@ -172,14 +150,13 @@ def footer_actions(screen: Screen[Any]) -> set[str]:
     return {active.binding.action for active in screen.active_bindings.values()}
 
 
-@pilot
+@pilot_test
 async def test_detail_offers_only_what_the_status_allows(service: Service, backorder: str) -> None:
     """Pending: confirm but no fulfil; confirmed: fulfil but no confirm; fulfilled: neither,
     no cancel, no dates; a key pressed for a withheld action says why and changes nothing."""
     triage = {"triage('confirm')", "triage('fulfill')", "triage('cancel')", "estimate"}
     app = TriageHost(lambda: DetailScreen(service, backorder), service)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         assert footer_actions(app.screen) & triage == triage - {"triage('fulfill')"}
         await pilot.press("f")
         await settle(pilot)
@@ -203,7 +180,7 @@ async def test_detail_offers_only_what_the_status_allows(service: Service, backo
     assert service.get({"id": backorder}).version == version
 
 
-@pilot
+@pilot_test
 async def test_detail_shows_markup_in_data_literally(service: Service, refs: dict) -> None:
     service.create_customer({"id": "CUS-EVE", "name": "[bold red]Eve[/] [/]"})
     service.create_order({"id": "ORD-E", "customer": "CUS-EVE", "business": "BIZ-1"})
@@ -220,19 +197,17 @@ async def test_detail_shows_markup_in_data_literally(service: Service, refs: dic
         }
     )
     app = Host(lambda: DetailScreen(service, "BO-EVE"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app):
         facts = text(app.screen.query_one("#facts", Static))
         title = text(app.screen.query_one("#detail-title", Static))
     assert "[bold red]Eve[/] [/]" in facts and "[bold red]Eve[/] [/]" in title
     assert "[@click=app.quit]x" in facts and "'[/]'" in facts
 
 
-@pilot
+@pilot_test
 async def test_detail_says_who_deleted_it(service: Service, backorder: str) -> None:
     app = Host(lambda: DetailScreen(service, backorder))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         Service(service.db, actor=lambda: "carol").delete({"id": backorder})
         app.screen.reload()
         await settle(pilot)
@@ -250,13 +225,12 @@ def error_text(app: App[None], field: str) -> str:
     return text(app.screen.query_one(f"#error-{field}", Static))
 
 
-@pilot
+@pilot_test
 async def test_edit_shows_errors_under_fields_then_saves_the_fix(
     service: Service, backorder: str
 ) -> None:
     app = Host(lambda: BackorderForm(service, backorder))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await type_into(pilot, "#quantity", "0")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -277,13 +251,12 @@ async def test_edit_shows_errors_under_fields_then_saves_the_fix(
     assert saved.supplier_order is None and saved.version == 2
 
 
-@pilot
+@pilot_test
 async def test_edit_conflict_names_the_other_writer_and_keeps_the_typing(
     service: Service, backorder: str
 ) -> None:
     app = Host(lambda: BackorderForm(service, backorder))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await type_into(pilot, "#quantity", "9")
         bob = Service(service.db, actor=lambda: "bob")
 
@@ -308,11 +281,10 @@ async def test_edit_conflict_names_the_other_writer_and_keeps_the_typing(
     assert (saved.quantity, saved.supplier_order, saved.version) == (9, "PO-BOB", 3)
 
 
-@pilot
+@pilot_test
 async def test_new_backorder_through_the_form(service: Service, refs: dict) -> None:
     app = Host(lambda: BackorderForm(service, None))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await type_into(pilot, "#quantity", "2")
         await type_into(pilot, "#price", "19.99")
         await type_into(pilot, "#product", "PRD-9")
@@ -334,13 +306,12 @@ async def test_new_backorder_through_the_form(service: Service, refs: dict) -> N
     assert created.metadata == {"channel": "phone"}
 
 
-@pilot
+@pilot_test
 async def test_leaving_the_form_asks_only_when_something_was_typed(
     service: Service, backorder: str
 ) -> None:
     app = Host(lambda: BackorderForm(service, backorder))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await type_into(pilot, "#quantity", "4")
         await pilot.press("escape")
         await pilot.pause()
@@ -355,8 +326,7 @@ async def test_leaving_the_form_asks_only_when_something_was_typed(
         assert app.result is None
     assert service.get({"id": backorder}).quantity == 5
     untouched = Host(lambda: BackorderForm(service, backorder))
-    async with untouched.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(untouched) as pilot:
         await pilot.press("escape")
         await settle(pilot)
         assert untouched.result is None
@@ -373,13 +343,12 @@ def test_metadata_reads_back_exactly() -> None:
 # -- dialogs -----------------------------------------------------------------------------
 
 
-@pilot
+@pilot_test
 async def test_estimate_dialog_refuses_inline_then_applies(
     service: Service, backorder: str
 ) -> None:
     app = Host(lambda: EstimateDialog(service, [backorder]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         assert app.screen.query_one("#estimatedShipDate", Input).value == "2026-09-24"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -402,7 +371,7 @@ async def test_estimate_dialog_refuses_inline_then_applies(
     assert events[-1].type == "estimateUpdated" and events[-1].data["reason"] == "supplier is late"
 
 
-@pilot
+@pilot_test
 async def test_estimate_dialog_on_marked_rows_reports_each(
     service: Service, backorder: str
 ) -> None:
@@ -411,8 +380,7 @@ async def test_estimate_dialog_on_marked_rows_reports_each(
     )
     service.cancel({"id": other.id})
     app = Host(lambda: EstimateDialog(service, [backorder, other.id]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         assert app.screen.query_one("#estimatedShipDate", Input).value == ""
         await type_into(pilot, "#estimatedShipDate", "2026-11-02")
         await pilot.press("ctrl+s")
@@ -422,11 +390,10 @@ async def test_estimate_dialog_on_marked_rows_reports_each(
     assert service.get({"id": backorder}).estimated_ship_date == 1_793_577_600 + END_OF_DAY
 
 
-@pilot
+@pilot_test
 async def test_notify_dialog_previews_and_queues(service: Service, backorder: str) -> None:
     app = Host(lambda: NotifyDialog(service, [backorder]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         preview = text(app.screen.query_one("#preview", Static))
         assert "to ada@example.com" in preview and "Hello Ada Lovelace" in preview
         assert "Subject: Your backorder BO-7: pending" in preview
@@ -446,7 +413,7 @@ async def test_notify_dialog_previews_and_queues(service: Service, backorder: st
     ]
 
 
-@pilot
+@pilot_test
 async def test_notify_dialog_says_why_a_channel_cannot_reach(service: Service, refs: dict) -> None:
     service.create_customer({"id": "CUS-2", "name": "No Phone", "email": "np@example.com"})
     service.create(
@@ -460,8 +427,7 @@ async def test_notify_dialog_says_why_a_channel_cannot_reach(service: Service, r
         }
     )
     app = Host(lambda: NotifyDialog(service, ["BO-2"]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         app.screen.query_one("#channel", Select).focus()
         await pilot.press("enter", "down", "enter")
         await pilot.pause()
@@ -473,13 +439,12 @@ async def test_notify_dialog_says_why_a_channel_cannot_reach(service: Service, r
     assert service.outbox({}).data == []
 
 
-@pilot
+@pilot_test
 async def test_receive_dialog_allocates_and_refuses_a_repeated_receipt(
     service: Service, backorder: str
 ) -> None:
     app = Host(lambda: ReceiveDialog(service, [backorder]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await type_into(pilot, "#quantity", "3")
         await type_into(pilot, "#receipt", "R-9")
         await pilot.press("ctrl+s")
@@ -487,8 +452,7 @@ async def test_receive_dialog_allocates_and_refuses_a_repeated_receipt(
     assert app.result == [Outcome(backorder, True, f"{backorder} got 3 units; 0 left free")]
     assert service.get({"id": backorder}).allocated_quantity == 3
     again = Host(lambda: ReceiveDialog(service, [backorder]))
-    async with again.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(again) as pilot:
         await type_into(pilot, "#quantity", "3")
         await type_into(pilot, "#receipt", "R-9")
         await pilot.press("ctrl+s")
@@ -497,7 +461,7 @@ async def test_receive_dialog_allocates_and_refuses_a_repeated_receipt(
     assert service.get({"id": backorder}).allocated_quantity == 3
 
 
-@pilot
+@pilot_test
 async def test_receive_dialog_with_two_products_receives_one(
     service: Service, backorder: str
 ) -> None:
@@ -513,8 +477,7 @@ async def test_receive_dialog_with_two_products_receives_one(
         }
     )
     app = Host(lambda: ReceiveDialog(service, [backorder, "BO-8"]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         note = text(app.screen.query_one("#products-note", Static))
         assert "1 marked backorder of another product left out (BO-8)" in note
         await type_into(pilot, "#quantity", "10")
@@ -529,24 +492,14 @@ async def test_receive_dialog_with_two_products_receives_one(
 # -- through the real app ----------------------------------------------------------------
 
 
-async def wait_until(pilot: Any, check: Callable[[], bool], seconds: float = 5.0) -> None:
-    """Pause in small steps until `check()` holds (the screens poll the log each second)."""
-    for _ in range(int(seconds / 0.1)):
-        if check():
-            return
-        await pilot.pause(0.1)
-    assert check()
-
-
-@pilot
+@pilot_test
 async def test_detail_edit_and_dialog_inside_the_botui_app(
     service: Service, backorder: str
 ) -> None:
     from botui.tui.app import BotuiApp
 
     app = BotuiApp(service, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("enter")
         await settle(pilot)
         detail = app.screen
@@ -584,18 +537,17 @@ async def test_detail_edit_and_dialog_inside_the_botui_app(
     )
 
 
-@pilot
+@pilot_test
 async def test_edit_of_a_missing_backorder_says_so_and_leaves(service: Service, refs: dict) -> None:
     app = Host(lambda: BackorderForm(service, "BO-404"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         assert "BO-404 no longer exists" in error_text(app, "general")
         await pilot.press("escape")
         await settle(pilot)
         assert app.result is None
 
 
-@pilot
+@pilot_test
 async def test_notify_dialog_starts_on_the_channel_the_customer_has(
     service: Service, refs: dict
 ) -> None:
@@ -611,15 +563,14 @@ async def test_notify_dialog_starts_on_the_channel_the_customer_has(
         }
     )
     app = Host(lambda: NotifyDialog(service, ["BO-3"]))
-    async with app.run_test(size=(60, 20)) as pilot:
-        await settle(pilot)
+    async with running(app, (60, 20)) as pilot:
         assert app.screen.query_one("#channel", Select).value == "sms"
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert [(e.channel, e.to) for e in service.outbox({}).data] == [("sms", "+1 555 0100")]
 
 
-@pilot
+@pilot_test
 async def test_edit_of_a_fulfilled_backorder_offers_only_what_can_change(
     service: Service, backorder: str
 ) -> None:
@@ -627,8 +578,7 @@ async def test_edit_of_a_fulfilled_backorder_offers_only_what_can_change(
     service.confirm({"id": backorder})
     service.fulfill({"id": backorder})
     app = Host(lambda: BackorderForm(service, backorder))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = app.screen
         enabled = {w.id for w in screen.query("Input, Select, TextArea") if not w.disabled}
         assert enabled == {"actualDeliveryDate", "metadata"}
@@ -643,7 +593,7 @@ async def test_edit_of_a_fulfilled_backorder_offers_only_what_can_change(
     }
 
 
-@pilot
+@pilot_test
 async def test_detail_of_a_reused_id_shows_only_its_own_history(
     service: Service, backorder: str
 ) -> None:
@@ -660,14 +610,13 @@ async def test_detail_of_a_reused_id_shows_only_its_own_history(
         }
     )
     app = Host(lambda: DetailScreen(service, backorder))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app):
         timeline = text(app.screen.query_one("#timeline", Static))
     assert "created: 2 units" in timeline
     assert "created: 5 units" not in timeline and "first life" not in timeline
 
 
-@pilot
+@pilot_test
 async def test_delivered_on_the_day_it_shipped_is_accepted(
     service: Service, backorder: str
 ) -> None:
@@ -675,15 +624,14 @@ async def test_delivered_on_the_day_it_shipped_is_accepted(
     service.confirm({"id": backorder})
     service.fulfill({"id": backorder})  # shipped at NOW, 2026-09-21 14:13 UTC
     app = Host(lambda: BackorderForm(service, backorder))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await type_into(pilot, "#actualDeliveryDate", "2026-09-21")
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert service.get({"id": backorder}).actual_delivery_date == NOW - NOW % DAY + END_OF_DAY
 
 
-@pilot
+@pilot_test
 async def test_a_phone_number_is_never_broken_across_lines(service: Service, refs: dict) -> None:
     service.create_customer(
         {
@@ -697,8 +645,7 @@ async def test_a_phone_number_is_never_broken_across_lines(service: Service, ref
         {"product": "PRD-1", "business": "BIZ-1", "customer": "CUS-P", "quantity": 1, "price": 1}
     )
     app = Host(lambda: DetailScreen(service, created.id))
-    async with app.run_test(size=(60, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, (60, 40)):
         lines = app.screen._compositor.render_strips()
         shown = [strip.text for strip in lines]
     phone = [line for line in shown if "Phone" in line]
@@ -706,13 +653,12 @@ async def test_a_phone_number_is_never_broken_across_lines(service: Service, ref
     assert any("bartholomew.featherstonehaugh@example.com" in line for line in shown)
 
 
-@pilot
+@pilot_test
 async def test_the_field_being_typed_into_shows_by_an_attribute_not_colour_alone(
     service: Service, backorder: str
 ) -> None:
     app = Host(lambda: BackorderForm(service, backorder))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         for _ in range(3):
             await pilot.press("tab")
             await pilot.pause()
@@ -731,7 +677,7 @@ async def test_the_field_being_typed_into_shows_by_an_attribute_not_colour_alone
             assert not any(labels.values())  # only the focused field's label
 
 
-@pilot
+@pilot_test
 async def test_the_order_field_takes_the_number_people_see_and_offers_the_customers_orders(
     service: Service, refs: dict
 ) -> None:
@@ -740,8 +686,7 @@ async def test_the_order_field_takes_the_number_people_see_and_offers_the_custom
         {"id": "ORD-2", "number": "SO-2002", "customer": "CUS-2", "business": "BIZ-1"}
     )
     app = Host(lambda: BackorderForm(service, None))
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, (100, 40)) as pilot:
         await type_into(pilot, "#product", "PRD-1")
         await type_into(pilot, "#business", "BIZ-1")
         await type_into(pilot, "#customer", "CUS-1")
@@ -763,13 +708,12 @@ async def test_the_order_field_takes_the_number_people_see_and_offers_the_custom
     assert created is not None and created.order == "ORD-1"
 
 
-@pilot
+@pilot_test
 async def test_the_edit_title_names_the_product_and_customer(
     service: Service, backorder: str
 ) -> None:
     app = Host(lambda: BackorderForm(service, backorder))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(app, (100, 30)):
         title = text(app.screen.query_one("#form-title", Static))
     assert "Two-person tent for Ada Lovelace, unit price" in title
     assert "PRD-1" not in title and "CUS-1" not in title

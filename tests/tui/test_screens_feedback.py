@@ -7,8 +7,6 @@ from test_screens import (
     UNSET,
     Host,
     error_text,
-    pilot,
-    settle,
     text,
     type_into,
 )
@@ -22,6 +20,7 @@ from botui.tui.dialogs.receive import ReceiveDialog
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.screens.form import BackorderForm
 from tests.conftest import NOW
+from tests.pilot import pilot_test, running, settle
 
 
 def at(service: Service, when: int) -> Service:
@@ -43,11 +42,10 @@ def knives(service: Service, refs: dict[str, str]) -> Service:
 # -- receive: the units go by priority across the product ---------------------------------
 
 
-@pilot
+@pilot_test
 async def test_receive_dialog_says_who_is_served_first(knives: Service) -> None:
     app = Host(lambda: ReceiveDialog(knives, ["BO-3"]))
-    async with app.run_test(size=(60, 20)) as pilot:
-        await settle(pilot)
+    async with running(app, (60, 20)) as pilot:
         title = text(app.screen.query_one("#dialog-title", Static))
         note = text(app.screen.query_one("#queue-note", Static))
         assert title == "Receive stock of Chef's knife (PRD-7)"
@@ -73,11 +71,10 @@ async def test_receive_dialog_says_who_is_served_first(knives: Service) -> None:
     ]
 
 
-@pilot
+@pilot_test
 async def test_receive_dialog_for_a_backorder_first_in_line(knives: Service) -> None:
     app = Host(lambda: ReceiveDialog(knives, ["BO-1"]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app):
         note = " ".join(text(app.screen.query_one("#queue-note", Static)).split())
     # First in line, yet others wait behind it: the note says both.
     assert "BO-1 is first in line and lacks 60; those after it lack 47 more." in note
@@ -86,11 +83,10 @@ async def test_receive_dialog_for_a_backorder_first_in_line(knives: Service) -> 
 # -- the form: every error at once, in the form's words ------------------------------------
 
 
-@pilot
+@pilot_test
 async def test_edit_shows_every_field_error_at_once(knives: Service) -> None:
     app = Host(lambda: BackorderForm(knives, "BO-3"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await type_into(pilot, "#quantity", "0")
         await type_into(pilot, "#estimatedShipDate", "2027-13-45")
         await pilot.press("ctrl+s")
@@ -101,11 +97,10 @@ async def test_edit_shows_every_field_error_at_once(knives: Service) -> None:
     assert knives.get({"id": "BO-3"}).version == 1
 
 
-@pilot
+@pilot_test
 async def test_new_form_shows_every_field_error_at_once(knives: Service) -> None:
     app = Host(lambda: BackorderForm(knives, None))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await type_into(pilot, "#quantity", "0")
         await type_into(pilot, "#price", "12")
         await type_into(pilot, "#estimatedDeliveryDate", "tomorrow")
@@ -118,11 +113,10 @@ async def test_new_form_shows_every_field_error_at_once(knives: Service) -> None
         assert error_text(app, "price") == ""
 
 
-@pilot
+@pilot_test
 async def test_service_errors_use_the_form_labels(knives: Service) -> None:
     app = Host(lambda: BackorderForm(knives, "BO-3"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await type_into(pilot, "#estimatedShipDate", "2026-10-10")
         await type_into(pilot, "#estimatedDeliveryDate", "2026-10-01")
         await pilot.press("ctrl+s")
@@ -134,13 +128,12 @@ async def test_service_errors_use_the_form_labels(knives: Service) -> None:
         assert "Delivery estimate" in labels and "Ship estimate" in labels
 
 
-@pilot
+@pilot_test
 async def test_estimate_dialog_clears_a_stale_error_when_the_field_is_edited(
     knives: Service,
 ) -> None:
     app = Host(lambda: EstimateDialog(knives, ["BO-3"]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await type_into(pilot, "#estimatedShipDate", "2026-10-10")
         await type_into(pilot, "#estimatedDeliveryDate", "2026-10-01")
         await pilot.press("ctrl+s")
@@ -166,11 +159,10 @@ async def test_estimate_dialog_clears_a_stale_error_when_the_field_is_edited(
 # -- a backorder deleted by someone else ---------------------------------------------------
 
 
-@pilot
+@pilot_test
 async def test_detail_action_on_a_backorder_deleted_elsewhere_names_who(knives: Service) -> None:
     app = BotuiApp(knives, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         app.open_detail("BO-3")
         await settle(pilot)
         detail = app.screen
@@ -187,13 +179,12 @@ async def test_detail_action_on_a_backorder_deleted_elsewhere_names_who(knives: 
     assert banner.startswith("BO-3 was deleted by bob at 14:13 UTC")
 
 
-@pilot
+@pilot_test
 async def test_dialog_applied_to_a_backorder_deleted_meanwhile_names_who(
     knives: Service,
 ) -> None:
     app = Host(lambda: EstimateDialog(knives, ["BO-3"]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         Service(knives.db, actor=lambda: "carol").delete({"id": "BO-3"})
         await type_into(pilot, "#estimatedShipDate", "2026-10-10")
         await pilot.press("ctrl+s")
@@ -202,11 +193,10 @@ async def test_dialog_applied_to_a_backorder_deleted_meanwhile_names_who(
     assert "BO-3 was deleted by carol at 14:13 UTC" in shown and "check the id" not in shown
 
 
-@pilot
+@pilot_test
 async def test_edit_saved_after_a_delete_elsewhere_names_who(knives: Service) -> None:
     app = Host(lambda: BackorderForm(knives, "BO-3"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         Service(knives.db, actor=lambda: "carol").delete({"id": "BO-3"})
         await type_into(pilot, "#quantity", "3")
         await pilot.press("ctrl+s")
@@ -234,11 +224,10 @@ def no_phone(knives: Service) -> Service:
     return knives
 
 
-@pilot
+@pilot_test
 async def test_notify_without_a_phone_points_to_email_not_to_editing(no_phone: Service) -> None:
     app = Host(lambda: NotifyDialog(no_phone, ["BO-20"]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         app.screen.query_one("#channel", Select).value = "sms"
         await settle(pilot)
         await pilot.press("ctrl+s")
@@ -252,11 +241,10 @@ async def test_notify_without_a_phone_points_to_email_not_to_editing(no_phone: S
     assert no_phone.outbox({}).data == []
 
 
-@pilot
+@pilot_test
 async def test_sms_preview_has_no_subject_unless_one_is_typed(knives: Service) -> None:
     app = Host(lambda: NotifyDialog(knives, ["BO-3"]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         assert "Subject: Your backorder BO-3" in text(app.screen.query_one("#preview", Static))
         app.screen.query_one("#channel", Select).value = "sms"
         await settle(pilot)
@@ -270,11 +258,10 @@ async def test_sms_preview_has_no_subject_unless_one_is_typed(knives: Service) -
 # -- new: search-as-you-type for the records ---------------------------------------------------
 
 
-@pilot
+@pilot_test
 async def test_new_form_suggests_records_as_you_type(knives: Service) -> None:
     app = Host(lambda: BackorderForm(knives, None))
-    async with app.run_test(size=(60, 20)) as pilot:
-        await settle(pilot)
+    async with running(app, (60, 20)) as pilot:
         await type_into(pilot, "#product", "knif")
         await settle(pilot)
         matches = app.screen.query_one("#suggest-product")
@@ -302,11 +289,10 @@ async def test_new_form_suggests_records_as_you_type(knives: Service) -> None:
     assert (created.product, created.business, created.customer) == ("PRD-7", "BIZ-1", "CUS-1")
 
 
-@pilot
+@pilot_test
 async def test_tab_with_no_matches_moves_on_and_keeps_the_text(knives: Service) -> None:
     app = Host(lambda: BackorderForm(knives, None))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await type_into(pilot, "#product", "zzz")
         await settle(pilot)
         offered = app.screen.query_one("#suggest-product")
@@ -317,12 +303,11 @@ async def test_tab_with_no_matches_moves_on_and_keeps_the_text(knives: Service) 
         assert app.screen.focused is app.screen.query_one("#business", Input)
 
 
-@pilot
+@pilot_test
 async def test_suggestions_show_record_text_literally(knives: Service) -> None:
     knives.create_customer({"id": "CUS-EVE", "name": "[bold red]Eve[/] [/]"})
     app = Host(lambda: BackorderForm(knives, None))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await type_into(pilot, "#customer", "[/]")
         await settle(pilot)
         matches = app.screen.query_one("#suggest-customer")
@@ -333,11 +318,10 @@ async def test_suggestions_show_record_text_literally(knives: Service) -> None:
 # -- narrow terminals --------------------------------------------------------------------------
 
 
-@pilot
+@pilot_test
 async def test_edit_title_wraps_at_60_columns(knives: Service) -> None:
     app = Host(lambda: BackorderForm(knives, "BO-3"))
-    async with app.run_test(size=(60, 20)) as pilot:
-        await settle(pilot)
+    async with running(app, (60, 20)):
         title = app.screen.query_one("#form-title", Static)
         assert title.region.height == 2
         assert "unit price 12.00 (fixed)" in " ".join(text(title).split())

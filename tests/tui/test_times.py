@@ -7,7 +7,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import NOW, pilot_test, settle
 from textual.app import App
 
 from botui.domain.service import Service
@@ -16,6 +15,8 @@ from botui.tui.dialogs._fields import gone, parse_day
 from botui.tui.formatting import times
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.widgets.event_log import EventLog
+from tests.conftest import NOW
+from tests.pilot import pilot_test, running, settle
 
 AT = 1_790_000_000  # 2026-09-21 14:13:20 UTC, 23:13:20 in Tokyo
 
@@ -77,8 +78,7 @@ async def test_log_and_detail_show_one_clock_and_name_it_whatever_the_machines_z
     shop: Service, tokyo: None
 ) -> None:
     app = BotuiApp(shop, delay_detection=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(app, (100, 30)) as pilot:
         log = app.query_one(EventLog)
         lines = [strip.text for strip in log.lines]
         created = next(line for line in lines if "created" in line and "BO-1 " in line)

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import DAY, NOW, at, pilot_test, settle
+from conftest import at
 
 from botui.domain import queue
 from botui.domain.queue import QueueSpec, Window
@@ -16,6 +16,8 @@ from botui.domain.service import Service
 from botui.store.db import open_database
 from botui.tui.app import BotuiApp
 from botui.tui.widgets.queue_table import QueueTable
+from tests.conftest import DAY, NOW
+from tests.pilot import pilot_test, running, settle
 
 COUNT = 150
 PRIORITIES = ("rush", "expedited", "standard")
@@ -207,8 +209,7 @@ def test_views_split_the_rows(many: Service) -> None:
 async def test_paging_the_widget_through_the_whole_queue(many: Service) -> None:
     full = expected_order(many, QueueSpec())
     app = BotuiApp(many, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         table = app.query_one(QueueTable)
         seen = []
         for _ in range(COUNT):
@@ -232,8 +233,7 @@ async def test_paging_the_widget_through_the_whole_queue(many: Service) -> None:
 async def test_g_and_shift_g_show_the_ends_read_ahead_without_waiting(many: Service) -> None:
     full = expected_order(many, QueueSpec())
     app = BotuiApp(many, delay_detection=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         table = app.query_one(QueueTable)
         table._load = lambda *args: None  # from here on, no read ever completes
         await pilot.press("G")
