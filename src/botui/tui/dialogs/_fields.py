@@ -18,12 +18,11 @@ from botui.domain.errors import FieldError
 from botui.domain.schemas import MAX_PRICE
 from botui.domain.service import Service
 from botui.tui.attempt import attempt as attempt
-from botui.tui.formatting import times
+from botui.tui.formatting import money, times
 from botui.tui.formatting.labels import FIELD_LABELS as FIELD_LABELS
 from botui.tui.formatting.times import day as day
 from botui.tui.formatting.times import stamp as stamp
 from botui.tui.styles import css
-from botui.tui.widgets.cells import money
 
 T = TypeVar("T")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

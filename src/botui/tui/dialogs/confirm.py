@@ -34,15 +34,10 @@ from botui.tui.dialogs._fields import (
     parse_whole,
     show_errors,
 )
+from botui.tui.formatting import money, units
 from botui.tui.styles import css
-from botui.tui.widgets.cells import money
 
 VERBS = {"confirm": "Confirm", "fulfill": "Fulfil", "cancel": "Cancel", "delete": "Delete"}
-
-
-def units(count: int) -> str:
-    """`1 unit`, `3 units`, with thousands separators."""
-    return f"{count:,} unit" + ("" if count == 1 else "s")
 
 
 def done(action: str, answer: schemas.Backorder) -> str:

@@ -23,11 +23,8 @@ from botui.tui.dialogs._fields import (
     gather,
     parse_whole,
 )
+from botui.tui.formatting import plural, units
 from botui.tui.styles import css
-
-
-def _units(count: int) -> str:
-    return f"{count:,} unit" + ("" if count == 1 else "s")
 
 
 def queue_note(product: schemas.Product, place: lookup.Place | None) -> str:
@@ -36,7 +33,7 @@ def queue_note(product: schemas.Product, place: lookup.Place | None) -> str:
     text = f"{name} ({product.id}): {product.stock_on_hand:,} free"
     if place is None:
         return text + "."
-    text += f"; its open backorders lack {_units(place.short_in_all)} in all."
+    text += f"; its open backorders lack {units(place.short_in_all)} in all."
     if not place.is_open:
         return text + f" {place.backorder} is closed and takes no units."
     if not place.lacks:
@@ -44,7 +41,7 @@ def queue_note(product: schemas.Product, place: lookup.Place | None) -> str:
     if not place.ahead:
         text += f" {place.backorder} is first in line and lacks {place.lacks:,}"
     else:
-        others = f"{place.before:,} backorder{'' if place.before == 1 else 's'}"
+        others = plural(place.before, "backorder")
         text += (
             f" {place.backorder} lacks {place.lacks:,}; the {others} before it lack "
             f"{place.ahead:,} first, so {place.ahead + place.lacks:,} fill it"
@@ -271,12 +268,12 @@ class ReceiveDialog(ActionDialog):
                 "",
                 BotuiError("validation_error", f"not received: {why}; receive it separately"),
             )
-        units = granted.get(backorder_id, 0)
+        got = granted.get(backorder_id, 0)
         order = [a.backorder for a in received.allocations]
         mine = order.index(backorder_id) if backorder_id in order else len(order)
         first = sum(a.quantity for a in received.allocations[:mine])
-        later = sum(granted.values()) - units - first
-        text = f"{backorder_id} got {units:,} unit{'' if units == 1 else 's'}"
+        later = sum(granted.values()) - got - first
+        text = f"{backorder_id} got {units(got)}"
         if first:
             text += f"; {first:,} went to backorders first in line"
         if later:

@@ -24,6 +24,7 @@ from botui.tui.dialogs._fields import (
     show_errors,
 )
 from botui.tui.dialogs._suggest import SearchingInput, Suggestions
+from botui.tui.formatting import plural
 from botui.tui.formatting.times import zone_name
 
 Record = schemas.Business | schemas.Customer | schemas.Product | schemas.Order
@@ -124,9 +125,8 @@ class RecordDialog(ActionDialog):
             yield field_row(FIELD_LABELS["stockOnHand"], box, "stockOnHand")
             return
         assert isinstance(self.record, schemas.Product)
-        units = self.record.stock_on_hand
         yield Static(
-            f"Stock on hand: {units:,} free unit{'' if units == 1 else 's'}; {STOCK_HINT}",
+            f"Stock on hand: {plural(self.record.stock_on_hand, 'free unit')}; {STOCK_HINT}",
             id="stock",
             markup=False,
         )

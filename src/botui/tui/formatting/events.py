@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
+from botui.tui.formatting import amount, units
 from botui.tui.formatting.labels import FIELD_LABELS
 from botui.tui.formatting.times import day
 
@@ -45,7 +45,7 @@ def _value(field: str, value: Any) -> str:
     if field.endswith("Date") and isinstance(value, int):
         return day(value)
     if field == "price" and isinstance(value, int):
-        return money(value)
+        return amount(value)
     if isinstance(value, dict):
         return "{...}" if value else "{}"
     text = str(value)
@@ -62,10 +62,6 @@ def changes(data: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _units(count: Any) -> str:
-    return f"{count} unit" + ("" if count == 1 else "s")
-
-
 def summary(event: schemas.Event) -> str:
     """What the event did, in words a person reads at a glance, as the screen shows text."""
     return safe_for_terminal(_describe(event))
@@ -75,7 +71,7 @@ def _describe(event: schemas.Event) -> str:
     data = event.data
     kind = event.type
     if kind == "created":
-        text = f"created: {_units(data.get('quantity'))}, {data.get('priorityLevel')}"
+        text = f"created: {units(data.get('quantity'))}, {data.get('priorityLevel')}"
         if data.get("allocated"):
             text += f", {data['allocated']} allocated"
         if data.get("splitFrom"):
@@ -86,31 +82,31 @@ def _describe(event: schemas.Event) -> str:
         detail = changes(data)
         text = verb[kind] + (f": {detail}" if detail else "")
         if data.get("released"):
-            text += f"; released {_units(data['released'])}"
+            text += f"; released {units(data['released'])}"
         if data.get("allocated"):
             text += f"; {data['allocated']} allocated"
         if data.get("reason"):
             text += f" (reason: {_value('reason', data['reason'])})"
         return text
     if kind == "fulfilled":
-        text = f"fulfilled {_units(data.get('quantity'))}"
+        text = f"fulfilled {units(data.get('quantity'))}"
         if data.get("splitInto"):
             text += f", rest split into {data['splitInto']}"
         return text
     if kind == "cancelled":
         text = "cancelled"
         if data.get("refund"):
-            text += f", refund {money(data['refund'])}"
+            text += f", refund {amount(data['refund'])}"
         if data.get("reason"):
             text += f" (reason: {_value('reason', data['reason'])})"
         return text
     if kind == "inventoryArrived":
-        units = _units(data.get("quantity"))
+        arrived = units(data.get("quantity"))
         if data.get("releasedBy"):
-            return f"{units} arrived, released by {data['releasedBy']}"
+            return f"{arrived} arrived, released by {data['releasedBy']}"
         if data.get("receipt"):
-            return f"{units} arrived from receipt {data['receipt']}"
-        return f"{units} arrived from stock on hand"
+            return f"{arrived} arrived from receipt {data['receipt']}"
+        return f"{arrived} arrived from stock on hand"
     if kind == "delayNoticed":
         if data.get("newEstimatedShipDate") is not None:
             return (

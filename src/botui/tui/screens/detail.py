@@ -21,12 +21,12 @@ from botui import config
 from botui.domain import lookup, schemas, statuses
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service
-from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
 from botui.tui.dialogs._fields import attempt, gone
 from botui.tui.dialogs.estimate import EstimateDialog
 from botui.tui.dialogs.notify import NotifyDialog
 from botui.tui.dialogs.receive import ReceiveDialog
+from botui.tui.formatting import amount, days_away
 from botui.tui.formatting.events import summary as event_summary
 from botui.tui.formatting.outcome import Outcome, summary
 from botui.tui.formatting.times import day, stamp, zone_name
@@ -52,17 +52,6 @@ def _contract_action(action: str, parameters: tuple[object, ...]) -> str | None:
     if action == "estimate":
         return "updateEstimate"
     return None
-
-
-DAY = 86_400
-
-
-def relative(seconds: int, now: int) -> str:
-    """How far a date is from now in whole days, in words ("in 3d", "2d late", "today")."""
-    days = (seconds - now) // DAY if seconds >= now else -((now - seconds) // DAY)
-    if seconds < now:
-        return f"{-days}d late" if days else "late today"
-    return "today" if days == 0 else f"in {days}d"
 
 
 def _shown(text: str) -> Text:
@@ -122,12 +111,12 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
         and statuses.is_open(bo.status)
         and bo.actual_ship_date is None
     ):
-        when = relative(bo.estimated_ship_date, now)
+        when = days_away(bo.estimated_ship_date, now)
         ship_text.append(f" ({when})", style="bold underline" if "late" in when else "")
     pairs: list[tuple[str, str | Text, str, str]] = [
         ("Status", bo.status, "Priority", bo.priority_level),
         ("Quantity", f"{bo.quantity:,}", "Allocated", allocation),
-        ("Unit price", money(bo.price), "Total", money(bo.price * bo.quantity)),
+        ("Unit price", amount(bo.price), "Total", amount(bo.price * bo.quantity)),
         ("Est. ship", ship_text, "Est. delivery", day(bo.estimated_delivery_date) or "not set"),
         (
             "Shipped",
@@ -206,7 +195,7 @@ def _refunds(refunds: list[schemas.Refund]) -> RenderableType:
     for refund in refunds:
         reason = f": {refund.reason}" if refund.reason else ""
         table.add_row(
-            Text(stamp(refund.at)), _shown(f"{money(refund.amount)} by {refund.actor}{reason}")
+            Text(stamp(refund.at)), _shown(f"{amount(refund.amount)} by {refund.actor}{reason}")
         )
     return table
 

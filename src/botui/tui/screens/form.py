@@ -19,7 +19,6 @@ from textual.widgets import Footer, Input, Select, Static, TextArea
 from botui.domain import lookup, schemas, statuses
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
-from botui.domain.templates import money
 from botui.domain.validation import parse as validate
 from botui.tui.dialogs._fields import (
     FIELD_LABELS,
@@ -41,6 +40,7 @@ from botui.tui.dialogs._fields import (
 from botui.tui.dialogs._suggest import SuggestInput, Suggestions
 from botui.tui.dialogs.discard import leave_asking
 from botui.tui.dialogs.record_dialog import Record, RecordDialog, from_typing
+from botui.tui.formatting import amount
 from botui.tui.formatting.events import summary
 from botui.tui.formatting.times import zone_name
 from botui.tui.styles import css
@@ -402,7 +402,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             Text(
                 f"Edit {bo.id} (version {bo.version}, {bo.status}): "
                 f"{self._names[0]} for {self._names[1]},"
-                f" unit price {money(bo.price)} (fixed)"
+                f" unit price {amount(bo.price)} (fixed)"
                 + (
                     "; closed: only what it allows can change"
                     if not statuses.is_open(bo.status)

@@ -30,7 +30,7 @@ from botui.tui.attempt import refuse_readonly
 from botui.tui.dialogs._dialog import Result
 from botui.tui.dialogs._fields import attempt
 from botui.tui.dialogs.confirm import Question
-from botui.tui.formatting import times
+from botui.tui.formatting import short_stamp, times
 from botui.tui.formatting.outcome import Outcome
 from botui.tui.styles import css
 from botui.tui.widgets.footer import KeyFooter
@@ -110,11 +110,6 @@ def not_configured(loaded: Loaded | None, channel: str) -> str:
     )
 
 
-def _short(seconds: int | None) -> str:
-    """A time in the screen's zone as MM-DD HH:MM (the zone is named in the title)."""
-    return times.stamp(seconds)[5:] if seconds is not None else "-"
-
-
 def _next_try(line: OutboxLine) -> str:
     entry = line.entry
     if line.sending:
@@ -123,7 +118,7 @@ def _next_try(line: OutboxLine) -> str:
         return "retry (r)"
     if entry.status == "sent":
         return "-"
-    return "due now" if line.next_attempt_at is None else _short(line.next_attempt_at)
+    return "due now" if line.next_attempt_at is None else short_stamp(line.next_attempt_at)
 
 
 def _cell(text: str) -> Text:
@@ -140,12 +135,12 @@ def entry_detail(line: OutboxLine) -> Text:
     text.append(
         safe_for_terminal(
             f"{entry.channel} to {entry.to} about {entry.backorder}, queued by {entry.actor} "
-            f"{_short(entry.created_at)}"
+            f"{short_stamp(entry.created_at)}"
         )
     )
     text.append("\nStatus: ", style="bold")
     if entry.status == "sent":
-        text.append(f"sent {_short(entry.sent_at)}")
+        text.append(f"sent {short_stamp(entry.sent_at)}")
     else:
         text.append("sending now" if line.sending else entry.status)
     if entry.attempts:
@@ -333,7 +328,7 @@ class OutboxScreen(Screen[None]):
             key = str(entry.id)
             self.lines[key] = line
             table.add_row(
-                Text(_short(entry.created_at)),
+                Text(short_stamp(entry.created_at)),
                 Text(entry.channel),
                 _cell(entry.to),
                 _cell(entry.subject or entry.body),

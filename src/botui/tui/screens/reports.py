@@ -21,9 +21,9 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 
 from botui.domain.report_schemas import AgingReport, ProductsReport, ServiceReport
 from botui.domain.service import Service
-from botui.domain.templates import money
 from botui.domain.text import safe_for_terminal
 from botui.tui.dialogs._fields import attempt
+from botui.tui.formatting import amount
 from botui.tui.formatting.times import stamp, zone_name
 from botui.tui.live import follow_events
 from botui.tui.styles import css
@@ -50,7 +50,7 @@ def cell(key: str, value: object) -> Text:
     if value is None:
         shown = "-"
     elif key in ("value", "refunded"):
-        shown = money(int(value))  # type: ignore[arg-type]
+        shown = amount(int(value))  # type: ignore[arg-type]
     elif key == "oldestCreatedAt":
         shown = stamp(int(value))[:10]  # type: ignore[arg-type]
     elif key == "onTimeRate":
@@ -65,7 +65,7 @@ def cell(key: str, value: object) -> Text:
 def aging_chart(report: AgingReport) -> HorizontalBars:
     """Open backorders per aging bucket, each bar with its count and value."""
     counts = [f"{row.backorders:,}" for row in report.rows]
-    values = [money(row.value) for row in report.rows]
+    values = [amount(row.value) for row in report.rows]
     wide, wider = max(map(len, counts)), max(map(len, values))
     return HorizontalBars(
         [

@@ -1,4 +1,8 @@
-"""Plain-text cells of the queue: money, relative dates, ages, and the columns that fit a width."""
+"""Plain-text cells of the queue: the columns that fit a width, each value cut to its column.
+
+The values themselves (money, relative dates, ages) are formatted by botui.tui.formatting; its
+functions the queue uses are named here too, as the queue's cells.
+"""
 
 from __future__ import annotations
 
@@ -8,69 +12,15 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 
 from botui.domain.queue import QueueSpec
-from botui.domain.templates import money as amount
 from botui.domain.text import safe_for_terminal
-from botui.tui.formatting import times
+from botui.tui.formatting import age as age
+from botui.tui.formatting import delivery_relative as delivery_relative
+from botui.tui.formatting import money as money
+from botui.tui.formatting import ship_relative as ship_relative
+from botui.tui.formatting import short_money as short_money
 
-HOUR = 3_600
-DAY = 86_400
 PRIORITY_LABELS = {"rush": "rush", "expedited": "exp", "standard": "std"}
 STATUS_LABELS = {"in-production": "in-prod"}
-CLOSED = ("fulfilled", "cancelled")
-
-
-def money(cents: int) -> str:
-    """Cents as dollars with thousands separators: 123456 -> "$1,234.56"."""
-    return "$" + amount(cents)
-
-
-def short_money(cents: int) -> str:
-    """Money in at most 8 characters: cents below $10,000, whole dollars or thousands above."""
-    if cents < 1_000_000:
-        return f"{cents / 100:,.2f}"
-    if cents < 100_000_000:
-        return f"{cents // 100:,}"
-    return f"{cents / 100_000:,.0f}k"
-
-
-def _span(seconds: int) -> str:
-    if seconds < HOUR:
-        return f"{max(seconds // 60, 0)}m"
-    if seconds < DAY:
-        return f"{seconds // HOUR}h"
-    if seconds < 100 * DAY:
-        return f"{seconds // DAY}d"
-    if seconds < 300 * DAY:
-        return f"{seconds // (30 * DAY)}mo"
-    return f"{max(round(seconds / (365 * DAY)), 1)}y"
-
-
-def ship_relative(
-    estimated: int | None, status: str, now: int, shipped: int | None = None
-) -> tuple[str, bool]:
-    """The estimated ship date next to now ("in 3d", "2d late") and whether it is late; for a
-    fulfilled backorder, the day it shipped ("24 Sep")."""
-    if status == "fulfilled" and shipped is not None:
-        return times.short_day(shipped, now), False
-    if status in CLOSED:
-        return "-", False
-    if estimated is None:
-        return "no date", False
-    if estimated < now:
-        return f"{_span(now - estimated)} late", True
-    return f"in {_span(estimated - now)}", False
-
-
-def delivery_relative(estimated: int | None, status: str, now: int) -> str:
-    """The delivery estimate next to now, as the ship date reads; "-" when none or closed."""
-    if estimated is None or status in CLOSED:
-        return "-"
-    return ship_relative(estimated, status, now)[0]
-
-
-def age(created_at: int, now: int) -> str:
-    """How long ago a backorder was created, in one short unit."""
-    return _span(max(now - created_at, 0))
 
 
 def natural_key(backorder_id: str) -> tuple[tuple[int, int | str], ...]:
