@@ -53,14 +53,14 @@ def _admin() -> psycopg.Connection:
 def _template() -> str:
     """A database holding the current schema, made once per test process."""
     if "template" not in _state:
-        from botui.store.db import open_database
+        from botui.store.db import open_database, release
 
         name = f"botui_template_{os.getpid()}"
         _drop_left_behind()
         with _admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{name}"')
-        open_database(database_url(name)).close()
+        release(open_database(database_url(name)))  # no connection left: it is copied
         _state["template"] = name
     return _state["template"]
 
@@ -137,7 +137,7 @@ def connect(db: Path | str) -> Iterator[peewee.Database]:
     from botui.store import postgres as store
 
     if str(db).startswith(("postgresql://", "postgres://")):
-        conn: peewee.Database = store.connect(str(db), 10_000)
+        conn: peewee.Database = store.connect(str(db), 10_000, pooled=False)
     else:
         conn = peewee.SqliteDatabase(str(db))
     conn.connect()

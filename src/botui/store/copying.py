@@ -29,7 +29,7 @@ import peewee
 
 from botui.errors import BotuiError, conflict, storage_error, validation
 from botui.store import engine, postgres
-from botui.store.db import SQLITE, database_name, open_database, storage_failure
+from botui.store.db import SQLITE, database_name, open_database, release, storage_failure
 
 BATCH = 5_000
 # PostgreSQL's search index: the trigger that fills it and the migration that wrote its text.
@@ -115,10 +115,10 @@ def copy_database(
                 with suppress(OSError):
                     os.unlink(f"{dest}{suffix}")
         raise
-    finally:
-        source_db.close()
+    finally:  # both let go: a PostgreSQL one keeps no idle connection (store.pg_pool)
+        release(source_db)
         if dest_db is not None:
-            dest_db.close()
+            release(dest_db)
 
 
 def _analyze(db: Any) -> None:

@@ -174,13 +174,23 @@ def _open_postgres(url: str) -> peewee.Database:
                     runner = Runner(db, directory=str(MIGRATIONS_DIR))
                     if not all(m.applied for m in runner.status()):
                         runner.up()
-            db.close()
+            db.close()  # kept for the first read (store.pg_pool)
     except BotuiError:
-        if not db.is_closed():
-            db.close()
+        release(db)
         raise
     database_proxy.initialize(db)
     return db
+
+
+def release(db: peewee.Database) -> None:
+    """Let the database go: this thread's connection and, on PostgreSQL, every connection kept
+    for reuse (store.pg_pool), so the server holds none of botui's (a DROP, a TEMPLATE copy).
+    Other threads' connections in use are closed too: call it when botui is done with `db`."""
+    close_all = getattr(db, "close_all", None)
+    if close_all is not None:
+        close_all()
+    elif not db.is_closed():
+        db.close()
 
 
 def _remember(db: peewee.Database, name: Path | str, readonly: bool) -> None:

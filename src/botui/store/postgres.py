@@ -13,6 +13,9 @@ Waiting for the lock ends after the same 10 s busy limit (`lock_timeout`) with `
 A transaction that appends events also sends `NOTIFY botui_events` (`notify_events`), which
 PostgreSQL delivers at its commit; an `EventListener` (a connection of its own, LISTENing)
 wakes the live log at once instead of its polling every second.
+
+`connect` gives botui a pooled database (store.pg_pool): a session's connection is handed back
+at its end and reused by the next, instead of one new connection (and server backend) a read.
 """
 
 from __future__ import annotations
@@ -44,9 +47,22 @@ class BotuiPostgres(peewee.PostgresqlDatabase):
 
     botui_timeout_ms = 10_000
 
-    if TYPE_CHECKING:
+    def _connect(self) -> psycopg.Connection[Any]:
+        """A new connection (peewee's), planning every statement with its own values.
 
-        def _connect(self) -> psycopg.Connection[Any]: ...  # peewee's; not in its stubs
+        psycopg prepares a statement run five times on one connection, and PostgreSQL may then
+        plan it once for any values (a search for 'a' planned like one for 'Garcia'). A
+        connection kept for reuse (store.pg_pool) runs the same reads again and again: keep
+        the plan of each one's values, as a new connection always had (PostgreSQL 12+).
+        """
+        connection: psycopg.Connection[Any] = super()._connect()  # type: ignore[misc]
+        if connection.info.server_version >= 120000:
+            connection.execute("SET plan_cache_mode = force_custom_plan")
+        return connection
+
+    def connect_apart(self) -> psycopg.Connection[Any]:
+        """A new connection of the caller's own (autocommit), outside any pool: it closes it."""
+        return BotuiPostgres._connect(self)
 
     def begin(self, isolation_level: str | None = None) -> None:
         super().begin(isolation_level)
@@ -87,7 +103,7 @@ class EventListener:
         deadline = time.monotonic() + timeout
         try:
             if self._connection is None or self._connection.closed:
-                self._connection = self._db._connect()  # the same server, options; autocommit
+                self._connection = self._db.connect_apart()  # same server, options; autocommit
                 self._connection.execute(f"LISTEN {EVENTS_CHANNEL}")
                 return True
             woken = False
@@ -123,17 +139,25 @@ def display_name(url: str) -> str:
     return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
 
 
-def connect(url: str, timeout_ms: int) -> BotuiPostgres:
-    """A (not yet connected) database for `url`; `postgres://` is taken as `postgresql://`."""
+def connect(url: str, timeout_ms: int, *, pooled: bool = True) -> BotuiPostgres:
+    """A (not yet connected) database for `url`; `postgres://` is taken as `postgresql://`.
+
+    `pooled`: its connections are kept for reuse (store.pg_pool), what botui's reads need;
+    without, `close()` really closes (a test's own connection).
+    """
     give_peewee_psycopg()  # the UI on a SQLite file imports peewee without it (store.drivers)
-    if url.lower().startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://") :]
-    db = BotuiPostgres(
-        url,
-        connect_timeout=CONNECT_TIMEOUT_S,
-        application_name="botui",
-        autoconnect=True,
-    )
+    url = "postgresql://" + url.split("://", 1)[1]  # postgres://, POSTGRESQL://: libpq's own
+    options: dict[str, Any] = {
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "application_name": "botui",
+        "autoconnect": True,
+    }
+    if pooled:
+        from botui.store.pg_pool import PooledBotuiPostgres  # playhouse: not at start-up
+
+        db: BotuiPostgres = PooledBotuiPostgres(url, wait_s=timeout_ms / 1000, **options)
+    else:
+        db = BotuiPostgres(url, **options)
     db.botui_timeout_ms = timeout_ms
     return db
 
