@@ -39,6 +39,9 @@ BOTH_ENGINES = (
     "tests/imports/",
     "tests/reliability/test_concurrency",
     "tests/reliability/test_event_feed",
+    "tests/reliability/test_busy",
+    "tests/reliability/test_append_only",
+    "tests/io/test_outbox_send",
 )
 
 
