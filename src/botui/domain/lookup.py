@@ -267,7 +267,12 @@ def suggest(
     with translate_errors(service.path):
         exact = model.get_or_none(model.id == text)
         rows = [exact] if exact else []
-        query = model.select().where(condition & (model.id != text)).limit(SUGGESTIONS - len(rows))
+        query = (
+            model.select()
+            .where(condition & (model.id != text))
+            .order_by(model.id)  # the same suggestions on every engine
+            .limit(SUGGESTIONS - len(rows))
+        )
         rows.extend(query)
         return [Suggestion(row.id, describe_row(row)) for row in rows]
 
