@@ -196,13 +196,14 @@ def test_stored_text_stays_as_written(shop: Service) -> None:
 def test_wildcards_and_quotes_are_plain_characters(service: Service) -> None:
     call(service, "business.create", {"id": "B", "name": "B"})
     call(service, "product.create", {"id": "P", "sku": "S", "name": "P"})
-    for number, name in enumerate(['100% "Ökö" Ltd', "1000 Oko_Ltd", "Öko"]):
+    for number, name in enumerate(['100% "Ökö" Ltd', "1000 Oko_Ltd", "Öko", "C:\\Öko\\2"]):
         call(service, "customer.create", {"id": f"C{number}", "name": name})
         call(service, "create", {"id": f"BO-{number}", "product": "P", "business": "B",
                                  "customer": f"C{number}", "quantity": 1, "price": 1})  # fmt: skip
     for query, expected in [
         ("0% ", {"BO-0"}), ("%", {"BO-0"}), ("_", {"BO-1"}), ('"ÖKÖ"', {"BO-0"}),
-        ('"', {"BO-0"}), ("o_l", {"BO-1"}), ("ÖK", {"BO-0", "BO-2"}), ("ÖKO", {"BO-2"}),
+        ('"', {"BO-0"}), ("o_l", {"BO-1"}), ("ÖK", {"BO-0", "BO-2", "BO-3"}),
+        ("ÖKO", {"BO-2", "BO-3"}), ("\\ö", {"BO-3"}), ("\\", {"BO-3"}), ("o\\2", {"BO-3"}),
     ]:  # fmt: skip
         assert _listed(service, query) == expected, query
 
