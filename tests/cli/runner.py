@@ -53,8 +53,16 @@ class Result:
 
 
 def env(**extra: str) -> dict[str, str]:
-    """The environment of a run: frozen clock and actor, plus `extra`."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("BOTUI_")}
+    """The environment of a run: frozen clock and actor, plus `extra`.
+
+    COLUMNS and LINES are left out: a pipe's width is then the default, whatever terminal (or
+    test worker, which sets them) started the suite.
+    """
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("BOTUI_") and k not in ("COLUMNS", "LINES")
+    }
     return base | {"BOTUI_NOW": str(NOW), "BOTUI_ACTOR": "cli-tester"} | extra
 
 
