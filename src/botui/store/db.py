@@ -174,7 +174,7 @@ def _open_postgres(url: str) -> peewee.Database:
                     runner = Runner(db, directory=str(MIGRATIONS_DIR))
                     if not all(m.applied for m in runner.status()):
                         runner.up()
-            db.close()  # kept for the first read (store.pg_pool)
+            db.close()
     except BotuiError:
         release(db)
         raise

@@ -16,8 +16,11 @@ since). A cancelled read's connection is idle again once its statement ended in 
 At most MAX_CONNECTIONS are open; when all are in use a session waits for one for the busy
 limit (10 s), then fails with `busy`. A connection taken by a thread that ended without closing
 it (a worker that called the service outside a session) is closed, not counted as in use
-forever. Connections older than STALE_S are closed rather than reused. `release()` (store.db)
-closes them all, for a database that must be let go (DROP, CREATE DATABASE ... TEMPLATE).
+forever. Connections older than STALE_S are closed rather than reused.
+
+Only a session's end (`connection_context()`) hands a connection back: an explicit `close()`
+closes it and the idle ones, as before pooling (a test closing a database before a DROP or a
+TEMPLATE copy). `release()` (store.db) also closes those other threads still use.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import peewee
 from playhouse.pool import MaxConnectionsExceeded, PooledDatabase
 
 from botui.errors import busy
@@ -46,6 +50,22 @@ class PooledBotuiPostgres(PooledDatabase, BotuiPostgres):  # type: ignore[misc]
             **options,
         )
         self._owners: dict[int, threading.Thread] = {}
+
+    def connection_context(self) -> _Session:
+        """This thread's connection for the block, taken from the pool and handed back."""
+        return _Session(self)
+
+    def hand_back(self) -> bool:
+        """End this thread's connection, keeping it for the next session (the pool's close)."""
+        return bool(super().close())
+
+    def close(self) -> bool:
+        """Close this thread's connection and every idle one, as a database without a pool
+        would: whoever closes a database explicitly is done with it (a test's fixture before
+        its DROP or TEMPLATE copy). Sessions hand theirs back instead (`hand_back`)."""
+        was_open = self.hand_back()
+        self.close_idle()
+        return was_open
 
     def connect(self, reuse_if_open: bool = False) -> bool:
         try:
@@ -81,3 +101,12 @@ class PooledBotuiPostgres(PooledDatabase, BotuiPostgres):  # type: ignore[misc]
         """Whether a connection handed back may serve again: rolled back if it was left in a
         transaction (or a failed one), refused if the server is gone."""
         return bool(self._adapter.is_connection_reusable(connection))
+
+
+class _Session(peewee.ConnectionContext):
+    """peewee's connection_context, whose end hands the connection back to the pool."""
+
+    def __exit__(self, *exc: object) -> None:
+        self.db._state.ctx.pop()
+        if not self.db._state.ctx:
+            self.db.hand_back()
