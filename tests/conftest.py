@@ -8,7 +8,8 @@ is about SQLite itself (its file, its pragmas) says so with `@pytest.mark.sqlite
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,19 @@ from tests import postgres
 # 2026-09-21 14:13:20 UTC, in ISO week 2026-W39, so dates and ages never drift between runs.
 NOW = 1_790_000_000
 DAY = 86_400
+WAIT_SECONDS = 10.0  # how long a condition may take on a loaded machine before a test fails
+
+
+def wait_for(
+    condition: Callable[[], object], what: str, timeout: float = WAIT_SECONDS, step: float = 0.02
+) -> None:
+    """Block until `condition()` holds (another process got somewhere); fail saying `what` did
+    not happen if it still does not after `timeout`. Under Pilot, use tests.pilot.wait_until."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout} s")
+        time.sleep(step)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
-import time
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from botui.domain.delivery import MAX_ATTEMPTS
 from botui.domain.service import Service
 from botui.store.db import open_database
-from tests.conftest import DAY
+from tests.conftest import DAY, wait_for
 from tests.postgres import fresh_database
 
 from .runner import BOTUI, NOW, Result, api, botui, dump, env
@@ -351,11 +350,12 @@ def stopped(source: Path, dest: Path | str, started: Callable[[], bool]) -> Resu
         stderr=subprocess.PIPE,
         env=env(),
     )
-    deadline = time.monotonic() + 60
-    while not started():
+
+    def copying() -> bool:
         assert run.poll() is None, "the copy ended before it could be stopped"
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+        return started()
+
+    wait_for(copying, "rows going in", timeout=60)
     run.send_signal(signal.SIGTERM)
     out, err = run.communicate(timeout=60)
     return Result(run.returncode, out.decode(), err.decode())

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from stress.harness import fork, invariants, prepare, pump_until_closed, writer_main
 
 from botui.store.db import SQLITE as sqlite3
 from botui.store.db import file_mode
+from tests.conftest import wait_for
 from tests.postgres import connect
 
 BOTUI = [sys.executable, "-m", "botui"]
@@ -26,8 +27,15 @@ def backup(src: Path, dest: Path) -> subprocess.CompletedProcess:
 def test_a_backup_taken_while_a_writer_runs_is_sound_and_consistent(tmp_path: Path) -> None:
     src, dest = tmp_path / "live.db", tmp_path / "copy.db"
     prepare(src)
+
+    def events() -> int:  # a fresh look each time: the writer commits in its own process
+        with contextlib.closing(sqlite3.connect(src)) as live:
+            return live.execute("SELECT count(*) FROM event").fetchone()[0]
+
+    before = events()
     writer = fork(writer_main, src, "w1", 4.0, 9)
-    time.sleep(1.5)
+    # The backup starts while the writer writes: once its first change is in.
+    wait_for(lambda: events() > before, "the writer's first change")
     done = backup(src, dest)
     pump_until_closed([writer], timeout=60)
     assert done.returncode == 0, done.stderr

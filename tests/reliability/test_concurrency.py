@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -32,9 +33,11 @@ from tests.postgres import connect, query
 RACERS = 6
 
 
-def _racer(fd: int, path: Target, go: int, action: str, payload: dict) -> None:
-    """One process: open the database, wait for the start, try `action`, say how it ended."""
+def _racer(fd: int, path: Target, ready: int, go: int, action: str, payload: dict) -> None:
+    """One process: open the database, say so, wait for the start, try `action`, say how it
+    ended."""
     service = Service(open_database(path))
+    os.write(ready, b"r")
     os.read(go, 1)  # every racer is connected and waiting: they start together
     try:
         answer = getattr(service, action)(payload)
@@ -47,12 +50,16 @@ def _racer(fd: int, path: Target, go: int, action: str, payload: dict) -> None:
 def _race(path: Target, action: str, payload: dict) -> list[list]:
     """RACERS processes doing the same `action` at the same moment; their outcomes."""
     go_read, go_write = os.pipe()
-    racers = [fork(_racer, path, go_read, action, payload) for _ in range(RACERS)]
-    time.sleep(0.5)  # let each open its connection
+    ready_read, ready_write = os.pipe()
+    racers = [fork(_racer, path, ready_write, go_read, action, payload) for _ in range(RACERS)]
+    ready = b""
+    while len(ready) < RACERS:  # each has opened its connection
+        assert select.select([ready_read], [], [], 60)[0], "a racer did not open the database"
+        ready += os.read(ready_read, RACERS - len(ready))
     os.write(go_write, b"x" * RACERS)
     pump_until_closed(racers, timeout=60)
-    os.close(go_read)
-    os.close(go_write)
+    for fd in (go_read, go_write, ready_read, ready_write):
+        os.close(fd)
     assert all(len(r.messages) == 1 for r in racers), [r.messages for r in racers]
     return [r.messages[0] for r in racers]
 
