@@ -17,6 +17,7 @@ from typing import Any
 from textual import events
 from textual._xterm_parser import XTermParser  # what a terminal's bytes become (send_bytes)
 from textual.app import App
+from textual.notifications import Notification
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
@@ -82,10 +83,15 @@ async def wait_until(
         await pilot.pause(STEP_SECONDS)
 
 
+def notifications(app: App[Any]) -> list[Notification]:
+    """Every toast the app has shown that is still up, oldest first."""
+    # Textual keeps them in a private list and has no public reader: this is the one place.
+    return list(app._notifications)
+
+
 def toasts(app: App[Any]) -> str:
     """Every toast the app has shown that is still up, one per line."""
-    # Textual keeps the notifications it shows in a private list and has no public reader.
-    return "\n".join(str(n.message) for n in app._notifications)
+    return "\n".join(str(n.message) for n in notifications(app))
 
 
 def screen_lines(app: App[Any]) -> list[str]:
@@ -129,3 +135,19 @@ async def send_bytes(pilot: Pilot[Any], data: bytes) -> None:
         pilot.app.post_message(key)
     await pilot.pause()
     await settle(pilot)
+
+
+def palette_offers(app: App[Any], words: str = "") -> bool:
+    """Whether the command palette is open and its first, highlighted choice starts with
+    `words` (any choice at all when `words` is empty)."""
+    from textual.command import CommandList
+
+    found = app.screen.query(CommandList)
+    if not found:
+        return False
+    choices = found.first()
+    return (
+        choices.option_count > 0
+        and choices.highlighted == 0
+        and str(choices.get_option_at_index(0).prompt).startswith(words)
+    )

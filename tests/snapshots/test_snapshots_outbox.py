@@ -39,7 +39,7 @@ def outbox(service: Service, refs: dict[str, str]) -> Service:
     """Three queued messages (one backing off after two refusals, one whose subject looks like
     markup), one failed and one sent; the database's own id (in each Message-ID) fixed."""
     service.db.execute_sql("UPDATE meta SET value = '0123456789abcdef' WHERE key = 'database_id'")
-    service._database_id = None  # read again: the fixed one
+    service = Service(service.db)  # a service that reads the fixed one
     service.create_customer({"id": "CUS-2", "name": "Bo Chen", "phone": "+44 7700 900123"})
     for number, customer in ((1, "CUS-1"), (2, "CUS-2"), (3, "CUS-1"), (4, "CUS-1")):
         service.create(

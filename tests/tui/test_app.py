@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,16 @@ from botui.tui.screens.help import HelpScreen
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.queue_table import QueueTable
-from tests.pilot import cursor_on, pilot_test, reads, running, settle, toasts
+from tests.pilot import (
+    cursor_on,
+    palette_offers,
+    pilot_test,
+    reads,
+    running,
+    settle,
+    toasts,
+    wait_until,
+)
 
 
 def table(app: BotuiApp) -> QueueTable:
@@ -284,13 +292,12 @@ async def test_live_log_shows_an_event_from_another_process(app: BotuiApp, db_pa
              '{"id": "BO-3"}'],
             env=env, check=True, capture_output=True,
         )  # fmt: skip
-        deadline = time.monotonic() + 3
-        while time.monotonic() < deadline:
-            await pilot.pause(0.1)
-            if logged(log, "other-desk", "confirmed", "BO-3"):
-                break
-        else:
-            raise AssertionError("the other process's event did not appear within 3 seconds")
+        await wait_until(
+            pilot,
+            lambda: logged(log, "other-desk", "confirmed", "BO-3"),
+            "the other process's event in the log",
+            timeout=3,
+        )
         await settle(pilot)
         assert table(app).window.row(2).status == "confirmed"  # the row redrawn in place
 
@@ -312,7 +319,7 @@ async def test_help_lists_the_live_bindings(app: BotuiApp) -> None:
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        rows = dict((d, k) for k, d in app.screen._rows)
+        rows = dict((d, k) for k, d in app.screen.rows)
         assert rows["Confirm"] == "c" and rows["Next row"] == "↓ j" and rows["Quit"] == "q ^q"
         await pilot.press("escape")
         assert isinstance(app.screen, QueueScreen)
@@ -382,7 +389,8 @@ async def test_command_palette_runs_a_queue_action(app: BotuiApp, shop: Service)
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"Confirm")
-        await pilot.pause(0.5)  # the palette searches its providers in the background
+        await settle(pilot)  # the palette searches its providers in a worker
+        await wait_until(pilot, lambda: palette_offers(app, "Confirm"), "Confirm offered")
         await pilot.press("enter")
         await settle(pilot)
         assert status(shop, "BO-3") == "confirmed"

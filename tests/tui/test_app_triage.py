@@ -20,7 +20,17 @@ from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.footer import KeyFooter
 from botui.tui.widgets.queue_table import QueueTable
 from tests.conftest import DAY, NOW
-from tests.pilot import pilot_test, reads, running, settle, toasts
+from tests.pilot import (
+    notifications,
+    palette_offers,
+    pilot_test,
+    reads,
+    running,
+    screen_lines,
+    settle,
+    toasts,
+    wait_until,
+)
 
 
 def table(app: BotuiApp) -> QueueTable:
@@ -126,7 +136,8 @@ async def test_a_view_chosen_in_the_palette_keeps_the_selected_backorder(
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"View: pending")
-        await pilot.pause(0.5)  # the palette searches its providers in the background
+        await settle(pilot)  # the palette searches its providers in a worker
+        await wait_until(pilot, lambda: palette_offers(app, "View: pending"), "the view offered")
         await pilot.press("enter")
         await settle(pilot)
         assert table(app).spec.view == "pending"
@@ -172,7 +183,7 @@ async def test_toasts_stay_clear_of_the_log_and_a_dialogs_keys(crowd_app: BotuiA
         await pilot.press("c")
         await settle(pilot)
         assert "BO-2 confirmed" in toasts(app)
-        assert [n.timeout for n in app._notifications] == [TOAST_SECONDS]
+        assert [n.timeout for n in notifications(app)] == [TOAST_SECONDS]
         [toast] = shown_toasts(app)
         log = app.query_one(EventLog)
         assert toast.region.height == 1 and not toast.region.overlaps(log.region)
@@ -196,18 +207,28 @@ async def test_toasts_stay_clear_of_the_log_and_a_dialogs_keys(crowd_app: BotuiA
 @pilot_test
 async def test_footer_shows_whole_hints_only(app: BotuiApp, size: tuple[int, int]) -> None:
     async with running(app, size) as pilot:
-        await pilot.pause(0.2)  # the footer redraws its hints after the layout
         footer = app.screen.query_one(KeyFooter)
+
+        def palette_key() -> FooterKey | None:
+            keys = [key for key in footer.query(FooterKey) if key.has_class("-command-palette")]
+            return keys[0] if keys else None
+
+        def laid_out() -> bool:  # the footer redraws its hints once the layout is known
+            key = palette_key()
+            return key is not None and key.region.right == size[0]
+
+        # No stray cell after "^p palette": the palette key ends at the right edge.
+        await wait_until(pilot, laid_out, "the palette key at the footer's right edge")
         keys = list(footer.query(FooterKey))
-        palette = [key for key in keys if key.has_class("-command-palette")][0]
-        assert palette.region.right == size[0]  # no stray cell after "^p palette"
+        palette = palette_key()
+        assert palette is not None
         hints = [key for key in keys if key is not palette]
         for key in hints:
             assert key.region.right < palette.region.x
         shown = {key.key for key in hints}
         assert {"c", "f", "x", "question_mark"} <= shown
         assert ("space" in shown) == (size[0] >= 80)
-        bottom = app.screen._compositor.render_strips()[-1].text
+        bottom = screen_lines(app)[-1]
         assert bottom.rstrip().endswith("^p palette")
 
 
@@ -235,7 +256,7 @@ async def test_bulk_lists_ids_in_number_order_and_names_what_succeeded(
         report = toasts(app).splitlines()
         assert report[0] == "! confirm: 3 of 4 done: BO-2, BO-10, BO-11"
         assert report[1].startswith("BO-9 is confirmed")
-        assert app._notifications and list(app._notifications)[-1].timeout == REPORT_SECONDS
+        assert notifications(app) and notifications(app)[-1].timeout == REPORT_SECONDS
 
 
 @pilot_test
@@ -346,7 +367,8 @@ async def test_a_second_escape_after_closing_help_keeps_the_marks(
 async def test_the_palette_lists_botuis_actions_and_no_system_commands(app: BotuiApp) -> None:
     async with running(app, (80, 40)) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: palette_offers(app), "the palette listing actions")
+        await settle(pilot)  # every provider searched
         assert isinstance(app.screen, CommandPalette)
         options = app.screen.query_one(CommandList)
         names = [str(options.get_option_at_index(i).prompt).split("\n")[0]
@@ -400,7 +422,7 @@ async def test_a_read_interrupted_for_a_newer_one_is_no_error(
         monkeypatch.setattr(queue, "first_rows", interrupted)
         await pilot.press("2")
         await settle(pilot)
-        assert not app._notifications
+        assert not notifications(app)
 
 
 @pilot_test
@@ -414,7 +436,7 @@ async def test_rush_on_the_cursor_row_is_bold_in_the_cursors_colour(app: BotuiAp
             strip = table.render_line(y)
             return next(seg.style for seg in strip if seg.text.strip() == "rush")
 
-        cursor = table._styles["cursor"]
+        cursor = table.rich_style + table.get_component_rich_style("queue-table--cursor")
         on_cursor = rush_style(1)
         assert on_cursor.bold and on_cursor.color == cursor.color
         await pilot.press("j")

@@ -82,7 +82,7 @@ async def test_the_users_keys_work_and_show_in_help_and_palette(shop: Service) -
         assert ("F", "Fulfil") in help_rows(app.screen.active_bindings.values())
         assert ("K", "Cancel") in help_rows(app.screen.active_bindings.values())
         palette = {
-            description: keys for description, keys, _ in BindingCommands(app.screen)._commands()
+            description: keys for description, keys, _ in BindingCommands(app.screen).commands()
         }
         assert palette["Fulfil"] == "F" and palette["Cancel"] == "K"
         await pilot.press("f")  # the old key no longer fulfils

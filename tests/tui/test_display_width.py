@@ -16,7 +16,7 @@ from botui.tui.widgets import cells
 from botui.tui.widgets.event_log import EventLog
 from botui.tui.widgets.queue_table import QueueTable
 from tests.conftest import DAY, NOW
-from tests.pilot import pilot_test, running, settle
+from tests.pilot import pilot_test, running, screen_lines, settle
 
 # Names terminals draw at different widths, and names every terminal agrees on.
 NAMES = {
@@ -104,7 +104,7 @@ async def test_detail_lines_are_as_wide_as_rich_measures_them(emoji_shop: Servic
     async with running(app) as pilot:
         app.push_screen(DetailScreen(emoji_shop, "BO-T"))
         await settle(pilot)
-        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        lines = screen_lines(app)
         assert any("Tom 👍 Reyes" in line for line in lines)
         for line in lines:
             assert cell_len(line) == 80

@@ -3,9 +3,6 @@ live events while filtered, open a line's backorder, and give the focus back."""
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 import pytest
 from log_shop import acting, build_log_shop
 
@@ -18,7 +15,7 @@ from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets import event_log
 from botui.tui.widgets.event_log import EventLog, LogLines
 from botui.tui.widgets.queue_table import QueueTable
-from tests.pilot import pilot_test, reads, running, send_bytes, settle
+from tests.pilot import pilot_test, reads, running, screen_lines, send_bytes, settle, wait_until
 
 Line = tuple[str, str, str]
 
@@ -43,31 +40,16 @@ def lines(app: BotuiApp) -> list[Line]:
     return [tuple(strip.text.split()[1:4]) for strip in pane(app).lines]  # type: ignore[misc]
 
 
-def on_screen(app: BotuiApp) -> list[str]:
-    """The whole screen as the terminal gets it, one string per line."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
 def log_title(app: BotuiApp) -> str:
     """The log's rule, as drawn."""
     rule = pane(app).region.y
-    return on_screen(app)[rule]
+    return screen_lines(app)[rule]
 
 
 def visible(app: BotuiApp) -> list[str]:
     """The log lines drawn in the pane, top to bottom."""
     widget = app.query_one(LogLines)
     return [widget.render_line(y).text for y in range(widget.size.height)]
-
-
-async def until(pilot: Any, done: Any, seconds: float = 3.0) -> None:
-    """Wait for the live poll (once a second) until `done()` holds."""
-    deadline = time.monotonic() + seconds
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError("the log did not show it in time")
-        await pilot.pause(0.1)
-    await settle(pilot)
 
 
 @pilot_test
@@ -191,7 +173,8 @@ async def test_live_events_arrive_while_filtered_and_the_hidden_ones_are_kept(
         acting(service, "ben", 55).update({"id": "BO-2", "quantity": 2})
         acting(service, "cleo", 56).update({"id": "BO-1", "quantity": 5})
         log = pane(app)
-        await until(pilot, lambda: log.last_id == 20)
+        await wait_until(pilot, lambda: log.last_id == 20, "the log showing it", timeout=3)
+        await settle(pilot)
         assert lines(app)[-1] == ("cleo", "updated", "BO-1")  # it matches: shown, followed
         assert ("ben", "updated", "BO-2") not in lines(app)
         assert log.log_lines.current.actor == "cleo"
@@ -219,7 +202,8 @@ async def test_the_filter_covers_the_kept_events_only_and_forgets_the_oldest(
         for minute in range(55, 60):  # five more: the five oldest kept are forgotten
             acting(service, "ben", minute).update({"id": "BO-2", "quantity": minute - 53})
         log = pane(app)
-        await until(pilot, lambda: log.last_id == 23)
+        await wait_until(pilot, lambda: log.last_id == 23, "the log showing it", timeout=3)
+        await settle(pilot)
         assert lines(app) == [line for line in written[-5:] if line[0] == "ada"]
         assert "of the last 10 events" in log_title(app)
 
@@ -243,7 +227,7 @@ async def test_enter_on_a_line_opens_its_backorder_and_a_deleted_one_says_so(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.backorder_id == "BO-7"
-        assert any("BO-7 was deleted by ada" in line for line in on_screen(app))
+        assert any("BO-7 was deleted by ada" in line for line in screen_lines(app))
 
 
 @pilot_test
@@ -259,7 +243,7 @@ async def test_in_the_log_keys_for_the_queue_row_do_nothing_and_help_lists_the_l
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        rows = {description: keys for keys, description in app.screen._rows}
+        rows = {description: keys for keys, description in app.screen.rows}
         assert rows["Filter log"] == "/" and rows["Next line"] == "↓ j"
         assert rows["Clear filter, then back"] == "Esc" and rows["Open"] == "Enter"
         assert "Confirm" not in rows and "Cancel" not in rows
@@ -268,7 +252,7 @@ async def test_in_the_log_keys_for_the_queue_row_do_nothing_and_help_lists_the_l
         await pilot.press("escape")
         await pilot.press("question_mark")
         await settle(pilot)
-        rows = {description: keys for keys, description in app.screen._rows}
+        rows = {description: keys for keys, description in app.screen.rows}
         assert rows["Focus the log: scroll, filter, open"] == "L" and "Confirm" in rows
 
 

@@ -27,6 +27,7 @@ from tests.pilot import (
     send_bytes,
     settle,
     toasts,
+    wait_until,
 )
 
 TYPING = 0.15  # seconds between keys, as a person types
@@ -298,9 +299,11 @@ async def test_escape_while_the_answer_is_applied_does_not_hide_it(
     import threading
 
     release = threading.Event()
+    applying = threading.Event()
     real_delete = shop.delete
 
     def slow_delete(payload: dict) -> object:
+        applying.set()
         release.wait(5)
         return real_delete(payload)
 
@@ -311,10 +314,11 @@ async def test_escape_while_the_answer_is_applied_does_not_hide_it(
         await settle(pilot, rounds=1)
         await pilot.pause(QUIET_SECONDS)
         await pilot.press("y")
-        await pilot.pause(0.1)
+        question = app.screen
+        await wait_until(pilot, applying.is_set, "the delete on its way")
         await pilot.press("escape")  # while the delete is on its way
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, Question)
+        await pilot.pause()
+        assert app.screen is question
         assert "Applying" in str(app.screen.query_one("#error-general").render())
         release.set()
         await settle(pilot)
@@ -620,8 +624,11 @@ async def test_digits_typed_as_a_dialog_or_form_opens_land_in_its_first_box(
     async with app.run_test(size=(80, 24)) as pilot:
         await cursor_on(pilot, "BO-2")
         await pilot.press(key, "1", "2")  # as fast as keys come: before focus lands
-        await settle(pilot)
-        await pilot.pause(0.2)
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.focused, Input) and f"#{app.focused.id}" == box,
+            f"the focus in {box}",
+        )
         await settle(pilot)
         assert app.screen.query_one(box, Input).value == "12"
 

@@ -17,7 +17,7 @@ from botui.store.db import open_database
 from botui.tui import app as app_module
 from botui.tui.app import BotuiApp
 from botui.tui.screens.outbox import OutboxScreen
-from tests.pilot import pilot_test, reads, running, settle, toasts
+from tests.pilot import pilot_test, reads, running, settle, toasts, wait_until
 
 SIZE = (110, 32)
 
@@ -336,13 +336,13 @@ async def test_the_outbox_keys_are_in_the_help(shop: Service) -> None:
     async with running(make_app(shop), SIZE) as pilot:
         await pilot.press("question_mark")
         await settle(pilot)
-        assert ("o", "Outbox: send, retry, mark sent") in pilot.app.screen._rows
+        assert ("o", "Outbox: send, retry, mark sent") in pilot.app.screen.rows
         await pilot.press("escape")
         await reads(pilot)  # a key typed on as a screen closes is dropped (tui.keys)
         await open_outbox(pilot)
         await pilot.press("question_mark")
         await settle(pilot)
-        rows = dict((d, k) for k, d in pilot.app.screen._rows)
+        rows = dict((d, k) for k, d in pilot.app.screen.rows)
         assert rows["Send now"] == "s" and rows["Send all due"] == "S"
         assert rows["Retry"] == "r" and rows["Mark sent"] == "m" and rows["Back"] == "Esc"
 
@@ -355,11 +355,7 @@ async def test_with_mail_configured_the_app_sends_in_the_background(
     chosen = notify(shop, "BO-1", "Sent while staff triage")
     app = BotuiApp(shop, delay_detection=False, config=mail_config(mail_server.port))
     async with running(app, SIZE) as pilot:
-        for _ in range(200):  # up to 10 s: a loaded machine may take a while
-            await pilot.pause(0.05)
-            await settle(pilot, rounds=1)
-            if "Outbox: sent 1" in toasts(app):
-                break
+        await wait_until(pilot, lambda: "Outbox: sent 1" in toasts(app), "the background send")
         assert "Outbox: sent 1, failed 0, waiting 0" in toasts(app)
     assert len(mail_server.received) == 1
     assert entry(shop, chosen)["status"] == "sent"
@@ -371,13 +367,21 @@ async def test_a_background_send_to_an_unreachable_server_says_so_once(
 ) -> None:
     monkeypatch.setattr(app_module, "FIRST_OUTBOX_SECONDS", 0.05)
     monkeypatch.setattr(app_module, "OUTBOX_SECONDS", 0.1)
+    reports: list[Any] = []
+    real_deliver = app_module.deliver
+
+    def deliver(*args: Any, **kwargs: Any) -> Any:
+        reports.append(report := real_deliver(*args, **kwargs))
+        return report
+
+    monkeypatch.setattr(app_module, "deliver", deliver)
     notify(shop, "BO-1", "Nobody is listening")
     before = snapshot_db(shop.db)
     app = BotuiApp(shop, delay_detection=False, config=mail_config(free_port()))
     async with running(app, SIZE) as pilot:
-        for _ in range(10):  # several sends, each failing the same way
-            await pilot.pause(0.1)
-            await settle(pilot, rounds=1)
+        # Several sends, each failing the same way, each answer landed.
+        await wait_until(pilot, lambda: len(reports) >= 4, "four background sends")
+        await settle(pilot)
         said = toasts(app)
         assert said.count("Mail server unreachable") == 1
         assert "botui tries again every" in said
@@ -388,12 +392,20 @@ async def test_a_background_send_to_an_unreachable_server_says_so_once(
 async def test_without_mail_configured_nothing_is_sent_in_the_background(
     shop: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "FIRST_OUTBOX_SECONDS", 0.05)
+    # A send would start 0.01 s after the first rows; the first look for late backorders, 0.2 s
+    # after them, is the witness that the send's moment has long passed.
+    monkeypatch.setattr(app_module, "FIRST_OUTBOX_SECONDS", 0.01)
+    monkeypatch.setattr(app_module, "FIRST_DELAY_SCAN_SECONDS", 0.2)
     sent: list[Any] = []
     monkeypatch.setattr(app_module, "deliver", lambda *args, **kwargs: sent.append(args))
+    scans: list[int] = []
+    real_scan = shop.detect_delays
+    monkeypatch.setattr(
+        shop, "detect_delays", lambda *a, **k: scans.append(1) or real_scan(*a, **k)
+    )
     notify(shop, "BO-1", "Stays queued")
-    app = BotuiApp(shop, delay_detection=False)
+    app = BotuiApp(shop)
     async with running(app, SIZE) as pilot:
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: scans, "the first look for late backorders")
         await settle(pilot)
     assert sent == []

@@ -17,7 +17,7 @@ from botui.tui.dialogs.narrow import NarrowPicker, _option
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.screens.help import help_rows
 from botui.tui.widgets.view_bar import bar_text
-from tests.pilot import cursor_on, pilot_test, reads, running, settle
+from tests.pilot import cursor_on, pilot_test, reads, running, settle, wait_until
 
 MILLION = {
     "open": 65_766,
@@ -50,21 +50,11 @@ def _status(app: BotuiApp) -> str:
     return str(app.screen.query_one("#status").render())
 
 
-async def _until(pilot, test, seconds: float = 4.0) -> None:
-    """Wait, as a person watching would, until `test()` holds (the log polls every second)."""
-    for _ in range(int(seconds * 10)):
-        if test():
-            return
-        await pilot.pause(0.1)
-        await settle(pilot, rounds=1)
-    assert test()
-
-
 @pilot_test
 async def test_the_view_bar_counts_every_view_and_follows_what_others_do(shop: Service) -> None:
     app = BotuiApp(shop, delay_detection=False)
     async with running(app) as pilot:
-        await _until(pilot, lambda: "0 all 8" in _bar(app))
+        await wait_until(pilot, lambda: "0 all 8" in _bar(app), "the counts", timeout=4)
         assert _bar(app).strip() == (
             "1 open 6 │ 2 pending 3 │ 3 late 2 │ 4 ready 2 │ 5 closed 2 │ 0 all 8"
         )
@@ -75,7 +65,7 @@ async def test_the_view_bar_counts_every_view_and_follows_what_others_do(shop: S
         other.cancel({"id": "G1"})
         other.confirm({"id": "M1"})
         other_db.close()
-        await _until(pilot, lambda: "5 closed 3" in _bar(app))
+        await wait_until(pilot, lambda: "5 closed 3" in _bar(app), "the counts", timeout=4)
         assert _bar(app).strip() == (
             "1 open 5 │ 2 pending 1 │ 3 late 2 │ 4 ready 2 │ 5 closed 3 │ 0 all 8"
         )
@@ -130,7 +120,7 @@ async def test_equals_narrows_to_the_rows_customer_across_views_and_esc_clears(
         assert _ids(app) == ["M1"]
         # The name is shown as it is: brackets in a name are text, not markup.
         assert f"customer: {MALLORY}" in _status(app)
-        await _until(pilot, lambda: "0 all 1" in _bar(app))
+        await wait_until(pilot, lambda: "0 all 1" in _bar(app), "the counts", timeout=4)
         assert "1 open 1 │ 2 pending 1 │ 3 late 0" in _bar(app)
         await pilot.press("0")
         await settle(pilot)
@@ -140,7 +130,7 @@ async def test_equals_narrows_to_the_rows_customer_across_views_and_esc_clears(
         await settle(pilot)
         assert _ids(app) == ["G2", "A1", "A3", "M1", "G3", "A2", "A4", "G1"]
         assert "customer" not in _status(app)
-        await _until(pilot, lambda: "0 all 8" in _bar(app))
+        await wait_until(pilot, lambda: "0 all 8" in _bar(app), "the counts", timeout=4)
 
 
 @pilot_test
@@ -251,7 +241,7 @@ async def test_u_on_the_detail_shows_every_backorder_of_the_customer_and_esc_com
         assert _ids(app) == ["A1", "A3", "A2", "A4"]
         assert table.current.id == "A2"
         assert "customer: Ada Lovelace" in _status(app)
-        await _until(pilot, lambda: "0 all 4" in _bar(app))
+        await wait_until(pilot, lambda: "0 all 4" in _bar(app), "the counts", timeout=4)
         await reads(pilot)
         await pilot.press("escape")
         await settle(pilot)
@@ -290,7 +280,7 @@ async def test_the_view_bar_names_the_keys_of_the_users_keymap(shop: Service) ->
     app = BotuiApp(shop, delay_detection=False)
     app.set_keymap({"queue.view-late": "9"})
     async with running(app) as pilot:
-        await _until(pilot, lambda: "0 all 8" in _bar(app))
+        await wait_until(pilot, lambda: "0 all 8" in _bar(app), "the counts", timeout=4)
         assert "│ 9 late 2 │" in _bar(app)
         await pilot.press("9")
         await settle(pilot)

@@ -15,7 +15,7 @@ from botui.store.db import open_database
 from botui.tui.app import BotuiApp
 from botui.tui.screens.help import help_rows
 from botui.tui.screens.reports import ReportsScreen
-from tests.pilot import pilot_test, reads, running, settle
+from tests.pilot import pilot_test, reads, running, settle, wait_until
 
 
 @pytest.fixture
@@ -132,11 +132,8 @@ async def test_the_reports_follow_what_others_do(shop: Service) -> None:
         )  # fmt: skip
         other.cancel({"id": "A8"})
         other_db.close()
-        for _ in range(30):
-            await pilot.pause(0.1)
-            await settle(pilot, rounds=1)
-            if _table(app, "aging")[0][1] == "3":
-                break
+        await wait_until(pilot, lambda: _table(app, "aging")[0][1] == "3", "the report redrawn")
+        await settle(pilot)
         aging = _table(app, "aging")
         assert aging[0][1] == "3" and aging[6][1] == "0"
 

@@ -23,7 +23,7 @@ from botui.tui.keys import QUIET_SECONDS
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.screens.form import BackorderForm, format_metadata, parse_metadata
 from tests.conftest import DAY, NOW
-from tests.pilot import pilot_test, running, settle, toasts, wait_until
+from tests.pilot import pilot_test, running, screen_lines, settle, toasts, wait_until
 
 UNSET = object()
 END_OF_DAY = 86_399
@@ -125,7 +125,9 @@ async def test_detail_follows_a_change_made_elsewhere(service: Service, backorde
         worker.join()
         screen = app.screen
         assert isinstance(screen, DetailScreen)
-        screen._poll()
+        await wait_until(  # the screen looks for new events each second
+            pilot, lambda: "bob" in text(screen.query_one("#timeline", Static)), "bob's cancel"
+        )
         await settle(pilot)
         timeline = text(screen.query_one("#timeline", Static))
         refunds = text(screen.query_one("#refunds", Static))
@@ -646,8 +648,7 @@ async def test_a_phone_number_is_never_broken_across_lines(service: Service, ref
     )
     app = Host(lambda: DetailScreen(service, created.id))
     async with running(app, (60, 40)):
-        lines = app.screen._compositor.render_strips()
-        shown = [strip.text for strip in lines]
+        shown = screen_lines(app)
     phone = [line for line in shown if "Phone" in line]
     assert len(phone) == 1 and "+44 (0)20 7946 0958 1234" in phone[0]
     assert any("bartholomew.featherstonehaugh@example.com" in line for line in shown)

@@ -20,7 +20,7 @@ from botui.tui.dialogs.receive import ReceiveDialog
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.screens.form import BackorderForm
 from tests.conftest import NOW
-from tests.pilot import pilot_test, running, settle
+from tests.pilot import notifications, pilot_test, running, settle
 
 
 def at(service: Service, when: int) -> Service:
@@ -172,7 +172,7 @@ async def test_detail_action_on_a_backorder_deleted_elsewhere_names_who(knives: 
             await pilot.press(key)
             await settle(pilot)
             assert app.screen is detail
-        toasts = [str(n.message) for n in app._notifications]
+        toasts = [str(n.message) for n in notifications(app)]
         banner = text(detail.query_one("#detail-banner", Static))
     assert toasts and all("BO-3 was deleted by bob at 14:13 UTC" in t for t in toasts)
     assert not any("check the id" in t for t in toasts)

@@ -7,7 +7,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from textual.app import App
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
@@ -16,7 +15,7 @@ from botui.tui.formatting import times
 from botui.tui.screens.detail import DetailScreen
 from botui.tui.widgets.event_log import EventLog
 from tests.conftest import NOW
-from tests.pilot import pilot_test, running, settle
+from tests.pilot import pilot_test, running, screen_lines, settle
 
 AT = 1_790_000_000  # 2026-09-21 14:13:20 UTC, 23:13:20 in Tokyo
 
@@ -35,11 +34,6 @@ def tokyo() -> Iterator[None]:
         else:
             os.environ["TZ"] = before
         time.tzset()
-
-
-def screen_lines(app: App[object]) -> list[str]:
-    """The whole screen as the terminal gets it, one string per line."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 def test_formats_are_of_the_zone_and_can_name_it() -> None:

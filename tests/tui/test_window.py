@@ -6,6 +6,7 @@ import random
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import at
@@ -17,7 +18,7 @@ from botui.store.db import open_database
 from botui.tui.app import BotuiApp
 from botui.tui.widgets.queue_table import QueueTable
 from tests.conftest import DAY, NOW
-from tests.pilot import pilot_test, running, settle
+from tests.pilot import pilot_test, running, settle, wait_until
 
 COUNT = 150
 PRIORITIES = ("rush", "expedited", "standard")
@@ -229,19 +230,48 @@ async def test_paging_the_widget_through_the_whole_queue(many: Service) -> None:
         assert table.current.id == full[-1]
 
 
+# The service's reads of queue windows (the ends read ahead come from queue_ends).
+WINDOW_READS = ("queue_offset", "queue_window", "queue_first_rows", "queue_count", "queue_refresh")
+
+
+def watch_window_reads(
+    service: Service, monkeypatch: pytest.MonkeyPatch, hold: threading.Event | None = None
+) -> list[str]:
+    """The window reads the UI asks `service` for from now on, by name; each waits for
+    `hold` to be set first, when given."""
+    asked: list[str] = []
+    for name in WINDOW_READS:
+        real = getattr(service, name)
+
+        def read(*args: Any, name: str = name, real: Any = real, **kwargs: Any) -> Any:
+            asked.append(name)
+            if hold is not None:
+                hold.wait(10)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(service, name, read)
+    return asked
+
+
 @pilot_test
-async def test_g_and_shift_g_show_the_ends_read_ahead_without_waiting(many: Service) -> None:
+async def test_g_and_shift_g_show_the_ends_read_ahead_without_waiting(
+    many: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
     full = expected_order(many, QueueSpec())
     app = BotuiApp(many, delay_detection=False)
     async with running(app) as pilot:
         table = app.query_one(QueueTable)
-        table._load = lambda *args: None  # from here on, no read ever completes
-        await pilot.press("G")
-        assert table.current is not None and table.current.id == full[-1]
-        await pilot.press("g")
-        assert table.current is not None and table.current.id == full[0]
-        await pilot.press("end")
-        assert table.current is not None and table.current.id == full[-1]
+        hold = threading.Event()
+        watch_window_reads(many, monkeypatch, hold)  # from here on, no read completes
+        try:
+            await pilot.press("G")
+            assert table.current is not None and table.current.id == full[-1]
+            await pilot.press("g")
+            assert table.current is not None and table.current.id == full[0]
+            await pilot.press("end")
+            assert table.current is not None and table.current.id == full[-1]
+        finally:
+            hold.set()
 
 
 @pilot_test
@@ -260,13 +290,12 @@ async def test_shift_g_before_the_ends_arrive_shows_them_as_they_land_without_re
     app = BotuiApp(many, delay_detection=False)
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.query_one(QueueTable)
-        while not (table.window.counted and table.total == COUNT):
-            await pilot.pause(0.01)
-        reads = []
-        real_load = table._load
-        table._load = lambda *args: reads.append(args) or real_load(*args)
+        await wait_until(
+            pilot, lambda: table.window.counted and table.total == COUNT, "the rows counted"
+        )
+        reads = watch_window_reads(many, monkeypatch)
         await pilot.press("G")
-        await pilot.pause(0.05)
+        await pilot.pause()
         assert table.current is None  # the last rows are still on their way
         released.set()
         await settle(pilot)

@@ -12,7 +12,8 @@ from botui.tui.screens.help import key_label, ours, same_action
 class BindingCommands(Provider):
     """One command per bound action of the screen below the palette, with its keys as help."""
 
-    def _commands(self) -> list[tuple[str, str, partial]]:
+    def commands(self) -> list[tuple[str, str, partial]]:
+        """What the palette offers: (description, keys, run) for each action bound below it."""
         seen: dict[tuple[str, str], tuple[str, str, partial]] = {}
         for active in ours(self.screen.active_bindings.values()):
             binding = active.binding
@@ -27,12 +28,12 @@ class BindingCommands(Provider):
         return list(seen.values())
 
     async def discover(self) -> Hits:
-        for description, keys, run in self._commands():
+        for description, keys, run in self.commands():
             yield DiscoveryHit(description, run, help=f"key: {keys}")
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for description, keys, run in self._commands():
+        for description, keys, run in self.commands():
             score = matcher.match(description)
             if score > 0:
                 yield Hit(score, matcher.highlight(description), run, help=f"key: {keys}")

@@ -86,6 +86,11 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self._rows = rows
 
+    @property
+    def rows(self) -> list[tuple[str, str]]:
+        """What the help lists: (keys, description), one per line, in order."""
+        return list(self._rows)
+
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
