@@ -2,9 +2,9 @@
 
 Every UI read is a session (store.reading) that opens this thread's connection and closes it
 at the end. On PostgreSQL a new connection costs 5-7 ms and starts a server backend whose
-catalog caches are cold (a first page in a new one 74 ms, in a used one 43 ms). Here `close()`
-hands the connection back to a small pool (peewee's `PooledDatabase`) and the next session
-takes it again.
+catalog caches are cold (a first page in a new one 74 ms, in a used one 43 ms). Here the end
+of a session hands the connection back to a small pool (peewee's `PooledDatabase`) and the
+next session takes it again.
 
 Reuse is safe because nothing botui sets outlives a transaction: the write lock is
 transaction-level (pg_advisory_xact_lock) and `lock_timeout` is `SET LOCAL`. A connection is
