@@ -371,6 +371,8 @@ async def test_a_background_send_to_an_unreachable_server_says_so_once(
     real_deliver = app_module.deliver
 
     def deliver(*args: Any, **kwargs: Any) -> Any:
+        if len(reports) >= 4:  # enough: no send is half-way through when the app closes
+            return reports[-1]
         reports.append(report := real_deliver(*args, **kwargs))
         return report
 
