@@ -138,15 +138,10 @@ def reindex(which: peewee.Expression) -> None:
     seqs = Backorder.select(Backorder.seq).where(which)
     sql, params = seqs.sql()
     db = Backorder._meta.database
-    if is_postgres(db):
-        db.execute_sql(
-            f"UPDATE backorder_search SET body = (SELECT {_PG_SEARCH_TEXT} FROM backorder AS b"
-            f" WHERE b.seq = backorder_search.seq) WHERE seq IN ({sql})",
-            params,
-        )
-        return
-    Backorder._meta.database.execute_sql(
-        f"UPDATE backorder_search SET body = (SELECT {_SEARCH_TEXT} FROM backorder AS b"
-        f" WHERE b.seq = backorder_search.rowid) WHERE rowid IN ({sql})",
+    # The index's key column: PostgreSQL's table names it seq, SQLite's FTS table rowid.
+    text, key = (_PG_SEARCH_TEXT, "seq") if is_postgres(db) else (_SEARCH_TEXT, "rowid")
+    db.execute_sql(
+        f"UPDATE backorder_search SET body = (SELECT {text} FROM backorder AS b"
+        f" WHERE b.seq = backorder_search.{key}) WHERE {key} IN ({sql})",
         params,
     )

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import peewee
 
-from botui.errors import BotuiError, storage_error
+from botui.errors import BotuiError, busy, storage_error
 from botui.store.drivers import give_peewee_psycopg
 from botui.store.peewee_types import EXCEPTION_WRAPPER
 from botui.store.sqlite import MIGRATIONS_TABLE, migration_names
@@ -182,8 +182,6 @@ def schema_is_current(db: BotuiPostgres) -> bool:
 
 def failure(name: str, exc: Exception) -> BotuiError | None:
     """The plain-words failure for a PostgreSQL error, or None if it is not one of these."""
-    from botui.errors import busy
-
     text = str(exc).lower()
     if "lock timeout" in text or "deadlock detected" in text or "could not serialize" in text:
         return busy(

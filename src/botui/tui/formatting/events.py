@@ -39,6 +39,11 @@ def field_words(field: str) -> str:
     return label.lower() if label else field
 
 
+def _reason(data: dict[str, Any]) -> str:
+    """` (reason: ...)` when the event gives one, else nothing."""
+    return f" (reason: {_value('reason', data['reason'])})" if data.get("reason") else ""
+
+
 def _value(field: str, value: Any) -> str:
     if value is None:
         return "none"
@@ -85,9 +90,7 @@ def _describe(event: schemas.Event) -> str:
             text += f"; released {units(data['released'])}"
         if data.get("allocated"):
             text += f"; {data['allocated']} allocated"
-        if data.get("reason"):
-            text += f" (reason: {_value('reason', data['reason'])})"
-        return text
+        return text + _reason(data)
     if kind == "fulfilled":
         text = f"fulfilled {units(data.get('quantity'))}"
         if data.get("splitInto"):
@@ -97,9 +100,7 @@ def _describe(event: schemas.Event) -> str:
         text = "cancelled"
         if data.get("refund"):
             text += f", refund {amount(data['refund'])}"
-        if data.get("reason"):
-            text += f" (reason: {_value('reason', data['reason'])})"
-        return text
+        return text + _reason(data)
     if kind == "inventoryArrived":
         arrived = units(data.get("quantity"))
         if data.get("releasedBy"):
