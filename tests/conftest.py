@@ -59,10 +59,10 @@ BOTH_ENGINES = (
 )
 
 
-# Tests that time keystrokes (the KeyGuard's burst windows), lock waits or wake-ups: `make test`
-# runs them alone after the parallel pass, where a busy second worker cannot stretch them.
+# Tests that time lock waits or wake-ups: `make test` runs them alone after the parallel pass,
+# where a busy second worker cannot stretch them. (The key guard's tests need not: their app
+# reads a clock that moves only as they type, tests.pilot.TypingClock.)
 SERIAL = (
-    "tests/tui/test_keys.py",
     "tests/reliability/test_busy.py",
     "tests/reliability/test_event_feed.py",
     "tests/tui/test_postgres_smoke.py",

@@ -27,6 +27,7 @@ from botui.tui.live import GROUP as LIVE_GROUP
 SIZE = (80, 24)  # the terminal the contract's screens are drawn for
 WAIT_SECONDS = 10.0  # how long a condition may take on a loaded machine before a test fails
 STEP_SECONDS = 0.02  # how often a waited-for condition is looked at again
+TYPING_SECONDS = 0.15  # between two keys, as a person types
 
 
 def pilot_test(test: Callable[..., Any]) -> Callable[..., None]:
@@ -114,12 +115,57 @@ async def cursor_on(pilot: Pilot[Any], backorder_id: str) -> None:
     raise AssertionError(f"{backorder_id} is not in the view")
 
 
+class TypingClock:
+    """A clock for the app's key guard that moves only when the test says time passed.
+
+    The guard tells a burst of typing from a person by the seconds between keys. On the real
+    clock a loaded machine stretches a test's 150 ms between two keys past the guard's 0.5 s,
+    and the burst ends where the person never paused; on this clock the gaps are exactly what
+    the test types (`keyboard_quiet`, `type_slowly`). Install with `use_typing_clock(app)`.
+    """
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def use_typing_clock(app: App[Any]) -> TypingClock:
+    """Give the app's key guard a `TypingClock`; returns it."""
+    clock = TypingClock()
+    app.key_guard.clock = clock  # type: ignore[attr-defined]
+    return clock
+
+
+async def keyboard_quiet(pilot: Pilot[Any], seconds: float = QUIET_SECONDS) -> None:
+    """No key for `seconds`: the keys sent so far land first, then the time passes, on the
+    app's `TypingClock` if it has one (at once), else on the real clock."""
+    await pilot.pause()
+    clock = getattr(getattr(pilot.app, "key_guard", None), "clock", None)
+    if isinstance(clock, TypingClock):
+        clock.advance(seconds)
+        await pilot.pause()
+    else:
+        await pilot.pause(seconds)
+
+
+async def type_slowly(pilot: Pilot[Any], text: str, gap: float = TYPING_SECONDS) -> None:
+    """Type `text` one key at a time, `gap` seconds apart, as a person does."""
+    for character in text:
+        await pilot.press("space" if character == " " else character)
+        await keyboard_quiet(pilot, gap)
+
+
 async def reads(pilot: Pilot[Any]) -> None:
     """The person reads what just opened before answering: longer than a burst of typing,
     whose keys a question that just opened drops (botui.tui.keys). This pause is the
     behaviour: the key guard tells a burst from a person by the quiet between keys."""
     await settle(pilot)
-    await pilot.pause(QUIET_SECONDS)
+    await keyboard_quiet(pilot)
 
 
 def parse_bytes(data: bytes) -> list[events.Key]:

@@ -21,6 +21,8 @@ from botui.tui.widgets.footer import KeyFooter
 from botui.tui.widgets.queue_table import QueueTable
 from tests.conftest import DAY, NOW
 from tests.pilot import (
+    TypingClock,
+    keyboard_quiet,
     notifications,
     palette_offers,
     pilot_test,
@@ -29,6 +31,7 @@ from tests.pilot import (
     screen_lines,
     settle,
     toasts,
+    use_typing_clock,
     wait_until,
 )
 
@@ -65,10 +68,10 @@ def shown_toasts(app: BotuiApp) -> list[Toast]:
 
 
 @pytest.fixture
-def long_guard(app: BotuiApp) -> float:
-    """A quiet time long enough that Pilot's keys fall inside it even on a busy machine."""
-    app.key_guard.quiet = 1.0
-    return 1.0
+def typing_clock(app: BotuiApp) -> TypingClock:
+    """The key guard on a clock that moves only when the test pauses: Pilot's keys sent
+    together fall inside one burst however busy the machine is."""
+    return use_typing_clock(app)
 
 
 # -- 1. the selected backorder stays selected --------------------------------------------
@@ -328,7 +331,7 @@ async def test_a_question_swallows_keys_that_are_not_its_own(app: BotuiApp, shop
 
 @pilot_test
 async def test_keys_typed_on_as_the_palette_closes_do_not_act(
-    app: BotuiApp, shop: Service, long_guard: float
+    app: BotuiApp, shop: Service, typing_clock: TypingClock
 ) -> None:
     async with running(app) as pilot:
         await pilot.press("G")  # BO-4, ready to ship: "f" would ship it at once
@@ -338,10 +341,9 @@ async def test_keys_typed_on_as_the_palette_closes_do_not_act(
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert shop.get({"id": "BO-4"}).status == "confirmed"
-        await pilot.pause(long_guard)
+        await keyboard_quiet(pilot)
         await pilot.press("f")  # a moment later the key acts again: it asks
-        await settle(pilot)
-        await pilot.pause(long_guard)  # the person reads the question first
+        await reads(pilot)  # the person reads the question first
         await pilot.press("y")
         await settle(pilot)
         assert shop.get({"id": "BO-4"}).status == "fulfilled"
@@ -349,7 +351,7 @@ async def test_keys_typed_on_as_the_palette_closes_do_not_act(
 
 @pilot_test
 async def test_a_second_escape_after_closing_help_keeps_the_marks(
-    app: BotuiApp, long_guard: float
+    app: BotuiApp, typing_clock: TypingClock
 ) -> None:
     async with running(app) as pilot:
         await pilot.press("space", "space", "question_mark")

@@ -19,7 +19,9 @@ from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.queue_table import QueueTable
 from tests.pilot import (
+    TYPING_SECONDS,
     cursor_on,
+    keyboard_quiet,
     parse_bytes,
     pilot_test,
     reads,
@@ -27,10 +29,11 @@ from tests.pilot import (
     send_bytes,
     settle,
     toasts,
+    type_slowly,
+    use_typing_clock,
     wait_until,
 )
 
-TYPING = 0.15  # seconds between keys, as a person types
 IDS = ("BO-1", "BO-2", "BO-3", "BO-4", "BO-5")
 
 
@@ -50,11 +53,18 @@ def table(app: BotuiApp) -> QueueTable:
     return app.query_one(QueueTable)
 
 
-async def type_slowly(pilot: Any, text: str) -> None:
-    """Type `text` one key at a time, TYPING seconds apart, as a person does."""
-    for character in text:
-        await pilot.press("space" if character == " " else character)
-        await pilot.pause(TYPING)
+@pytest.fixture
+def app(shop: Service) -> BotuiApp:
+    """The real app, its key guard on a clock that moves only as the test types and pauses:
+    the seconds between keys are what each test says, however loaded the machine is."""
+    app = BotuiApp(shop, delay_detection=False)
+    use_typing_clock(app)
+    return app
+
+
+async def said(pilot: Any, text: str) -> None:
+    """Wait for the toast saying `text` (the guard speaks once the burst is over)."""
+    await wait_until(pilot, lambda: text in toasts(pilot.app), f"a toast saying {text!r}")
 
 
 async def mark(pilot: Any, *backorder_ids: str) -> None:
@@ -119,7 +129,7 @@ async def test_an_esc_glued_to_a_key_answers_no_to_every_question(
         await send_bytes(pilot, glued)
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
-        await pilot.pause(QUIET_SECONDS)
+        await keyboard_quiet(pilot, QUIET_SECONDS)
     assert everything(shop) == before
 
 
@@ -205,8 +215,8 @@ async def test_typing_on_after_a_question_closes_is_dropped_until_a_pause(
         assert everything(shop) == before  # neither "c" nor "d" nor "t" acted
         assert table(app).spec.sort == sort and table(app).marks == set()
         assert table(app).current.id == "BO-3"
-        await pilot.pause(QUIET_SECONDS + 0.1)
-        assert "Ignored 'o, customer cancelled'" in toasts(app)
+        await keyboard_quiet(pilot, QUIET_SECONDS + 0.1)
+        await said(pilot, "Ignored 'o, customer cancelled'")
         await pilot.press("c")  # after a pause, keys act again
         await settle(pilot)
     assert shop.get({"id": "BO-3"}).status == "confirmed"
@@ -221,8 +231,8 @@ async def test_arrow_keys_pass_while_typing_on_is_dropped(app: BotuiApp, shop: S
         await pilot.press("escape", "down", "down", "c")  # BO-3 is pending: "c" would confirm
         await settle(pilot)
         assert table(app).current.id == "BO-3"  # the arrows moved
-        await pilot.pause(QUIET_SECONDS + 0.1)
-        assert "Ignored 'c'" in toasts(app)
+        await keyboard_quiet(pilot, QUIET_SECONDS + 0.1)
+        await said(pilot, "Ignored 'c'")
     assert shop.get({"id": "BO-3"}).status == "pending"
 
 
@@ -238,8 +248,8 @@ async def test_a_reason_typed_into_a_question_without_a_box_never_answers_yes(
         await type_slowly(pilot, "copy by mistake, they said yes")  # a "y" before any "n"
         await settle(pilot)
         assert isinstance(app.screen, Question)  # still asking: the burst was dropped
-        await pilot.pause(QUIET_SECONDS + 0.1)
-        assert "Ignored 'copy by mistake, they said yes'" in toasts(app)
+        await keyboard_quiet(pilot, QUIET_SECONDS + 0.1)
+        await said(pilot, "Ignored 'copy by mistake, they said yes'")
         assert everything(shop) == before
         await pilot.press("y")  # after a pause, y answers
         await settle(pilot)
@@ -259,7 +269,7 @@ async def test_one_marked_row_away_from_the_cursor_asks_naming_it(
         assert isinstance(app.screen, Question)  # marked rows ask, even one
         title = str(app.screen.query_one("#dialog-title").render())
         assert title == "Confirm 1 marked backorder: BO-3?"
-        await pilot.pause(QUIET_SECONDS)
+        await keyboard_quiet(pilot, QUIET_SECONDS)
         await pilot.press("y")
         await settle(pilot)
     assert shop.get({"id": "BO-3"}).status == "confirmed"
@@ -284,7 +294,7 @@ async def test_a_question_that_cannot_read_its_rows_refuses_yes(
         await settle(pilot)
         body = str(app.screen.query_one("#question-body").render())
         assert "Could not read BO-2" in body and "event log" not in body
-        await pilot.pause(QUIET_SECONDS)
+        await keyboard_quiet(pilot, QUIET_SECONDS)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, Question)
@@ -312,7 +322,7 @@ async def test_escape_while_the_answer_is_applied_does_not_hide_it(
         monkeypatch.setattr(shop, "delete", slow_delete)
         await pilot.press("d")
         await settle(pilot, rounds=1)
-        await pilot.pause(QUIET_SECONDS)
+        await keyboard_quiet(pilot, QUIET_SECONDS)
         await pilot.press("y")
         question = app.screen
         await wait_until(pilot, applying.is_set, "the delete on its way")
@@ -334,11 +344,11 @@ async def test_typing_on_after_a_stray_escape_does_not_answer_the_discard_questi
         await pilot.press("x")
         await type_slowly(pilot, "customer says")
         await pilot.press("escape")  # a stray Esc mid-sentence
-        await pilot.pause(TYPING)
+        await keyboard_quiet(pilot, TYPING_SECONDS)
         await type_slowly(pilot, " they moved")  # the "y" must not discard
         await settle(pilot)
         assert isinstance(app.screen, DiscardDialog)
-        await pilot.pause(QUIET_SECONDS)
+        await keyboard_quiet(pilot, QUIET_SECONDS)
         await pilot.press("n")
         await settle(pilot)
         assert app.screen.query_one("#reason", TextArea).text == "customer says"
@@ -454,7 +464,7 @@ async def test_ctrl_q_in_the_form_with_typing_asks_before_quitting(
         await reads(pilot)  # ctrl+s right after a close would be dropped with the burst
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await pilot.pause(QUIET_SECONDS)
+        await keyboard_quiet(pilot, QUIET_SECONDS)
         await pilot.press("ctrl+q")  # nothing typed anywhere now: quits at once
         await settle(pilot)
     assert shop.get({"id": "BO-3"}).supplier_order == "PO-9"
@@ -490,7 +500,7 @@ async def test_a_single_f_asks_and_confirm_acts_at_once(app: BotuiApp, shop: Ser
         assert "Shipping cannot be undone" in body
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.pause(QUIET_SECONDS)
+        await keyboard_quiet(pilot, QUIET_SECONDS)
         await cursor_on(pilot, "BO-3")
         await pilot.press("c")  # confirm is no shipment, no refund: at once
         await settle(pilot)
@@ -515,7 +525,7 @@ async def test_fulfil_ships_part_and_keeps_the_rest_open(app: BotuiApp, shop: Se
         assert "ships 1 now; the other 1 stays open" in hint
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "BO-1 fulfilled: 1 shipped; BO-6 holds the rest" in toasts(app)
+        await said(pilot, "BO-1 fulfilled: 1 shipped; BO-6 holds the rest")
     shipped, rest = shop.get({"id": "BO-1"}), shop.get({"id": "BO-6"})
     assert (shipped.status, shipped.quantity) == ("fulfilled", 1)
     assert (rest.status, rest.quantity, rest.allocated_quantity) == ("confirmed", 1, 1)
@@ -607,12 +617,12 @@ async def test_a_pause_in_a_sentence_typed_into_the_delete_question_never_answer
         await cursor_on(pilot, "BO-3")
         await pilot.press("d")
         await type_slowly(pilot, "customer")
-        await pilot.pause(QUIET_SECONDS + 0.3)  # a pause to think, mid-sentence
+        await keyboard_quiet(pilot, QUIET_SECONDS + 0.3)  # a pause to think, mid-sentence
         await type_slowly(pilot, " says copy")  # "s", "a" are typing: the "y" is dropped
         await settle(pilot)
         assert isinstance(app.screen, Question)
-        await pilot.pause(QUIET_SECONDS + 0.1)
-        assert "the question is still open" in toasts(app)
+        await keyboard_quiet(pilot, QUIET_SECONDS + 0.1)
+        await said(pilot, "the question is still open")
     assert everything(shop) == before
 
 

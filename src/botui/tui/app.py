@@ -31,6 +31,7 @@ from botui.tui.widgets.queue_table import QueueTable
 # first opens, so its code (and the CSS Textual parses for it) does not delay the first rows.
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.timer import Timer
 
     from botui.domain import schemas
     from botui.domain.service import Service
@@ -146,6 +147,7 @@ class BotuiApp(App[int]):
         self.key_guard = KeyGuard()
         self._guarded: Screen | None = None  # the screen a burst of typing must not reach
         self._guard_opening = False
+        self._say_dropped_timer: Timer | None = None  # one pending "Ignored ..." at a time
 
     def get_default_screen(self) -> Screen:
         screen = QueueScreen(self.service)
@@ -257,7 +259,7 @@ class BotuiApp(App[int]):
             if guarded and text and self._guard_opening and event.is_printable:
                 self.key_guard.disarm()  # typing a reason is dealing with the question
             elif guarded and not text and not backing_out and self.key_guard.drops(event):
-                self.set_timer(self.key_guard.quiet, self._say_dropped)
+                self._say_dropped_later()
                 return
         await super().on_event(event)
 
@@ -266,7 +268,7 @@ class BotuiApp(App[int]):
         burst starts again and its `y` cannot answer (see tui.keys)."""
         self.guard_typing(screen)
         self.key_guard.dropped.append(key)
-        self.set_timer(self.key_guard.quiet, self._say_dropped)
+        self._say_dropped_later()
 
     def pop_screen(self) -> AwaitComplete:
         """Close the top screen; the keys typed on in the same burst are dropped, unless they
@@ -284,9 +286,18 @@ class BotuiApp(App[int]):
         self._guard_opening = opening
         self.key_guard.arm()
 
+    def _say_dropped_later(self) -> None:
+        """Say what was dropped once the burst is over (one timer, however many keys)."""
+        if self._say_dropped_timer is None:
+            self._say_dropped_timer = self.set_timer(self.key_guard.quiet, self._say_dropped)
+
     def _say_dropped(self) -> None:
-        """Once the burst is over, say which keys were dropped, so nothing is silently lost."""
+        """Once the burst is over, say which keys were dropped, so nothing is silently lost.
+        While keys still come, look again when the burst would end (the guard's clock)."""
+        self._say_dropped_timer = None
         if self.key_guard.armed:
+            wait = max(self.key_guard.remaining, 0.02)
+            self._say_dropped_timer = self.set_timer(wait, self._say_dropped)
             return
         dropped = self.key_guard.take_dropped()
         if not dropped:

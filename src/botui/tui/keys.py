@@ -71,7 +71,7 @@ class KeyGuard:
 
     def __init__(self, quiet: float = QUIET_SECONDS, clock: Callable[[], float] = time.monotonic):
         self.quiet = quiet
-        self._clock = clock
+        self.clock = clock  # what the guard reads the time from (tests drive their own)
         self._armed = False
         self._last = 0.0
         self.dropped: list[events.Key] = []
@@ -79,7 +79,7 @@ class KeyGuard:
     def arm(self) -> None:
         """A screen just closed: the keys that follow in the same burst are dropped."""
         self._armed = True
-        self._last = self._clock()
+        self._last = self.clock()
 
     def disarm(self) -> None:
         """The burst is over: the person is answering what opened (typing into its box)."""
@@ -88,7 +88,14 @@ class KeyGuard:
     @property
     def armed(self) -> bool:
         """Whether a burst is being dropped (it ends at the first key after a pause)."""
-        return self._armed and self._clock() - self._last < self.quiet
+        return self._armed and self.clock() - self._last < self.quiet
+
+    @property
+    def remaining(self) -> float:
+        """Seconds until the burst ends if no key comes (0.0 when it is over)."""
+        if not self._armed:
+            return 0.0
+        return max(0.0, self.quiet - (self.clock() - self._last))
 
     def drops(self, key: events.Key) -> bool:
         """Whether to drop `key`: it came within `quiet` seconds of the close or the last drop."""
@@ -97,7 +104,7 @@ class KeyGuard:
             return False
         if key.key in NAVIGATION:
             return False
-        self._last = self._clock()
+        self._last = self.clock()
         self.dropped.append(key)
         return True
 
