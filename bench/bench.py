@@ -138,6 +138,7 @@ def table(small: dict[str, float], large: dict[str, float], query: str) -> list[
     figures = [
         ("first row on screen", "first_row", _ms),
         (f"filter {query!r}: result shown", "filter", _ms),
+        ("filter by a whole backorder id", "id_filter", _ms),
         ("G: last row shown", "last_row", _ms),
         ("resident memory after first paint", "rss", _mb),
     ]
