@@ -6,8 +6,8 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,11 @@ import pytest
 
 from botui.domain.delivery import MAX_ATTEMPTS
 from botui.domain.service import Service
-from botui.store.db import open_database
+from botui.store.db import MIGRATIONS_DIR, open_database
 from tests.conftest import DAY, wait_for
-from tests.postgres import fresh_database
+from tests.postgres import connect, fresh_database
+from tests.postgres import query as run_sql
+from tests.test_migrations import FIRST_SCHEMA_ROWS
 
 from .runner import BOTUI, NOW, Result, api, botui, dump, env
 
@@ -385,3 +387,154 @@ def test_a_copy_killed_half_way_leaves_no_new_file(demo: Path, tmp_path: Path) -
     done = stopped(demo, target, lambda: wal.exists() and wal.stat().st_size > 1_000_000)
     assert done.status == 1 and done.error["code"] == "storage_error"
     assert list(tmp_path.iterdir()) == []
+
+
+# A refused copy changes nothing: not the source's schema (never made or upgraded by a copy),
+# not the destination's (upgraded only once it is known to hold no records).
+OLDER = "0004_event_no_replace"
+
+
+@contextmanager
+def blank(engine: str, folder: Path, name: str = "blank.db") -> Iterator[Path | str]:
+    """A database without any table: a new (empty) SQLite file, or a PostgreSQL database
+    made from template0 (no botui schema)."""
+    if engine == "sqlite":
+        path = folder / name
+        path.touch()
+        yield path
+        return
+    with fresh_database("template0") as url:
+        yield url
+
+
+def make_older(target: Path | str, rows: bool) -> None:
+    """Give a blank database the schema of an older botui (migrations 0001 to 0004), and,
+    if `rows`, a record of every kind that schema has, as that botui would have written."""
+    from playhouse.migrations import Runner
+
+    with connect(target) as db:
+        with db.atomic():
+            Runner(db, directory=str(MIGRATIONS_DIR)).up(target=OLDER)
+        for statement in FIRST_SCHEMA_ROWS if rows else ():
+            run_sql(db, statement)
+
+
+def schema(target: Path | str) -> dict[str, Any]:
+    """The schema of a database as it is: tables and their columns, indexes, applied
+    migrations (an empty database has none of them)."""
+    with connect(target) as db:
+        tables = sorted(db.get_tables())
+        found: dict[str, Any] = {
+            table: sorted((c.name, c.data_type) for c in db.get_columns(table)) for table in tables
+        }
+        found["indexes"] = sorted(
+            (i.name, i.sql) for table in tables for i in db.get_indexes(table)
+        )
+        if "schema_migration" in tables:
+            found["applied"] = sorted(
+                r[0] for r in run_sql(db, "SELECT name FROM schema_migration")
+            )
+    return found
+
+
+def test_a_source_of_an_older_schema_is_refused_and_left_as_it_was(
+    engine: str, tmp_path: Path
+) -> None:
+    with blank(engine, tmp_path, "old.db") as source:
+        make_older(source, rows=True)
+        before, rows = schema(source), dump(source)
+        assert before["applied"][-1] == OLDER
+        target = tmp_path / "new.db"
+        with fresh_database() as url:
+            empty = pg_rows(url)
+            for dest in (target, url):
+                done = copy(source, dest)
+                assert done.status == 1, done.stderr
+                error = done.error
+                assert error["code"] == "storage_error"
+                assert (
+                    "older botui" in error["message"] and "0005_folded_search" in error["message"]
+                )
+                assert "botui api list --db" in error["message"]
+            assert pg_rows(url) == empty
+        assert schema(source) == before and dump(source) == rows
+        assert not target.exists()
+        # Upgraded by botui as the message says, it is copied.
+        assert answer(source, "get", {"id": "BO-OLD"})["quantity"] == 4
+        assert copied(source, target)["copied"]["backorders"] == 1
+
+
+def test_a_source_of_a_newer_botui_is_refused(engine: str, tmp_path: Path) -> None:
+    """A schema upgrade this botui does not know may hold what it would not carry across."""
+    with blank(engine, tmp_path, "newer.db") as source:
+        open_database(source).close()
+        with connect(source) as db:
+            run_sql(
+                db,
+                "INSERT INTO schema_migration (name, applied) VALUES (?, ?)",
+                "9999_later",
+                "2030-01-01",
+            )
+        done = copy(source, tmp_path / "new.db")
+        assert done.status == 1 and done.error["code"] == "storage_error"
+        assert "newer botui" in done.error["message"] and "9999_later" in done.error["message"]
+        assert not (tmp_path / "new.db").exists()
+
+
+def test_a_source_without_botui_tables_is_refused_and_left_empty(
+    engine: str, tmp_path: Path
+) -> None:
+    with blank(engine, tmp_path) as source:
+        target = tmp_path / "new.db"
+        done = copy(source, target)
+        assert done.status == 1
+        assert done.error["code"] == "storage_error"
+        assert "not a botui database" in done.error["message"]
+        assert "--from" in done.error["message"]
+        assert schema(source) == {"indexes": []}
+        assert not target.exists()
+        if engine == "sqlite":
+            assert source.stat().st_size == 0
+
+
+def test_a_destination_of_an_older_schema_holding_records_is_refused_before_its_upgrade(
+    engine: str, shop: Path, tmp_path: Path
+) -> None:
+    with blank(engine, tmp_path, "old.db") as dest:
+        make_older(dest, rows=True)
+        before, rows = schema(dest), dump(dest)
+        done = copy(shop, dest)
+        assert done.status == 2
+        error = done.error
+        assert error["code"] == "conflict" and error["field"] == "to"
+        assert "1 backorders" in error["message"] and "nothing was changed" in error["message"]
+        assert schema(dest) == before and dump(dest) == rows
+
+
+def test_an_empty_destination_of_an_older_schema_is_upgraded_and_filled(
+    engine: str, shop: Path, tmp_path: Path
+) -> None:
+    with blank(engine, tmp_path, "old.db") as dest:
+        make_older(dest, rows=False)
+        copied(shop, dest)
+        assert schema(dest)["applied"] == sorted(p.stem for p in MIGRATIONS_DIR.glob("0*.py"))
+        assert views(dest) == views(shop)
+
+
+def test_an_index_holding_a_percent_sign_is_rebuilt_by_a_copy_into_postgresql(
+    shop: Path,
+) -> None:
+    """The copy sets the destination's indexes aside and replays their definitions: a `%`
+    in one (a partial index on a LIKE pattern, a name) is the text's own, not a placeholder."""
+    with fresh_database() as url:
+        with psycopg.connect(url) as conn:
+            conn.execute("""CREATE INDEX "customer_100%" ON customer (name) WHERE name LIKE 'A%'""")
+        indexes = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+        with psycopg.connect(url) as conn:
+            before = sorted(conn.execute(indexes).fetchall())
+        assert "customer_100%" in dict(before)
+        summary = copied(shop, url)
+        assert summary["copied"]["customers"] == len(dump(shop)["customer"])
+        with psycopg.connect(url) as conn:
+            assert sorted(conn.execute(indexes).fetchall()) == before
+        assert answer(url, "list", {"query": "ada"})["data"]

@@ -6,8 +6,12 @@ generated ids and the `meta` facts (the `database_id` too, so the outbox's Messa
 the same), and last each id generator is moved past the copied ids (SQLite's `sqlite_sequence`,
 PostgreSQL's identity sequences), never below where the source's own stood.
 
-The source is read in one snapshot (a read transaction, no write lock: its users keep working)
+The source is read as it is (a SQLite file opened read-only): a copy never makes or upgrades
+its schema, and refuses one that is not exactly this botui's (older, none, or a newer botui's).
+It is read in one snapshot (a read transaction, no write lock: its users keep working)
 a page of BATCH rows at a time in key order, so a million rows need no more memory than a page.
+A destination holding records is refused before anything is done to it: one of an older
+schema is upgraded only after that check, in the upgrade's own transaction.
 The destination is written in one transaction: all of it or nothing. On SQLite its search
 index is filled by its own triggers as the backorders arrive; PostgreSQL takes the rows by COPY
 into tables whose secondary indexes and search trigger are set aside, then builds each index in
@@ -29,7 +33,15 @@ import peewee
 
 from botui.errors import BotuiError, conflict, storage_error, validation
 from botui.store import engine, postgres
-from botui.store.db import SQLITE, database_name, open_database, release, storage_failure
+from botui.store.db import (
+    SQLITE,
+    database_name,
+    open_database,
+    release,
+    schema_gap,
+    storage_failure,
+)
+from botui.store.sqlite import migration_names
 
 BATCH = 5_000
 # PostgreSQL's search index: the trigger that fills it and the migration that wrote its text.
@@ -97,11 +109,17 @@ def copy_database(
             "or a postgresql:// URL)"
         )
     _refuse_same_path(source, dest)
-    source_db = open_database(source)
+    # The source is read as it is (a SQLite file read-only): a copy never makes or upgrades
+    # its schema, and refuses one that is not this botui's (below).
+    source_db = open_database(source, upgrade=False)
     made = not engine.is_postgres_url(dest) and not Path(dest).exists()
     dest_db = None
     try:
-        dest_db = open_database(dest)
+        with source_db.connection_context(), _failures(database_name(source_db), []):
+            _refuse_other_schema(source_db)
+        # A destination of an older schema is upgraded only once it is known to hold no
+        # records (in the upgrade's transaction): a refused copy changes nothing.
+        dest_db = open_database(dest, before_upgrade=_refuse_records)
         _refuse_same_database(source_db, dest_db)
         with source_db.connection_context(), dest_db.connection_context():
             copied = _copy(source_db, dest_db, database_name(dest_db), progress)
@@ -160,7 +178,7 @@ def _copy(source: Any, dest: Any, name: str, progress: Progress | None) -> dict[
     copied: dict[str, int] = {}
     at: list[str] = []  # the table being copied, for a failure's message
     with _failures(name, at), _snapshot(source), dest.atomic():
-        _refuse_records(dest, name)
+        _refuse_records(dest)
         totals = _totals(source) if progress is not None else {}
         rebuild = _set_aside(dest) if engine.is_postgres(dest) else []
         generators: dict[str, int] = {}
@@ -180,7 +198,7 @@ def _copy(source: Any, dest: Any, name: str, progress: Progress | None) -> dict[
                 generators[table.name] = max(_generator(source, table), last or 0)
         at[:] = ["indexes"]
         for number, statement in enumerate(rebuild, 1):
-            dest.execute_sql(statement)
+            _as_written(dest, statement)
             if progress is not None:
                 progress("indexes", number, len(rebuild))
         at[:] = ["id generators"]
@@ -218,7 +236,7 @@ def _set_aside(db: Any) -> list[str]:
         (tables,),
     ).fetchall()
     for index, _ in indexes:
-        db.execute_sql(f"DROP INDEX {index}")
+        _as_written(db, f"DROP INDEX {index}")
     db.execute_sql(f"ALTER TABLE backorder DISABLE TRIGGER {SEARCH_TRIGGER}")
     db.execute_sql("SET LOCAL maintenance_work_mem = '256MB'")
     return [
@@ -226,6 +244,13 @@ def _set_aside(db: Any) -> list[str]:
         f"ALTER TABLE backorder ENABLE TRIGGER {SEARCH_TRIGGER}",
         *(definition for _, definition in indexes),
     ]
+
+
+def _as_written(db: Any, statement: str) -> None:
+    """Run `statement` without parameters, so the driver leaves it as written: an index's
+    definition or name read back from the server may hold a `%` (`WHERE name LIKE 'A%'`),
+    which psycopg would take for a placeholder if given parameters, even none."""
+    db.cursor().execute(statement)
 
 
 def _search_fill() -> str:
@@ -289,10 +314,40 @@ def _interrupted(exc: BaseException | None) -> bool:
     return False
 
 
-def _refuse_records(dest: Any, name: str) -> None:
+def _refuse_other_schema(db: Any) -> None:
+    """Refuse a source whose schema is not exactly this botui's: an older one (or none) would
+    have to be upgraded, which a copy does not do to its source, and a newer one may hold
+    what this botui would not carry across."""
+    name = database_name(db)
+    missing, unknown = schema_gap(db)
+    if missing and len(missing) == len(migration_names()):
+        raise storage_error(
+            f"{name} is not a botui database (it has no botui tables): check --from; "
+            "nothing was copied and it was left as it was"
+        )
+    if missing:
+        raise storage_error(
+            f"{name} was made by an older botui: it lacks {len(missing)} of this botui's "
+            f"schema upgrades ({', '.join(missing)}); botui copies only from an up-to-date "
+            "database and changed nothing: open it once with this botui to upgrade it (for "
+            f"example `botui api list --db {name}`), then copy again"
+        )
+    if unknown:
+        raise storage_error(
+            f"{name} was made by a newer botui (schema upgrades {', '.join(unknown)} are "
+            "unknown to this one), so this botui cannot copy all of it; nothing was copied: "
+            "copy it with that newer botui"
+        )
+
+
+def _refuse_records(dest: Any) -> None:
+    """Refuse a destination holding records, on its schema as it is (an older one may lack
+    some tables, which then hold nothing)."""
+    name = database_name(dest)
+    tables = set(_tables(dest))
     held = []
     for table in TABLES:
-        if not table.record:
+        if not table.record or table.name not in tables:
             continue
         count = dest.execute_sql(f"SELECT count(*) FROM {_quote(table.name)}").fetchone()[0]
         if count:
@@ -304,6 +359,18 @@ def _refuse_records(dest: Any, name: str) -> None:
             "as --to",
             "to",
         )
+
+
+def _tables(db: Any) -> list[str]:
+    """The names of the tables `db` has (in its current schema on PostgreSQL)."""
+    if engine.is_postgres(db):
+        query = (
+            "SELECT relname FROM pg_class WHERE relkind IN ('r', 'p')"
+            " AND relnamespace = current_schema()::regnamespace"
+        )
+    else:
+        query = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    return [name for (name,) in db.execute_sql(query).fetchall()]
 
 
 def _totals(db: Any) -> dict[str, int]:

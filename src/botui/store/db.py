@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
@@ -17,7 +17,13 @@ from botui import config
 from botui.errors import BotuiError, busy, storage_error
 from botui.store import engine, folding, peewee_types, postgres
 from botui.store.models import database_proxy
-from botui.store.sqlite import MIGRATIONS_DIR, is_writable, schema_is_current
+from botui.store.sqlite import (
+    MIGRATIONS_DIR,
+    MIGRATIONS_TABLE,
+    is_writable,
+    migration_names,
+    schema_is_current,
+)
 from botui.store.sqlite import sqlite_version as sqlite_version
 
 # The contract's 10 seconds; BOTUI_BUSY_TIMEOUT_MS shortens it so tests of `busy` stay fast.
@@ -111,18 +117,33 @@ def _target(path: Path, readonly: bool) -> str:
     return f"file:{quote(str(path.absolute()))}?mode=ro"
 
 
-def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.Database:
+def open_database(
+    path: Path | str,
+    *,
+    readonly: bool | None = None,
+    upgrade: bool = True,
+    before_upgrade: Callable[[peewee.Database], None] | None = None,
+) -> peewee.Database:
     """Open (creating and migrating as needed) the database at `path` and bind the models.
 
     `path` is a SQLite file or a PostgreSQL URL (`postgresql://user@host:5432/dbname`).
+    `upgrade=False` opens it as it is, to read: no file made, no schema made or upgraded or
+    checked (a SQLite file is opened read-only); the caller asks `schema_gap`.
+    `before_upgrade(db)` runs in the upgrade's transaction (under the write lock) before the
+    first migration, only if there is one to apply: a BotuiError there leaves the schema as
+    it was.
     Raises BotuiError (`storage_error`, `busy`) in plain words.
     """
     if engine.is_postgres_url(str(path)):
-        return _open_postgres(str(path))
+        return _open_postgres(str(path), upgrade, before_upgrade)
     path = Path(path)
     # The test hooks are read first, so a bad value is refused before any file is made.
     timeout_ms = busy_timeout_ms()
     max_pages = config.env_number(MAX_PAGES_ENV, 1, MAX_PAGES, " of pages")
+    if not upgrade:
+        if not path.is_file():
+            raise storage_error(f"there is no database file at {path}")
+        readonly = True
     created = _check_path(path)
     if readonly is None:
         readonly = not is_writable(path)
@@ -144,9 +165,10 @@ def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.D
             db.connect()
             if readonly:
                 db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
-                _require_current_schema(db, path)
+                if upgrade:
+                    _require_current_schema(db, path)
             else:
-                _migrate(db)
+                _migrate(db, before_upgrade)
             db.close()
     except BotuiError:
         if not db.is_closed():
@@ -158,7 +180,9 @@ def open_database(path: Path | str, *, readonly: bool | None = None) -> peewee.D
     return db
 
 
-def _open_postgres(url: str) -> peewee.Database:
+def _open_postgres(
+    url: str, upgrade: bool, before_upgrade: Callable[[peewee.Database], None] | None
+) -> peewee.Database:
     """Open a PostgreSQL database (it must exist), make or upgrade its schema, bind the models."""
     name = postgres.display_name(url)
     db = postgres.connect(url, busy_timeout_ms())
@@ -167,12 +191,14 @@ def _open_postgres(url: str) -> peewee.Database:
         with translate_errors(name):
             db.connect()
             postgres.check_server(db, name)
-            if not postgres.schema_is_current(db):
+            if upgrade and not postgres.schema_is_current(db):
                 from playhouse.migrations import Runner
 
                 with db.atomic():  # the write lock: two first starts cannot race
                     runner = Runner(db, directory=str(MIGRATIONS_DIR))
                     if not all(m.applied for m in runner.status()):
+                        if before_upgrade is not None:
+                            before_upgrade(db)
                         runner.up()
             db.close()
     except BotuiError:
@@ -210,7 +236,9 @@ def _remove_new_file(path: Path) -> None:
             os.unlink(f"{path}{suffix}")
 
 
-def _migrate(db: peewee.SqliteDatabase) -> None:
+def _migrate(
+    db: peewee.SqliteDatabase, before_upgrade: Callable[[peewee.Database], None] | None
+) -> None:
     """Apply pending migrations under the write lock, so two first starts cannot race.
 
     A current schema costs one query; the migration runner loads only for an older one.
@@ -223,6 +251,8 @@ def _migrate(db: peewee.SqliteDatabase) -> None:
     if all(m.applied for m in runner.status()):
         return
     with db.atomic():
+        if before_upgrade is not None:
+            before_upgrade(db)
         runner.up()
 
 
@@ -232,6 +262,24 @@ def _require_current_schema(db: peewee.SqliteDatabase, path: Path) -> None:
             f"{path} is read-only and is not an up-to-date botui database: if it is one, "
             "open it once with write access to upgrade it"
         )
+
+
+def schema_gap(db: peewee.Database) -> tuple[list[str], list[str]]:
+    """How `db`'s schema stands to this botui's: the migrations it lacks and those it has that
+    this botui does not know (a newer botui's), each sorted; both empty when it is current.
+    A database botui never opened lacks them all. Reads only."""
+    if engine.is_postgres(db):
+        found = db.execute_sql("SELECT to_regclass(%s)", (MIGRATIONS_TABLE,)).fetchone()[0]
+    else:
+        found = db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?",
+            (MIGRATIONS_TABLE,),
+        ).fetchone()
+    applied = set()
+    if found is not None:
+        applied = {name for (name,) in db.execute_sql(f"SELECT name FROM {MIGRATIONS_TABLE}")}
+    known = migration_names()
+    return sorted(known - applied), sorted(applied - known)
 
 
 def schema_version(db: peewee.SqliteDatabase) -> list[str]:
