@@ -65,7 +65,37 @@ def _template() -> str:
     return _state["template"]
 
 
-_OURS = re.compile(r"botui_(?:t|template_)(\d+)(?:_\d+)?")
+def collated_template() -> str | None:
+    """A template like `_template`'s whose own collation is not C: ICU's en-US (or libc's
+    en_US.UTF-8 when the server has no ICU), where 'a' sorts before 'B' and '-' is all but
+    ignored; None (a test skips) when the server offers neither. botui must sort ids there
+    as on SQLite (code points): its migrations give every text column COLLATE "C"."""
+    if "collated" not in _state:
+        from botui.store.db import open_database, release
+
+        name = f"botui_template_{os.getpid()}_collated"
+        ways = (
+            "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'",
+            "LC_COLLATE 'en_US.UTF-8' LC_CTYPE 'en_US.UTF-8'",
+        )
+        _state["collated"] = ""
+        with _admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for way in ways:
+                try:
+                    admin.execute(
+                        f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' {way}"
+                    )
+                except psycopg.Error:
+                    continue
+                _state["collated"] = name
+                break
+        if _state["collated"]:
+            release(open_database(database_url(name)))  # no connection left: it is copied
+    return _state["collated"] or None
+
+
+_OURS = re.compile(r"botui_(?:t|template_)(\d+)(?:_[0-9a-z]+)?")
 
 
 def _drop_left_behind() -> None:
