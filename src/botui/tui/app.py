@@ -123,7 +123,7 @@ class BotuiApp(App[int]):
         """A background send of the outbox ended: what it did, or why it could not."""
 
         text: str
-        severity: str
+        severity: SeverityLevel
         tried: bool
 
     def __init__(
@@ -428,7 +428,7 @@ class BotuiApp(App[int]):
 
     def _report(self, title: str, outcomes: list[Outcome]) -> None:
         refused = sum(not o.ok for o in outcomes)
-        severity = "warning" if refused else "information"
+        severity: SeverityLevel = "warning" if refused else "information"
         if refused == len(outcomes):
             severity = "error"
         text = summary(title.lower(), outcomes)
@@ -452,10 +452,10 @@ def run_app(service: Service, settings: Loaded | Settings | None = None) -> int:
     from botui.settings import Loaded
 
     loaded = settings if isinstance(settings, Loaded) else None
-    if loaded is not None:
+    if isinstance(settings, Loaded):
         # No configuration file: the defaults (UTC, botui's own keys), taken as they are
         # rather than built with pydantic before the first screen.
-        settings = loaded.settings if loaded.found else None
+        settings = settings.settings if settings.found else None
     times.ZONE = settings.display.zone() if settings is not None else dt.UTC
     app = BotuiApp(service, config=loaded)
     if settings is not None:

@@ -7,13 +7,14 @@ the domain's look-ups), so the queue's first screen can use it without loading t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from botui.domain.errors import BotuiError
 from botui.domain.text import safe_for_terminal
 
 if TYPE_CHECKING:
-    from textual.dom import DOMNode
+    from textual.app import App
+    from textual.widget import Widget
 
     from botui.domain.service import Service
 
@@ -49,7 +50,7 @@ def attempt(
         return None, BotuiError("storage_error", f"the action failed unexpectedly: {exc}")
 
 
-def refuse_readonly(node: DOMNode, service: Service) -> bool:
+def refuse_readonly(node: Widget | App[Any], service: Service) -> bool:
     """On a read-only database, say so in a toast (the path shown safely) and answer True:
     the caller then changes nothing."""
     if service.readonly:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -30,6 +31,7 @@ from botui.tui.formatting.outcome import Outcome
 from botui.tui.styles import css
 
 DIALOG_CSS = FIELDS_CSS + css("dialogs", "ActionDialog")
+ResultT = TypeVar("ResultT")  # what a FormDialog dismisses with when applied
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,9 @@ def heading(verb: str, ids: list[str]) -> str:
     return f"{verb} {len(ids)} marked backorders: {shown}"
 
 
-class ActionDialog(ModalScreen[list[Outcome] | None]):
-    """A modal form that applies one action to every id and dismisses with their outcomes.
+class FormDialog(ModalScreen[ResultT | None]):
+    """A modal form that applies its fields on a worker and dismisses with what `finish`
+    makes of the results (a ResultT), or None when left.
 
     Only `ctrl+s` (or a click on Apply) applies: Enter in a field moves to the next one, so an
     Enter that is the tail of an Esc, or one hit too soon, changes nothing. Escape leaves, and
@@ -124,8 +127,12 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
         """What each text field (Input, TextArea) of the dialog holds now, by id."""
         found: dict[str, str] = {}
         for widget in self.query("Input, TextArea"):
-            if widget.id:
-                found[widget.id] = widget.text if isinstance(widget, TextArea) else widget.value
+            if not widget.id:
+                continue
+            if isinstance(widget, TextArea):
+                found[widget.id] = widget.text
+            elif isinstance(widget, Input):
+                found[widget.id] = widget.value
         return found
 
     def prefill(self, widget: Input | TextArea, value: str) -> None:
@@ -174,7 +181,7 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
         results = []
         for backorder_id in self.ids:
             message, error = attempt(
-                self.service, lambda bid=backorder_id: self.run_one(bid, payload), backorder_id
+                self.service, partial(self.run_one, backorder_id, payload), backorder_id
             )
             results.append(Result(backorder_id, message or "", error))
         return results
@@ -207,6 +214,32 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
         self.finish(message.results)
 
     def finish(self, results: list[Result]) -> None:
+        """Every id was tried: dismiss with the answer, or stay open with the refusal."""
+        raise NotImplementedError
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def _edited(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
+        """A field the user changed no longer carries the error it had."""
+        if event.control is not None:
+            clear_errors_about(self, event.control)
+
+    @on(Button.Pressed, "#back")
+    def action_leave(self) -> None:
+        if self._busy:  # the action is being applied: leaving now would hide what it did
+            show_errors(
+                self, [FieldError(GENERAL, "applying…: a moment, then it says how it went")]
+            )
+            return
+        leave_asking(self, lambda: self.dismiss(None))
+
+
+class ActionDialog(FormDialog[list[Outcome]]):
+    """A modal form that applies one action to every id and dismisses with their outcomes
+    (None when left without applying)."""
+
+    def finish(self, results: list[Result]) -> None:
         """Every id was tried: stay open when nothing happened, else dismiss with outcomes."""
         refused = [r.error for r in results if r.error is not None]
         nothing_done = len(refused) == len(results)
@@ -227,20 +260,3 @@ class ActionDialog(ModalScreen[list[Outcome] | None]):
                 for r in results
             ]
         )
-
-    @on(Input.Changed)
-    @on(Select.Changed)
-    @on(TextArea.Changed)
-    def _edited(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
-        """A field the user changed no longer carries the error it had."""
-        if event.control is not None:
-            clear_errors_about(self, event.control)
-
-    @on(Button.Pressed, "#back")
-    def action_leave(self) -> None:
-        if self._busy:  # the action is being applied: leaving now would hide what it did
-            show_errors(
-                self, [FieldError(GENERAL, "applying…: a moment, then it says how it went")]
-            )
-            return
-        leave_asking(self, lambda: self.dismiss(None))

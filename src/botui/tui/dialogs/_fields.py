@@ -210,7 +210,8 @@ def show_errors(screen: Screen, errors: list[FieldError]) -> None:
     messages: dict[str, list[str]] = {}
     about: dict[str, dict[str, object]] = {}
     for error in errors:
-        target = error.field if f"error-{error.field}" in lines else GENERAL
+        field = error.field
+        target = field if field is not None and f"error-{field}" in lines else GENERAL
         messages.setdefault(target, []).append(error.message)
         for name in mentioned(error.field, error.message):
             found = screen.query(f"#{name}")

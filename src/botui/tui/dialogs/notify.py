@@ -116,7 +116,8 @@ class NotifyDialog(ActionDialog):
         if ctx is None:
             return
         channel = self.query_one("#channel", Select).value
-        template = self.query_one("#template", Select).value
+        # Never Select.BLANK (allow_blank=False): one of TEMPLATES' names, or OWN.
+        template = str(self.query_one("#template", Select).value)
         subject = self.query_one("#subject", Input).value.strip() or None
         if template == OWN:
             body = self.query_one("#message", TextArea).text

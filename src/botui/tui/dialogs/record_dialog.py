@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -11,7 +13,7 @@ from textual.widgets import Input, Static
 from botui.domain import schemas
 from botui.domain.errors import FieldError
 from botui.domain.service import Service
-from botui.tui.dialogs._dialog import ActionDialog, Result
+from botui.tui.dialogs._dialog import FormDialog, Result
 from botui.tui.dialogs._fields import (
     FIELD_LABELS,
     InputErrors,
@@ -75,7 +77,7 @@ def from_typing(kind: str, typed: str) -> dict[str, str]:
 STOCK_HINT = "r (receive stock) in the queue raises it"
 
 
-class RecordDialog(ActionDialog):
+class RecordDialog(FormDialog[Record]):
     """A new record (`record` None, boxes filled from `prefill`) or an edit of `record`;
     dismisses with the saved record, or None. A refusal stays open with the typing."""
 
@@ -182,13 +184,13 @@ class RecordDialog(ActionDialog):
                 message = f"placedAt must be a date as YYYY-MM-DD ({zone_name()})"
                 raise InputErrors([FieldError("placedAt", message)])
 
-        parsers = [lambda name=spec.name: text(name) for spec in BOXES[self.kind]]
+        parsers: list[Callable[[], None]] = [partial(text, spec.name) for spec in BOXES[self.kind]]
         if self.record is None:
-            parsers.append(lambda: text("id"))
+            parsers.append(partial(text, "id"))
         if self.kind == "product" and self.record is None:
             parsers.append(stock)
         if self.kind == "order":
-            parsers += [lambda: text("customer"), lambda: text("business"), placed]
+            parsers += [partial(text, "customer"), partial(text, "business"), placed]
         gather(parsers)
         if self.record is not None:
             values["id"] = self.record.id
@@ -205,4 +207,4 @@ class RecordDialog(ActionDialog):
         if error is not None:  # nothing was written: the typing stays, the refusal under it
             show_errors(self, error.errors)
             return
-        self.dismiss(self.saved)  # type: ignore[arg-type]
+        self.dismiss(self.saved)

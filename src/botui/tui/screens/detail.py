@@ -30,6 +30,7 @@ from botui.tui.formatting import amount, days_away
 from botui.tui.formatting.events import summary as event_summary
 from botui.tui.formatting.outcome import Outcome, summary
 from botui.tui.formatting.times import day, stamp, zone_name
+from botui.tui.host import botui_app
 from botui.tui.keys import NAVIGATION
 from botui.tui.live import follow_events
 from botui.tui.screens.form import BackorderForm
@@ -152,8 +153,8 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
     wide.add_row(_label("Business"), _shown(f"{ctx.business.name} ({ctx.business.id})"))
     wide.add_row(_label("Order"), _shown(order))
     entries = [f"{key} = {value!r}" for key, value in bo.metadata.items()] or ["none"]
-    for number, entry in enumerate(entries):
-        wide.add_row(_label("Metadata" if number == 0 else ""), _shown(entry))
+    for index, entry in enumerate(entries):
+        wide.add_row(_label("Metadata" if index == 0 else ""), _shown(entry))
     return Group(facts, wide)
 
 
@@ -404,7 +405,7 @@ class DetailScreen(Screen[None]):
         if self.context is None:
             return
         customer = self.context.customer
-        self.app.open_customer(customer.id, customer.name, self.backorder_id)
+        botui_app(self).open_customer(customer.id, customer.name, self.backorder_id)
 
     def action_scroll(self, direction: str) -> None:
         body = self.query_one("#detail-body", VerticalScroll)
@@ -442,8 +443,8 @@ class DetailScreen(Screen[None]):
         """Make sure the backorder still exists, so a deleted one is named as such, not "no id"."""
         bid = self.backorder_id
         _, error = attempt(self.service, lambda: self.service.get({"id": bid}), bid)
-        missing = error is not None and error.code == "not_found"
-        self.post_message(self.Checked(error.message if missing else None))
+        missing = error.message if error is not None and error.code == "not_found" else None
+        self.post_message(self.Checked(missing))
 
     @on(Checked)
     def _on_checked(self, message: Checked) -> None:

@@ -15,7 +15,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.coordinate import Coordinate
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, Tab, Tabs
 
@@ -63,7 +65,7 @@ class Report:
     tried (sent or refused)."""
 
     text: str
-    severity: str
+    severity: SeverityLevel
     tried: bool
 
 
@@ -79,7 +81,7 @@ def deliver(
     if entry_id is None:
         result, error = attempt(service, lambda: send_outbox(service, loaded, limit, channels))
         if result is not None:
-            severity = "warning" if result.failed else "information"
+            severity: SeverityLevel = "warning" if result.failed else "information"
             return Report(
                 f"Outbox: {result_text(result)}", severity, bool(result.sent + result.failed)
             )
@@ -242,7 +244,7 @@ class OutboxScreen(Screen[None]):
         """An action (send, retry) ran: what to tell the person."""
 
         text: str
-        severity: str = "information"
+        severity: SeverityLevel = "information"
         sending_over: bool = False
 
     def __init__(self, service: Service, loaded: Loaded | None = None) -> None:
@@ -375,7 +377,7 @@ class OutboxScreen(Screen[None]):
         if not self.lines or table.row_count == 0:
             return None
         row = min(max(table.cursor_row, 0), table.row_count - 1)
-        key = table.coordinate_to_cell_key((row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
         return self.lines.get(key or "")
 
     @on(DataTable.RowHighlighted)
@@ -525,7 +527,7 @@ class OutboxScreen(Screen[None]):
             self.notify("Mark sent: nothing changed", markup=False)
         else:
             for outcome in outcomes:
-                severity = "information" if outcome.ok else "error"
+                severity: SeverityLevel = "information" if outcome.ok else "error"
                 self.notify(safe_for_terminal(outcome.message), severity=severity, markup=False)
         self.reload()
 

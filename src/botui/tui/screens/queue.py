@@ -6,7 +6,7 @@ import gc
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -22,6 +22,7 @@ from botui.domain import queue
 from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
+from botui.tui.host import botui_app
 from botui.tui.live import follow_events
 from botui.tui.screens._filter import hand_to_filter, show_filter
 from botui.tui.widgets.event_log import EventLog, LogLines
@@ -280,8 +281,9 @@ class QueueScreen(Screen[None]):
             return
         self._set_filter_box("")
         self._return = None
-        spec = replace(self.table.spec.unscoped(), view="open", text="")
-        self.table.set_spec(replace(spec, **scope), keep_selected=False)
+        product, age = scope.get("product", ""), scope.get("age", "")
+        spec = replace(self.table.spec.unscoped(), view="open", text="", product=product, age=age)
+        self.table.set_spec(spec, keep_selected=False)
         self.table.focus()
 
     # -- narrowing and the customer view ----------------------------------------------------
@@ -306,7 +308,8 @@ class QueueScreen(Screen[None]):
 
         value = row.narrowing(column)
         self.table.scope_names[f"{column}:{value}"] = shown_value(row, column)
-        self.table.set_spec(replace(self.table.spec, **{column: value}))
+        narrowed: dict[str, Any] = {column: value}  # column: one of queue.NARROWINGS, a str field
+        self.table.set_spec(replace(self.table.spec, **narrowed))
         self.table.focus()
 
     def show_customer(self, customer: str, name: str, came_from: str) -> None:
@@ -329,7 +332,7 @@ class QueueScreen(Screen[None]):
             return
         self._set_filter_box(back.spec.text)
         self.table.set_spec(back.spec, follow=back.backorder)
-        self.app.open_detail(back.backorder)
+        botui_app(self).open_detail(back.backorder)
 
     def action_toggle_log(self) -> None:
         log = self.query_one(EventLog)
@@ -352,7 +355,7 @@ class QueueScreen(Screen[None]):
 
     @on(LogLines.Open)
     def _open_from_log(self, message: LogLines.Open) -> None:
-        self.app.open_detail(message.backorder)
+        botui_app(self).open_detail(message.backorder)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In the log, keys that act on the queue's row do nothing: the person is reading
@@ -363,20 +366,20 @@ class QueueScreen(Screen[None]):
     # -- actions --------------------------------------------------------------------------
 
     def action_triage(self, action: str) -> None:
-        self.app.run_triage(action, self.table.selected_ids(), marked=bool(self.table.marks))
+        botui_app(self).run_triage(action, self.table.selected_ids(), marked=bool(self.table.marks))
 
     def action_open(self) -> None:
         row = self.table.current
         if row is not None:
-            self.app.open_detail(row.id)
+            botui_app(self).open_detail(row.id)
 
     def action_edit(self) -> None:
         row = self.table.current
         if row is not None:
-            self.app.open_form(row.id)
+            botui_app(self).open_form(row.id)
 
     def action_new(self) -> None:
-        self.app.open_form(None)
+        botui_app(self).open_form(None)
 
     def action_records(self, kind: str) -> None:
         from botui.tui.screens.records import RecordsScreen  # imported when first opened
@@ -384,7 +387,7 @@ class QueueScreen(Screen[None]):
         self.app.push_screen(RecordsScreen(self.service, kind))
 
     def action_outbox(self) -> None:
-        self.app.open_outbox()
+        botui_app(self).open_outbox()
 
     def finished(self, succeeded: set[str], select: str | None = None) -> None:
         """After an action: unmark what succeeded and read the rows on screen again.

@@ -9,6 +9,7 @@ the queue's open view narrowed to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -30,6 +31,9 @@ from botui.tui.styles import css
 from botui.tui.widgets.bars import Bar, ColumnBars, HorizontalBars
 from botui.tui.widgets.footer import KeyFooter
 
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
 REFRESH_SECONDS = 60.0  # ages move with the clock even when nobody acts
 PRODUCT_ROWS = 200  # the most valuable products; `botui report products` gives them all
 TABS = (("aging", "1 Aging"), ("products", "2 Products"), ("service", "3 Service"))
@@ -49,12 +53,12 @@ def cell(key: str, value: object) -> Text:
     """One report value as the tables show it (numbers right-aligned, text literal)."""
     if value is None:
         shown = "-"
-    elif key in ("value", "refunded"):
-        shown = amount(int(value))  # type: ignore[arg-type]
-    elif key == "oldestCreatedAt":
-        shown = stamp(int(value))[:10]  # type: ignore[arg-type]
-    elif key == "onTimeRate":
-        shown = f"{float(value):.0%}"  # type: ignore[arg-type]
+    elif key in ("value", "refunded") and isinstance(value, int):  # cents (report_schemas)
+        shown = amount(value)
+    elif key == "oldestCreatedAt" and isinstance(value, int):
+        shown = stamp(value)[:10]
+    elif key == "onTimeRate" and isinstance(value, int | float):
+        shown = f"{float(value):.0%}"
     elif isinstance(value, int):
         shown = f"{value:,}"
     else:
@@ -170,7 +174,7 @@ class ReportsScreen(Screen[dict[str, str] | None]):
         ):
             table = self.query_one(table_id, DataTable)
             for title, key in columns:
-                justify = "left" if key in TEXT_KEYS else "right"
+                justify: JustifyMethod = "left" if key in TEXT_KEYS else "right"
                 table.add_column(Text(title, justify=justify), key=key)
         self._show_tabs()
         self.query_one("#aging-table").focus()
