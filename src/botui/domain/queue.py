@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
@@ -218,7 +219,7 @@ def _filtered(
     if spec.text:
         # The open views' texts have an index of their own on PostgreSQL (migration 0009).
         open_only = spec.view in OPEN_VIEWS
-        if walk and search.is_common(Backorder._meta.database, spec.text, open_only=open_only):
+        if walk and not _rare(spec.text, open_only):
             query = query.where(search.row_matches(Backorder.seq, spec.text, open_only=open_only))
         else:
             query = query.where(Backorder.seq.in_(match_rowids(spec.text, open_only=open_only)))
@@ -226,9 +227,21 @@ def _filtered(
 
 
 def _few(spec: QueueSpec) -> bool:
-    """Whether the spec is narrowed to a customer's or a product's backorders: a few hundred
-    at most, best found by that index alone and sorted, whatever else the query asks."""
-    return bool(spec.customer or spec.product)
+    """Whether the spec keeps only a few backorders, best found by their own index (a
+    customer's or a product's: a few hundred at most) or listed by the search index (a text
+    in fewer than `search.COMMON`, such as a whole backorder id) and sorted, whatever else
+    the query asks: SQLite would otherwise walk all open rows in order testing each."""
+    if spec.customer or spec.product:
+        return True
+    return bool(spec.text) and _rare(spec.text, spec.view in OPEN_VIEWS)
+
+
+@functools.lru_cache(maxsize=256)
+def _rare(text: str, open_only: bool) -> bool:
+    """Whether `text` is in fewer than `search.COMMON` backorders' texts, asked once per text:
+    the answer only chooses a plan (the rows are the same either way), so one that has grown
+    stale since costs time, never a wrong row."""
+    return not search.is_common(Backorder._meta.database, text, open_only=open_only)
 
 
 def _unindexed(column: Any) -> Any:
