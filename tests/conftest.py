@@ -55,7 +55,10 @@ BOTH_ENGINES = (
     "tests/reliability/test_event_feed",
     "tests/reliability/test_busy",
     "tests/reliability/test_append_only",
+    "tests/reliability/test_hostile_input",
     "tests/io/test_outbox_send",
+    "tests/io/test_outbox_tls",
+    "tests/test_migrations",
 )
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import peewee
 import psycopg
@@ -184,3 +185,22 @@ def query(conn: peewee.Database, text: str, *args: object) -> list[tuple]:
 
     cursor = conn.execute_sql(sql(conn, text), args)
     return [] if cursor.description is None else [tuple(row) for row in cursor.fetchall()]
+
+
+def schema_of(db: Path | str) -> dict[str, Any]:
+    """The schema of a test database as it is, on either engine: each table's columns and
+    types, the indexes, the applied migrations (an empty database has none of them)."""
+    with connect(db) as conn:
+        tables = sorted(conn.get_tables())
+        found: dict[str, Any] = {
+            table: sorted((c.name, c.data_type) for c in conn.get_columns(table))
+            for table in tables
+        }
+        found["indexes"] = sorted(
+            (i.name, i.sql) for table in tables for i in conn.get_indexes(table)
+        )
+        if "schema_migration" in tables:
+            found["applied"] = sorted(
+                r[0] for r in query(conn, "SELECT name FROM schema_migration")
+            )
+    return found

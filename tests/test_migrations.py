@@ -1,16 +1,21 @@
-"""A database made by the first schema is upgraded in place by open_database, its data kept."""
+"""A database made by the first schema is upgraded in place by open_database, its data kept,
+on both engines (the `engine` fixture: a SQLite file, or a PostgreSQL database made from
+template0, which holds no botui table)."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import peewee
+import pytest
 from playhouse.migrations import Runner
 
 from botui.domain.service import Service, call
 from botui.store.db import MIGRATIONS_DIR, open_database, schema_version
+from tests import postgres
+from tests.postgres import connect, schema_of
+from tests.postgres import query as run_sql
 
 FIRST_SCHEMA_ROWS = [
     "INSERT INTO business VALUES ('BIZ-1', 'Old Shop')",
@@ -28,43 +33,51 @@ FIRST_SCHEMA_ROWS = [
 ]
 
 
-def first_schema_database(path: Path) -> None:
-    """Run only migration 0001 on a new file, then fill it with raw SQL as an old botui would."""
-    db = peewee.SqliteDatabase(str(path))
-    runner = Runner(db, directory=str(MIGRATIONS_DIR))
-    runner.up(target="0001_initial")
-    assert [m.name for m in runner.status() if m.applied] == ["0001_initial"]
-    for statement in FIRST_SCHEMA_ROWS:
-        db.execute_sql(statement)
-    db.close()
+def older_database(db: Path | str, target: str, rows: list[str] = FIRST_SCHEMA_ROWS) -> None:
+    """Run the migrations up to `target` on a database without tables, then fill it with raw
+    SQL as an older botui would."""
+    with connect(db) as conn:
+        runner = Runner(conn, directory=str(MIGRATIONS_DIR))
+        runner.up(target=target)
+        assert [m.name for m in runner.status() if m.applied][-1] == target
+        for statement in rows:
+            run_sql(conn, statement)
 
 
-def old_search_database(path: Path, customer_name: str) -> None:
-    """A database of migrations 0001 to 0004, whose search index holds its text unfolded."""
-    db = peewee.SqliteDatabase(str(path))
-    runner = Runner(db, directory=str(MIGRATIONS_DIR))
-    runner.up(target="0004_event_no_replace")
-    for statement in FIRST_SCHEMA_ROWS:
-        db.execute_sql(statement.replace("Margaret Hamilton", customer_name))
-    db.close()
+@contextmanager
+def blank(engine: str, folder: Path, name: str = "old.db") -> Iterator[Path | str]:
+    """A database without any table: a new empty SQLite file, or a PostgreSQL database made
+    from template0 (not from the suite's template, which holds the current schema)."""
+    if engine == "sqlite":
+        path = folder / name
+        path.touch()
+        yield path
+        return
+    with postgres.fresh_database("template0") as url:
+        yield url
 
 
-def columns(path: Path, table: str) -> set[str]:
-    with closing(sqlite3.connect(path)) as conn:
-        return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+@pytest.fixture
+def old(engine: str, tmp_path: Path) -> Iterator[Path | str]:
+    with blank(engine, tmp_path) as db:
+        yield db
 
 
-def test_an_old_database_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    first_schema_database(path)
-    assert "updated_by" not in columns(path, "backorder")
+def columns(db: Path | str, table: str) -> set[str]:
+    with connect(db) as conn:
+        return {column.name for column in conn.get_columns(table)}
 
-    db = open_database(path)
+
+def test_an_old_database_is_upgraded_and_keeps_its_data(old: Path | str) -> None:
+    older_database(old, "0001_initial")
+    assert "updated_by" not in columns(old, "backorder")
+
+    db = open_database(old)
     try:
         applied = schema_version(db)
         assert applied[:2] == ["0001_initial", "0002_search_and_editor"]
         assert applied == sorted(p.stem for p in MIGRATIONS_DIR.glob("0*.py"))
-        assert "updated_by" in columns(path, "backorder")
+        assert "updated_by" in columns(old, "backorder")
         service = Service(db)
         old = call(service, "get", {"id": "BO-OLD"})
         assert old["quantity"] == 4
@@ -88,24 +101,23 @@ def test_an_old_database_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
         db.close()
 
 
-def test_opening_a_current_database_again_changes_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "current.db"
-    open_database(path).close()
-    with closing(sqlite3.connect(path)) as conn:
-        schema = conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
-    db = open_database(path)
-    db.close()
-    with closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
+def test_opening_a_current_database_again_changes_nothing(old: Path | str) -> None:
+    open_database(old).close()
+    schema = schema_of(old)
+    assert schema["applied"] == sorted(p.stem for p in MIGRATIONS_DIR.glob("0*.py"))
+    open_database(old).close()
+    assert schema_of(old) == schema
 
 
-def test_the_search_index_is_folded_in_place(tmp_path: Path) -> None:
-    """Migration 0005 folds the text of rows indexed before it, and new rows are folded too."""
-    path = tmp_path / "before-folding.db"
-    old_search_database(path, "Zoe\u0308 STRASSE")
-    with closing(sqlite3.connect(path)) as conn:
-        assert "zoë" not in conn.execute("SELECT body FROM backorder_search").fetchone()[0]
-    db = open_database(path)
+def test_the_search_index_is_folded_in_place(engine: str, old: Path | str) -> None:
+    """Migration 0005 folds the text of rows indexed before it (PostgreSQL's index is made
+    by it, of the rows already there), and new rows are folded too."""
+    rows = [r.replace("Margaret Hamilton", "Zoe\u0308 STRASSE") for r in FIRST_SCHEMA_ROWS]
+    older_database(old, "0004_event_no_replace", rows)
+    if engine == "sqlite":
+        with connect(old) as conn:
+            assert "zoë" not in run_sql(conn, "SELECT body FROM backorder_search")[0][0]
+    db = open_database(old)
     try:
         assert "0005_folded_search" in schema_version(db)
         service = Service(db)
@@ -123,22 +135,19 @@ def test_the_search_index_is_folded_in_place(tmp_path: Path) -> None:
         db.close()
 
 
-def test_the_outbox_gains_delivery_columns_and_the_database_an_id(tmp_path: Path) -> None:
+def test_the_outbox_gains_delivery_columns_and_the_database_an_id(old: Path | str) -> None:
     """Migration 0007 keeps queued entries queued, untried, and gives the database one id."""
-    path = tmp_path / "before-delivery.db"
-    old_search_database(path, "Grace Hopper")
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute(
-            "INSERT INTO notification (backorder_id, channel, recipient, subject, body, status,"
-            " created_at, actor) VALUES ('BO-OLD', 'email', 'mh@example.com', 'Hi', 'Body',"
-            " 'queued', 100, 'old-actor')"
-        )
-        conn.commit()
-    db = open_database(path)
+    entry = (
+        "INSERT INTO notification (backorder_id, channel, recipient, subject, body, status,"
+        " created_at, actor) VALUES ('BO-OLD', 'email', 'mh@example.com', 'Hi', 'Body',"
+        " 'queued', 100, 'old-actor')"
+    )
+    older_database(old, "0004_event_no_replace", [*FIRST_SCHEMA_ROWS, entry])
+    db = open_database(old)
     try:
         assert "0007_outbox_delivery" in schema_version(db)
         assert {"attempts", "last_error", "next_attempt_at", "claimed_until"} <= columns(
-            path, "notification"
+            old, "notification"
         )
         service = Service(db)
         database_id = service.database_id()
@@ -149,7 +158,7 @@ def test_the_outbox_gains_delivery_columns_and_the_database_an_id(tmp_path: Path
         assert entry["messageId"] == f"<outbox-{entry['id']}.{database_id}@botui>"
     finally:
         db.close()
-    db = open_database(path)
+    db = open_database(old)
     try:
         assert Service(db).database_id() == database_id  # made once, never again
     finally:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,8 @@ from botui.store.db import MIGRATIONS_DIR, open_database
 from tests.conftest import DAY, wait_for
 from tests.postgres import connect, fresh_database
 from tests.postgres import query as run_sql
-from tests.test_migrations import FIRST_SCHEMA_ROWS
+from tests.postgres import schema_of as schema
+from tests.test_migrations import FIRST_SCHEMA_ROWS, blank, older_database
 
 from .runner import BOTUI, NOW, Result, api, botui, dump, env
 
@@ -394,47 +395,10 @@ def test_a_copy_killed_half_way_leaves_no_new_file(demo: Path, tmp_path: Path) -
 OLDER = "0004_event_no_replace"
 
 
-@contextmanager
-def blank(engine: str, folder: Path, name: str = "blank.db") -> Iterator[Path | str]:
-    """A database without any table: a new (empty) SQLite file, or a PostgreSQL database
-    made from template0 (no botui schema)."""
-    if engine == "sqlite":
-        path = folder / name
-        path.touch()
-        yield path
-        return
-    with fresh_database("template0") as url:
-        yield url
-
-
-def make_older(target: Path | str, rows: bool) -> None:
+def make_older(db: Path | str, rows: bool) -> None:
     """Give a blank database the schema of an older botui (migrations 0001 to 0004), and,
     if `rows`, a record of every kind that schema has, as that botui would have written."""
-    from playhouse.migrations import Runner
-
-    with connect(target) as db:
-        with db.atomic():
-            Runner(db, directory=str(MIGRATIONS_DIR)).up(target=OLDER)
-        for statement in FIRST_SCHEMA_ROWS if rows else ():
-            run_sql(db, statement)
-
-
-def schema(target: Path | str) -> dict[str, Any]:
-    """The schema of a database as it is: tables and their columns, indexes, applied
-    migrations (an empty database has none of them)."""
-    with connect(target) as db:
-        tables = sorted(db.get_tables())
-        found: dict[str, Any] = {
-            table: sorted((c.name, c.data_type) for c in db.get_columns(table)) for table in tables
-        }
-        found["indexes"] = sorted(
-            (i.name, i.sql) for table in tables for i in db.get_indexes(table)
-        )
-        if "schema_migration" in tables:
-            found["applied"] = sorted(
-                r[0] for r in run_sql(db, "SELECT name FROM schema_migration")
-            )
-    return found
+    older_database(db, OLDER, FIRST_SCHEMA_ROWS if rows else [])
 
 
 def test_a_source_of_an_older_schema_is_refused_and_left_as_it_was(
