@@ -239,6 +239,8 @@ def test_sqlite_to_a_new_sqlite_file_goes_on_from_the_same_numbers(
 ) -> None:
     other = tmp_path / "other.db"
     copied(shop, other)
+    # The source is read as it is: no -wal or -shm file is left beside it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv", "other.db", "shop.db"]
     new = {"product": "PRD-1", "customer": "CUS-1", "business": "BIZ-1", "quantity": 1}
     made = answer(other, "create", new | {"price": 100})
     assert made["id"] == f"BO-{dict(dump(shop)['counter'])['backorder'] + 1}"
@@ -407,6 +409,7 @@ def test_a_source_of_an_older_schema_is_refused_and_left_as_it_was(
     with blank(engine, tmp_path, "old.db") as source:
         make_older(source, rows=True)
         before, rows = schema(source), dump(source)
+        raw = source.read_bytes() if engine == "sqlite" else b""
         assert before["applied"][-1] == OLDER
         target = tmp_path / "new.db"
         with fresh_database() as url:
@@ -422,6 +425,7 @@ def test_a_source_of_an_older_schema_is_refused_and_left_as_it_was(
                 assert "botui api list --db" in error["message"]
             assert pg_rows(url) == empty
         assert schema(source) == before and dump(source) == rows
+        assert engine != "sqlite" or source.read_bytes() == raw
         assert not target.exists()
         # Upgraded by botui as the message says, it is copied.
         assert answer(source, "get", {"id": "BO-OLD"})["quantity"] == 4

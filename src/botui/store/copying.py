@@ -6,10 +6,10 @@ generated ids and the `meta` facts (the `database_id` too, so the outbox's Messa
 the same), and last each id generator is moved past the copied ids (SQLite's `sqlite_sequence`,
 PostgreSQL's identity sequences), never below where the source's own stood.
 
-The source is read as it is (a SQLite file opened read-only): a copy never makes or upgrades
-its schema, and refuses one that is not exactly this botui's (older, none, or a newer botui's).
-It is read in one snapshot (a read transaction, no write lock: its users keep working)
-a page of BATCH rows at a time in key order, so a million rows need no more memory than a page.
+The source is read as it is: a copy never makes or upgrades its schema (nor changes a file's
+mode), and refuses one that is not exactly this botui's (older, none, or a newer botui's). It
+is read in one snapshot (a read transaction, no write lock: its users keep working) a page of
+BATCH rows at a time in key order, so a million rows need no more memory than a page.
 A destination holding records is refused before anything is done to it: one of an older
 schema is upgraded only after that check, in the upgrade's own transaction.
 The destination is written in one transaction: all of it or nothing. On SQLite its search
@@ -109,8 +109,8 @@ def copy_database(
             "or a postgresql:// URL)"
         )
     _refuse_same_path(source, dest)
-    # The source is read as it is (a SQLite file read-only): a copy never makes or upgrades
-    # its schema, and refuses one that is not this botui's (below).
+    # The source is read as it is: a copy never makes or upgrades its schema, and refuses one
+    # that is not this botui's (below).
     source_db = open_database(source, upgrade=False)
     made = not engine.is_postgres_url(dest) and not Path(dest).exists()
     dest_db = None

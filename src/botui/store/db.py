@@ -128,7 +128,7 @@ def open_database(
 
     `path` is a SQLite file or a PostgreSQL URL (`postgresql://user@host:5432/dbname`).
     `upgrade=False` opens it as it is, to read: no file made, no schema made or upgraded or
-    checked (a SQLite file is opened read-only); the caller asks `schema_gap`.
+    checked, no mode changed (the caller writes nothing and asks `schema_gap`).
     `before_upgrade(db)` runs in the upgrade's transaction (under the write lock) before the
     first migration, only if there is one to apply: a BotuiError there leaves the schema as
     it was.
@@ -140,18 +140,19 @@ def open_database(
     # The test hooks are read first, so a bad value is refused before any file is made.
     timeout_ms = busy_timeout_ms()
     max_pages = config.env_number(MAX_PAGES_ENV, 1, MAX_PAGES, " of pages")
-    if not upgrade:
-        if not path.is_file():
-            raise storage_error(f"there is no database file at {path}")
-        readonly = True
+    if not upgrade and not path.is_file():
+        raise storage_error(f"there is no database file at {path}")
     created = _check_path(path)
     if readonly is None:
         readonly = not is_writable(path)
-    if not readonly:
+    if not readonly and upgrade:
         _drop_world_write(path)
     db = peewee.SqliteDatabase(
         _target(path, readonly),
-        pragmas=_pragmas(readonly, timeout_ms, max_pages),
+        # As it is: not even switched to WAL (which writes to a file in another mode). Read
+        # only by SELECTs, yet not opened read-only: the last connection to close a WAL file
+        # then takes its -wal and -shm files away, as botui's connections do.
+        pragmas=_pragmas(readonly or not upgrade, timeout_ms, max_pages),
         lock_type="IMMEDIATE",
         timeout=timeout_ms / 1000,
         uri=readonly,
@@ -163,7 +164,7 @@ def open_database(
     try:
         with translate_errors(path):
             db.connect()
-            if readonly:
+            if readonly or not upgrade:
                 db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
                 if upgrade:
                     _require_current_schema(db, path)
