@@ -4,9 +4,11 @@ Optional) on the UI, the CLI, io and the demo."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 MYPY = Path(sys.executable).with_name("mypy")
@@ -28,6 +30,23 @@ def test_the_types_hold() -> None:
     done = mypy(ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("Success: no issues found")
+
+
+def test_no_module_is_let_off() -> None:
+    """Every module of botui is checked: no override turns a module's errors off, nothing is
+    excluded but the migrations (loaded by file name), and no file turns mypy off itself."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    for override in config.get("overrides", []):
+        assert not override.get("ignore_errors"), override
+        assert override.get("follow_imports") != "skip", override
+    assert config["exclude"] == ["^src/botui/store/migrations/"]
+    off = re.compile(r"^#\s*(mypy:\s*ignore-errors|type:\s*ignore)", re.MULTILINE)
+    turned_off = [
+        str(path.relative_to(ROOT))
+        for path in PACKAGE.rglob("*.py")
+        if "migrations" not in path.parts and off.search(path.read_text())
+    ]
+    assert turned_off == []
 
 
 def test_the_core_is_strict_and_the_rest_is_not(tmp_path: Path) -> None:

@@ -49,6 +49,8 @@ def install_glued_escape() -> None:
             else:
                 yield key
 
+    # A mark on the function (mypy knows no attributes of a function) and a patch of Textual's
+    # parser method (mypy refuses assigning to a method): both on purpose, hence the ignores.
     sequence_to_key_events.botui_glued = True  # type: ignore[attr-defined]
     XTermParser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]
 

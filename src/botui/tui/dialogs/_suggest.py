@@ -143,8 +143,8 @@ class SearchingInput(SuggestInput):
         typed: str
         matches: list[Suggestion]
 
-    def __init__(self, service: Service, kind: str, **kwargs: object) -> None:
-        super().__init__(id=kind, compact=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, service: Service, kind: str, *, placeholder: str = "") -> None:
+        super().__init__(id=kind, compact=True, placeholder=placeholder)
         self.service = service
         self.kind = kind
 

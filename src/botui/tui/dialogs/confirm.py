@@ -372,14 +372,14 @@ class FulfilQuestion(Question):
         hint.display = True
 
     def payload(self) -> dict[str, Any]:
-        found = self.query("#quantity")
-        if not found or self.rows is None or not self.rows:
+        found, rows = self.query("#quantity"), self.rows
+        if not found or not rows:
             return {}
         payload: dict[str, Any] = {}
 
         def quantity() -> None:
             shipped = parse_whole(found.first(Input).value, "quantity")
-            if shipped != self.rows[0].quantity:  # type: ignore[index]
+            if shipped != rows[0].quantity:
                 payload["quantity"] = shipped
 
         gather([quantity])

@@ -162,7 +162,7 @@ class LogLines(ScrollView, can_focus=True):
         self._ids = [event.id for event in self.shown]
         self._resized()
         at = bisect_left(self._ids, current.id) if current is not None else len(self._ids)
-        if at < len(self._ids) and self._ids[at] == current.id:  # type: ignore[union-attr]
+        if current is not None and at < len(self._ids) and self._ids[at] == current.id:
             self.cursor = at
             self._centre_cursor()
         else:
