@@ -204,7 +204,9 @@ def _invalid(path: Path, lines: dict[tuple[str, ...], int], exc: ValidationError
     if first["type"] == "extra_forbidden":
         model: type[BaseModel] = Settings
         for part in key[:-1]:
-            model = model.model_fields[part].annotation  # type: ignore[assignment]
+            section = model.model_fields[part].annotation  # [mail], [sms]...: each a model
+            if isinstance(section, type) and issubclass(section, BaseModel):
+                model = section
         known = ", ".join(f.alias or name for name, f in model.model_fields.items())
         where = f"[{key[0]}]" if len(key) > 1 else "the file"
         kind = "key" if len(key) > 1 else "section"

@@ -25,7 +25,7 @@ from botui.domain.errors import storage_error, validation
 from botui.domain.service import Service
 
 Format = Literal["csv", "jsonl"]
-FORMATS: tuple[str, ...] = ("csv", "jsonl")
+FORMATS: tuple[Format, ...] = ("csv", "jsonl")
 EPOCH = date(1970, 1, 1)
 METADATA_PREFIX = "metadata."
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP's CSV injection list).
@@ -51,9 +51,10 @@ COLUMNS: tuple[str, ...] = tuple(
 
 def check_format(value: str) -> Format:
     """The format asked for, or a validation_error naming the two there are."""
-    if value not in FORMATS:
-        raise validation(f"format must be csv or jsonl, not {value!r}", "format")
-    return value  # type: ignore[return-value]
+    for known in FORMATS:
+        if value == known:
+            return known
+    raise validation(f"format must be csv or jsonl, not {value!r}", "format")
 
 
 def iso_date(seconds: int) -> str:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 Format = Literal["table", "csv", "json"]
-FORMATS: tuple[str, ...] = ("table", "csv", "json")
+FORMATS: tuple[Format, ...] = ("table", "csv", "json")
 MONEY = frozenset({"value", "refunded"})
 DATES = frozenset({"oldestCreatedAt"})
 TEXT = frozenset({"bucket", "product", "sku", "name", "week"})
@@ -42,9 +42,10 @@ def check_format(value: str | None, terminal: bool) -> Format:
     """The format asked for (None: a table on a terminal, else JSON), or a validation_error."""
     if value is None:
         return "table" if terminal else "json"
-    if value not in FORMATS:
-        raise validation(f"format must be table, csv or json, not {value!r}", "format")
-    return value  # type: ignore[return-value]
+    for known in FORMATS:
+        if value == known:
+            return known
+    raise validation(f"format must be table, csv or json, not {value!r}", "format")
 
 
 def columns(name: str) -> list[str]:
