@@ -38,6 +38,7 @@ MAX_CONNECTIONS = 8
 STALE_S = 300
 
 
+# playhouse has no stubs (PooledDatabase is Any to mypy), so subclassing it needs the ignore.
 class PooledBotuiPostgres(PooledDatabase, BotuiPostgres):  # type: ignore[misc]
     """BotuiPostgres whose connections are reused (see the module's text)."""
 

@@ -55,6 +55,7 @@ class BotuiPostgres(peewee.PostgresqlDatabase):
         connection kept for reuse (store.pg_pool) runs the same reads again and again: keep
         the plan of each one's values, as a new connection always had (PostgreSQL 12+).
         """
+        # peewee-stubs leave out Database._connect, which peewee has and calls.
         connection: psycopg.Connection[Any] = super()._connect()  # type: ignore[misc]
         if connection.info.server_version >= 120000:
             connection.execute("SET plan_cache_mode = force_custom_plan")
