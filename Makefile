@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_batch.py
 	$(BIN)/python bench/bench_export.py
 	$(BIN)/python bench/bench_reports.py
+	$(BIN)/python bench/bench_reports.py --engine postgres
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py

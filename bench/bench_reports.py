@@ -3,7 +3,8 @@
 The target is under a second per report on a million backorders, Python's start-up included.
 Each report runs once untimed first (it brings the database up to the current schema, building
 the report indexes of migration 0008 on a cache made before them, and warms the OS page cache),
-then RUNS times in fresh processes; the median counts. Same cached demo databases as bench.py.
+then RUNS times in fresh processes; the median counts. Same cached demo databases as bench.py;
+`--engine postgres` times them in their PostgreSQL copies (made once, as bench.py makes them).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import ENV, LARGE, SMALL, database
+from bench import ENV, LARGE, SMALL, database, pg_database
 
 BOTUI = shutil.which("botui", path=str(Path(sys.executable).parent)) or "botui"
 
@@ -44,11 +45,15 @@ def seconds(db: str, name: str) -> tuple[float, int]:
 
 
 def main() -> None:
+    engine = sys.argv[sys.argv.index("--engine") + 1] if "--engine" in sys.argv else "sqlite"
     small_db, large_db = str(database(SMALL)), str(database(LARGE))
+    if engine == "postgres":
+        small_db, large_db = pg_database(SMALL), pg_database(LARGE)
     for db in (small_db, large_db):
         for name in REPORTS:
             subprocess.run([BOTUI, "report", name, "--db", db], env=ENV, capture_output=True)
     sizes = f"{f'{SMALL:,} s':>9} {f'{LARGE:,} s':>13}"
+    print(f"reports on {engine}, median of {RUNS} fresh processes")
     print(f"{'report':10} {sizes} {'ratio':>6} {'rows':>7}  target")
     for name in REPORTS:
         small, _ = seconds(small_db, name)
