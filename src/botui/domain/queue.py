@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
@@ -312,27 +313,25 @@ def _past(part: _Part, key: tuple[Any, ...], ascending: bool, inclusive: bool) -
 
 
 def _named(rows: list[Backorder]) -> list[QueueRow]:
-    """Attach product and customer names with two primary-key lookups for the whole page."""
+    """Attach the names of the page's products, customers, businesses and orders, read by
+    primary key in one statement for the whole page (one round trip to a server, not four)."""
     if not rows:
         return []
-    product_ids = {r.product_id for r in rows}
-    customer_ids = {r.customer_id for r in rows}
-    products: dict[str, str] = dict(
-        tuples(Product.select(Product.id, Product.name).where(Product.id.in_(product_ids)))
+    wanted: tuple[tuple[Any, Any, Any, set[str]], ...] = (
+        (Product, Product.id, Product.name, {r.product_id for r in rows}),
+        (Customer, Customer.id, Customer.name, {r.customer_id for r in rows}),
+        (Business, Business.id, Business.name, {r.business_id for r in rows}),
+        (Order, Order.id, Order.number, {r.order_id for r in rows if r.order_id is not None}),
     )
-    customers: dict[str, str] = dict(
-        tuples(Customer.select(Customer.id, Customer.name).where(Customer.id.in_(customer_ids)))
-    )
-    business_ids = {r.business_id for r in rows}
-    businesses: dict[str, str] = dict(
-        tuples(Business.select(Business.id, Business.name).where(Business.id.in_(business_ids)))
-    )
-    order_ids = {r.order_id for r in rows if r.order_id is not None}
-    orders: dict[str, str | None] = (
-        dict(tuples(Order.select(Order.id, Order.number).where(Order.id.in_(order_ids))))
-        if order_ids
-        else {}
-    )
+    parts = [
+        model.select(SQL(str(kind)), key, name).where(key.in_(sorted(ids)))
+        for kind, (model, key, name, ids) in enumerate(wanted)
+        if ids
+    ]
+    names: list[dict[str, str]] = [{} for _ in wanted]
+    for kind, record_id, name in tuples(functools.reduce(operator.add, parts)):
+        names[kind][record_id] = name
+    products, customers, businesses, orders = names
     return [
         QueueRow(
             seq=r.seq,
