@@ -478,13 +478,13 @@ def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int
 
     # First: for a SQLite file, peewee loads without PostgreSQL's driver (~60 ms).
     drivers.load_for(config.resolve_db_path(db_arg))
-    from botui.tui import keymap
-    from botui.tui.app import run_app
 
     try:
         config.check_environment()
         loaded = settings.load(config_arg)
         if loaded.found:  # with no file the keys are botui's own: nothing to check
+            from botui.tui import keymap
+
             keymap.expand(loaded.settings.keys, lambda name: loaded.origin("keys", name))
         service = _open_service(db_arg)
         if demo:
@@ -494,7 +494,13 @@ def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int
     except BotuiError as error:
         sys.stderr.write(f"botui: {error.message}\n")
         return error.exit_status
-    return run_app(service, loaded)
+    # The queue's first rows are read in a thread while Textual loads (issue 12).
+    from botui.tui.first_rows import FirstRows
+
+    first_rows = FirstRows(service)
+    from botui.tui.app import run_app
+
+    return run_app(service, loaded, first_rows)
 
 
 def _check_configuration(config_arg: str | None) -> None:

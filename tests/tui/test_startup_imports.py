@@ -47,6 +47,7 @@ def headless(self, *args, **kwargs):
 
     def first_paint(widget, crop):
         lines = render(widget, crop)
+        after.setdefault("first_frame_rows", len(widget.window.rows))
         if widget.window.rows and not seen:
             seen.update(sys.modules)
             after["gc_at_first_paint"] = gc.isenabled()
@@ -81,7 +82,11 @@ FIRST_SCREEN = {"queue", "_filter", "help"}  # help: the view bar's key labels
 def _environment(home: Path) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("BOTUI_")}
     # No configuration file (a first-time user): the defaults, taken without pydantic.
-    return base | {"XDG_CONFIG_HOME": str(home), "BOTUI_NOW": "1790000000", "BOTUI_ACTOR": "t"}
+    # The terminal's size as the headless app has it (80x24), whatever the caller's.
+    size = {"COLUMNS": "80", "LINES": "24"}
+    return (
+        base | size | {"XDG_CONFIG_HOME": str(home), "BOTUI_NOW": "1790000000", "BOTUI_ACTOR": "t"}
+    )
 
 
 def _open_the_ui(db: Path) -> dict:
@@ -120,6 +125,13 @@ def test_the_first_rows_paint_before_what_only_later_screens_need(demo_db: Path)
     screens = {n.rsplit(".", 1)[1] for n in first if n.startswith("botui.tui.screens.")}
     assert screens <= FIRST_SCREEN
     assert [n for n in first if n.startswith("botui.tui.dialogs")] == []  # none is open yet
+
+
+def test_the_queue_first_frame_has_rows_read_while_textual_loaded(demo_db: Path) -> None:
+    """`botui` reads the first rows in a thread before importing Textual (tui.first_rows):
+    the queue's very first paint draws them, not an empty table waiting for its read."""
+    run = _open_the_ui(demo_db)
+    assert run["first_frame_rows"] > 0
 
 
 def test_the_schemas_load_after_the_first_rows_and_the_log_shows_its_history(

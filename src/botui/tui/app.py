@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from botui.domain import schemas
     from botui.domain.service import Service
     from botui.settings import Loaded, Settings
+    from botui.tui.first_rows import FirstRows
     from botui.tui.screens.outbox import Report as OutboxReport
 
 DELAY_SECONDS = 60.0
@@ -133,10 +134,12 @@ class BotuiApp(App[int]):
         delay_detection: bool = True,
         config: Loaded | None = None,
         background_send: bool = True,
+        first_rows: FirstRows | None = None,
     ) -> None:
         install_glued_escape()
         super().__init__()
         self.service = service
+        self._first_rows = first_rows  # read while the app loaded (botui.tui.first_rows)
         self.config = config
         self._delay_detection = delay_detection and not service.readonly
         # Without a configuration file nothing is configured to send (nor pydantic loaded).
@@ -150,7 +153,8 @@ class BotuiApp(App[int]):
         self._say_dropped_timer: Timer | None = None  # one pending "Ignored ..." at a time
 
     def get_default_screen(self) -> Screen:
-        screen = QueueScreen(self.service)
+        screen = QueueScreen(self.service, self._first_rows)
+        self._first_rows = None
         # The height class (VERTICAL_BREAKPOINTS) the first resize would give it, given now:
         # that resize then changes no class, so every widget is not styled a second time
         # before the first rows are drawn (issue 12).
@@ -443,11 +447,16 @@ def _channels(settings: Settings) -> list[str]:
     return configured_channels(settings)
 
 
-def run_app(service: Service, settings: Loaded | Settings | None = None) -> int:
+def run_app(
+    service: Service,
+    settings: Loaded | Settings | None = None,
+    first_rows: FirstRows | None = None,
+) -> int:
     """Run the terminal UI until the user quits; the exit status for the shell.
 
     `settings` (the configuration file as loaded, or bare settings) give the zone of every
     time shown, the keymap, and the mail server and SMS command the outbox sends with.
+    `first_rows`, started before this module loaded, gives the queue rows for its first frame.
     """
     from botui.settings import Loaded
 
@@ -457,7 +466,7 @@ def run_app(service: Service, settings: Loaded | Settings | None = None) -> int:
         # rather than built with pydantic before the first screen.
         settings = settings.settings if settings.found else None
     times.ZONE = settings.display.zone() if settings is not None else dt.UTC
-    app = BotuiApp(service, config=loaded)
+    app = BotuiApp(service, config=loaded, first_rows=first_rows)
     if settings is not None:
         origin = loaded.origin if loaded is not None else (lambda *key: "the configuration")
         app.set_keymap(keymap.expand(settings.keys, lambda name: origin("keys", name)))

@@ -34,6 +34,7 @@ from botui.tui.widgets.view_bar import ViewBar
 
 if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui.lazy
     from botui.domain import schemas
+    from botui.tui.first_rows import FirstRows
 
 HISTORY = 200
 PAGE = 200  # lines drawn per message: about 25 ms of the event loop
@@ -119,9 +120,10 @@ class QueueScreen(Screen[None]):
 
         events: list[schemas.Event]
 
-    def __init__(self, service: Service) -> None:
+    def __init__(self, service: Service, first_rows: FirstRows | None = None) -> None:
         super().__init__()
         self.service = service
+        self._first_rows = first_rows  # read while the app loaded: the first frame shows them
         self._polling = False
         self._return: _Return | None = None  # where Esc goes back to from a customer view
 
@@ -135,7 +137,7 @@ class QueueScreen(Screen[None]):
                 id="readonly-banner",
             )
         yield ViewBar(self.service, id="views")
-        yield QueueTable(self.service, id="queue")
+        yield QueueTable(self.service, id="queue", first_rows=self._first_rows)
         yield FirstSteps(self.service, id="first-steps")
         yield Input(placeholder="filter: id, customer, product, SKU, order…", id="filter")
         yield StatusLine(id="status")

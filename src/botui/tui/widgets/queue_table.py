@@ -21,6 +21,7 @@ from botui.domain.core import ReadHandle
 from botui.domain.errors import BotuiError, ReadCancelled
 from botui.domain.queue import QueueRow, QueueSpec, Window
 from botui.domain.service import Service
+from botui.tui.first_rows import FirstRows
 from botui.tui.styles import css
 from botui.tui.widgets import cells
 
@@ -101,9 +102,12 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
         text: str
 
-    def __init__(self, service: Service, *, id: str | None = None) -> None:
+    def __init__(
+        self, service: Service, *, id: str | None = None, first_rows: FirstRows | None = None
+    ) -> None:
         super().__init__(id=id)
         self.service = service
+        self._first_rows = first_rows  # read while the app loaded (botui.tui.first_rows)
         self.window = Window(QueueSpec())
         self.cursor = 0
         self.marks: set[str] = set()
@@ -467,9 +471,15 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_mount(self) -> None:
         """Start reading the first rows now: the layout that tells the table's height takes
-        ~40 ms more, which the read (in its thread) now overlaps (issue 12)."""
+        ~40 ms more, which the read (in its thread) now overlaps (issue 12). Rows read while
+        the app loaded are shown meanwhile, so the first frame has them; this read (rows, then
+        the count) replaces them."""
         if self._generation == 0:
             self._request(first=True)
+            early, self._first_rows = self._first_rows, None
+            window = early.take(self._wanted, self._page_height) if early else None
+            if window is not None:
+                self._apply_window(self.WindowLoaded(window, self._generation, self._version))
 
     def on_resize(self) -> None:
         if self._generation == 0:

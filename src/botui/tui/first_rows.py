@@ -1,0 +1,62 @@
+"""The queue's first rows, read while the terminal UI loads (issue 12).
+
+`botui` starts this read as soon as the database is open, before Textual is imported: the
+import takes most of start-up, and the read (through the Service, in a thread of its own)
+runs beside it, so the queue has rows to draw in its very first frame instead of asking for
+them once it is mounted. Nothing Textual is imported here.
+
+These rows are never kept: the queue still makes its own first read when it mounts (rows and
+count, as without them), which replaces them a moment later, so what stays on screen is as
+fresh as ever. A read that fails or is not done when the queue mounts is simply not used.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from typing import TYPE_CHECKING
+
+from botui import config
+from botui.domain.queue import QueueSpec, Window
+
+if TYPE_CHECKING:
+    from botui.domain.service import Service
+
+HEADER_LINES = 1  # the queue's column titles (QueueTable.HEADER_LINES)
+
+
+class FirstRows:
+    """One read of the default view's first screen, started in a thread at once."""
+
+    def __init__(self, service: Service, height: int | None = None) -> None:
+        self.service = service
+        self.spec = QueueSpec()
+        # The terminal's height, as Textual will find it: the table is never taller.
+        lines = height if height is not None else shutil.get_terminal_size().lines
+        self.height = max(lines - HEADER_LINES, 1)
+        self._window: Window | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._read, name="botui-first-rows", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            with self.service.session(small_cache=True):
+                self._window = self.service.queue_first_rows(self.spec, config.now(), self.height)
+        except Exception:  # the queue reads its rows itself, and says what failed then
+            self._window = None
+        finally:
+            self._done.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the read is over (rows or failure); whether it is."""
+        return self._done.wait(timeout)
+
+    def take(self, spec: QueueSpec, height: int) -> Window | None:
+        """The rows read, if they are in now and show `spec` for a table `height` rows high;
+        None otherwise (never waits: the queue's own read is on its way)."""
+        window = self._window if self._done.is_set() else None
+        self._window = None  # handed over once
+        if window is None or window.spec != spec or not window.covers(0, height):
+            return None
+        return window

@@ -1,0 +1,105 @@
+"""The queue's first rows read while the app loads (issue 12): the first frame draws them, and
+the queue's own read replaces them, so a change made meanwhile is what stays on screen."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from botui.domain.queue import QueueSpec
+from botui.domain.service import Service
+from botui.tui.app import BotuiApp
+from botui.tui.first_rows import FirstRows
+from botui.tui.widgets.queue_table import QueueTable
+from tests.pilot import pilot_test, running, settle, wait_until
+
+SIZE = (100, 24)
+
+
+def _first_frames(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The backorder ids each paint of the queue drew, in order (an empty list: no rows yet)."""
+    frames: list[list[str]] = []
+    render = QueueTable.render_lines
+
+    def recorded(table: QueueTable, crop: Any) -> Any:
+        frames.append([row.id for row in table.window.rows])
+        return render(table, crop)
+
+    monkeypatch.setattr(QueueTable, "render_lines", recorded)
+    return frames
+
+
+def _ids(app: BotuiApp) -> list[str]:
+    return [row.id for row in app.query_one(QueueTable).window.rows]
+
+
+@pilot_test
+async def test_the_first_frame_draws_the_rows_read_while_the_app_loaded(
+    shop: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames = _first_frames(monkeypatch)
+    first_rows = FirstRows(shop, height=SIZE[1])
+    assert first_rows.wait(10)
+    app = BotuiApp(shop, delay_detection=False, first_rows=first_rows)
+    async with running(app, SIZE):
+        assert frames[0] == ["BO-1", "BO-2", "BO-3", "BO-4"]  # no frame without its rows
+        assert _ids(app) == frames[0]
+
+
+@pilot_test
+async def test_a_change_after_the_early_read_is_what_stays_on_screen(
+    shop: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames = _first_frames(monkeypatch)
+    first_rows = FirstRows(shop, height=SIZE[1])
+    assert first_rows.wait(10)
+    shop.cancel({"id": "BO-1", "reason": "customer changed their mind"})  # leaves the open view
+    # The queue's own first read waits until the early rows are on screen.
+    release = threading.Event()
+    read = Service.queue_first_rows
+
+    def held(self: Service, *args: Any) -> Any:
+        release.wait(10)
+        return read(self, *args)
+
+    monkeypatch.setattr(Service, "queue_first_rows", held)
+    app = BotuiApp(shop, delay_detection=False, first_rows=first_rows)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: frames, "the queue's first paint")
+        assert frames[0][0] == "BO-1"  # the early rows, read before the cancel, drawn at once
+        release.set()
+        await settle(pilot)
+        assert _ids(app) == ["BO-2", "BO-3", "BO-4"]  # the queue's own read replaced them
+        assert app.query_one(QueueTable).total == 3
+
+
+def test_early_rows_are_handed_over_once_and_only_for_what_the_queue_shows(shop: Service) -> None:
+    first_rows = FirstRows(shop, height=SIZE[1])
+    assert first_rows.wait(10)
+    assert first_rows.take(QueueSpec(view="late"), 23) is None  # another view: not used
+    first_rows = FirstRows(shop, height=SIZE[1])
+    assert first_rows.wait(10)
+    window = first_rows.take(QueueSpec(), 23)
+    assert window is not None and [row.id for row in window.rows][:1] == ["BO-1"]
+    assert first_rows.take(QueueSpec(), 23) is None  # the queue's own reads take over
+
+
+class _Failing:
+    """A service whose every read fails, as a database gone wrong would."""
+
+    @contextmanager
+    def session(self, *args: Any, **kwargs: Any) -> Iterator[None]:
+        yield
+
+    def queue_first_rows(self, *args: Any) -> Any:
+        raise OSError("disk I/O error")
+
+
+def test_a_failed_early_read_is_not_used_and_raises_nothing() -> None:
+    first_rows = FirstRows(_Failing(), height=24)  # type: ignore[arg-type]
+    assert first_rows.wait(10)
+    assert first_rows.take(QueueSpec(), 23) is None
