@@ -323,13 +323,17 @@ def test_a_retyped_part_of_a_random_name_finds_it(
     assert customer in {s.id for s in found} or len(found) == lookup.SUGGESTIONS, (name, query)
 
 
-@pytest.mark.sqlite_only  # the old database is a SQLite file (tests/test_migrations.py)
-def test_a_database_made_before_folding_is_searched_folded(tmp_path: Path) -> None:
+def test_a_database_made_before_folding_is_searched_folded(engine: str, tmp_path: Path) -> None:
     """Migration 0005 folds the index of rows written before it (see tests/test_migrations.py)."""
-    from tests.test_migrations import old_search_database
+    from tests.test_migrations import FIRST_SCHEMA_ROWS, blank, older_database
 
-    path = tmp_path / "old.db"
-    old_search_database(path, "Zoe\u0308 STRASSE")
+    rows = [r.replace("Margaret Hamilton", "Zoe\u0308 STRASSE") for r in FIRST_SCHEMA_ROWS]
+    with blank(engine, tmp_path) as path:
+        older_database(path, "0004_event_no_replace", rows)
+        _searched_folded(path)
+
+
+def _searched_folded(path: Path | str) -> None:
     db = open_database(path)
     try:
         assert [b["id"] for b in call(Service(db), "list", {"query": "zoë straße"})["data"]] == [
