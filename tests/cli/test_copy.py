@@ -486,7 +486,9 @@ def test_an_empty_destination_of_an_older_schema_is_upgraded_and_filled(
         make_older(dest, rows=False)
         copied(shop, dest)
         assert schema(dest)["applied"] == sorted(p.stem for p in MIGRATIONS_DIR.glob("0*.py"))
-        assert views(dest) == views(shop)
+        ours, theirs = dump(dest), dump(shop)
+        assert {t: ours[t] for t in TABLES} == {t: theirs[t] for t in TABLES}
+        assert export(dest) == export(shop)
 
 
 def test_an_index_holding_a_percent_sign_is_rebuilt_by_a_copy_into_postgresql(
