@@ -80,7 +80,18 @@ TABLES = (
 
 
 # How the conflict's message names the rows of a table whose label is not a plural noun.
-_WORDS = {"outbox": "outbox entries", "importKeys": "import keys"}
+# A table's label as a message counts it: (one, many); otherwise the label less its "s".
+_WORDS = {
+    "businesses": ("business", "businesses"),
+    "outbox": ("outbox entry", "outbox entries"),
+    "importKeys": ("import key", "import keys"),
+}
+
+
+def _counted(count: int, label: str) -> str:
+    """A count and its noun: "1 business", "40 customers", "7 outbox entries"."""
+    one, many = _WORDS.get(label, (label.removesuffix("s"), label))
+    return f"{count:,} {one if count == 1 else many}"
 
 
 def display_name(target: str | Path) -> str:
@@ -351,7 +362,7 @@ def _refuse_records(dest: Any) -> None:
             continue
         count = dest.execute_sql(f"SELECT count(*) FROM {_quote(table.name)}").fetchone()[0]
         if count:
-            held.append(f"{count:,} {_WORDS.get(table.label, table.label)}")
+            held.append(_counted(count, table.label))
     if held:
         raise conflict(
             f"{name} already holds {', '.join(held)}: botui copies only into a database "
