@@ -9,13 +9,15 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from botui.domain.queue import QueueSpec
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
 from botui.tui.first_rows import FirstRows
+from botui.tui.widgets.event_log import LogLines
 from botui.tui.widgets.queue_table import QueueTable
-from tests.pilot import pilot_test, running, settle, wait_until
+from tests.pilot import parse_bytes, pilot_test, running, settle, wait_until
 
 SIZE = (100, 24)
 
@@ -103,3 +105,64 @@ def test_a_failed_early_read_is_not_used_and_raises_nothing() -> None:
     first_rows = FirstRows(_Failing(), height=24)  # type: ignore[arg-type]
     assert first_rows.wait(10)
     assert first_rows.take(QueueSpec(), 23) is None
+
+
+def _hold_the_count(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Hold every count of the queue until the returned event is set: the first rows are on
+    screen but not yet 'shown' (FirstShown waits for the count), so the filter box and the
+    log's lines, mounted after that, are not there yet."""
+    release = threading.Event()
+    count = Service.queue_count
+
+    def held(self: Service, *args: Any) -> Any:
+        release.wait(10)
+        return count(self, *args)
+
+    monkeypatch.setattr(Service, "queue_count", held)
+    return release
+
+
+@pilot_test
+async def test_a_filter_typed_before_the_rest_of_the_screen_is_mounted_is_taken_whole(
+    shop: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = _hold_the_count(monkeypatch)
+    app = BotuiApp(shop, delay_detection=False)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: _ids(app), "the first rows")
+            assert not app.screen.query("#filter")  # not mounted yet: the early path
+            for key in parse_bytes(b"/BO-2"):  # in one read from the terminal, as pasted
+                app.post_message(key)
+            await pilot.pause()
+            box = app.screen.query_one("#filter", Input)
+            assert box.value == "BO-2" and app.focused is box
+            release.set()
+            await settle(pilot)
+            assert _ids(app) == ["BO-2"]
+            await pilot.press("enter", "j")  # back in the queue: keys act on it again
+            assert app.focused is app.query_one(QueueTable) and box.value == "BO-2"
+    finally:
+        release.set()
+
+
+@pilot_test
+async def test_the_log_taken_before_the_rest_of_the_screen_is_mounted_has_the_focus(
+    shop: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = _hold_the_count(monkeypatch)
+    app = BotuiApp(shop, delay_detection=False)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: _ids(app), "the first rows")
+            assert not app.screen.query(LogLines)  # not mounted yet: the early path
+            for key in parse_bytes(b"Lk"):  # L and a key for the log at once
+                app.post_message(key)
+            await pilot.pause()
+            assert app.focused is app.screen.query_one(LogLines)
+            release.set()
+            await settle(pilot)
+            await pilot.press("escape")  # back to the queue, as from a log built at start
+            assert app.focused is app.query_one(QueueTable)
+    finally:
+        release.set()

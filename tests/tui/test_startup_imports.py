@@ -42,6 +42,7 @@ def headless(self, *args, **kwargs):
         if log.last_id or time.monotonic() - started > 20:
             after["log"] = log.last_id
             after["gc_later"] = gc.isenabled()
+            after["widgets_later"] = sorted({type(w).__name__ for w in self.screen.walk_children()})
             after["modules"] = sorted(sys.modules)
             self.exit()
 
@@ -51,6 +52,7 @@ def headless(self, *args, **kwargs):
         if widget.window.rows and not seen:
             seen.update(sys.modules)
             after["gc_at_first_paint"] = gc.isenabled()
+            after["widgets_first"] = sorted({type(w).__name__ for w in self.screen.walk_children()})
             self.set_interval(0.05, log_shown)
         return lines
 
@@ -125,6 +127,16 @@ def test_the_first_rows_paint_before_what_only_later_screens_need(demo_db: Path)
     screens = {n.rsplit(".", 1)[1] for n in first if n.startswith("botui.tui.screens.")}
     assert screens <= FIRST_SCREEN
     assert [n for n in first if n.startswith("botui.tui.dialogs")] == []  # none is open yet
+
+
+def test_the_first_frame_mounts_only_what_it_shows_and_the_rest_follows(demo_db: Path) -> None:
+    """The first-steps panel and the filter box (hidden) and the log's lines and box are
+    mounted once the first rows are shown (QueueScreen.mount_the_rest), not before."""
+    run = _open_the_ui(demo_db)
+    later = {"FirstSteps", "Input", "LogLines", "FilterBox"}
+    assert not later & set(run["widgets_first"])
+    assert {"QueueTable", "ViewBar", "StatusLine", "EventLog"} <= set(run["widgets_first"])
+    assert later <= set(run["widgets_later"])
 
 
 def test_the_queue_first_frame_has_rows_read_while_textual_loaded(demo_db: Path) -> None:

@@ -27,6 +27,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import AwaitMount
 from textual.widgets import Input
 
 from botui import config
@@ -350,8 +351,11 @@ class EventLog(Vertical):
     class Leave(Message):
         """Esc with no filter: give the focus back to what had it before the log."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, later: bool = False) -> None:
+        """`later`: the pane opens empty (its border and title only) and its box and lines
+        are mounted by `build`; the queue builds them once its first rows are shown."""
         super().__init__(id=id)
+        self._built: AwaitMount | None = None if later else AwaitMount(self, [])
         self.last_id = 0
         self.filter_text = ""
         self._events: deque[schemas.Event] = deque(maxlen=MAX_LINES)
@@ -359,12 +363,23 @@ class EventLog(Vertical):
         self._matches: Callable[[schemas.Event], bool] = lambda event: True
 
     def compose(self) -> ComposeResult:
+        if self._built is not None:
+            yield from self._interior()
+
+    def _interior(self) -> ComposeResult:
         yield FilterBox(
             self._filter_done,
             placeholder="filter the log: actor, backorder, words…",
             id="log-filter",
         )
         yield LogLines(id="log-lines")
+
+    def build(self) -> AwaitMount:
+        """Mount the box and the lines of a pane made `later` (at once, once: await it before
+        using them); a pane built already has nothing to wait for."""
+        if self._built is None:
+            self._built = self.mount_all(self._interior())
+        return self._built
 
     def on_mount(self) -> None:
         self._show_title()
