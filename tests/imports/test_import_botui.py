@@ -334,3 +334,23 @@ def test_write_transactions_last_about_two_seconds_whatever_the_machine() -> Non
     assert importing.next_batch(10_000, 4.0) == 5_000
     assert importing.next_batch(10_000, 60.0) == 2_000
     assert importing.next_batch(20_000, 2.0) == 20_000
+
+
+def test_search_finds_imported_rows_and_the_rows_made_after_the_import(
+    service: Service, tmp_path: Path
+) -> None:
+    """The import indexes its rows itself (PostgreSQL's insert trigger stands aside for its
+    transaction alone, migration 0011): its rows are found, and so is a backorder made next
+    through the same connection, which the trigger indexes again."""
+    import_file(service, write(tmp_path / "orders.csv", SHOP_CSV))
+    made = call(service, "list", {"query": "ångström"})["data"]
+    assert [bo["customer"] for bo in made] == [made[0]["customer"]]
+    later = call(service, "create", {"product": made[0]["product"], "customer": made[0]["customer"],
+                                     "business": made[0]["business"], "quantity": 1, "price": 1,
+                                     "supplierOrder": "PO-AFTER-IMPORT"})  # fmt: skip
+    found = call(service, "list", {"query": "po-after-import"})["data"]
+    assert [bo["id"] for bo in found] == [later["id"]]
+    assert (
+        len(call(service, "list", {"query": "wang@example"})["data"]) == 0
+    )  # e-mail: not searched
+    assert len(call(service, "list", {"query": "王芳"})["data"]) == 1

@@ -145,3 +145,26 @@ def reindex(which: peewee.Expression) -> None:
         f" WHERE b.seq = backorder_search.{key}) WHERE {key} IN ({sql})",
         params,
     )
+
+
+# PostgreSQL's insert trigger stands aside while a transaction sets this (migration 0011).
+SEARCH_LATER = "botui.search_later"
+
+
+def index_later(db: peewee.Database) -> None:
+    """On PostgreSQL, until this transaction ends, new backorders' texts are left out of the
+    search index by its insert trigger: the caller adds them with `index_added`, a batch at a
+    time, before the transaction commits (nothing on SQLite, whose caller manages its own)."""
+    if is_postgres(db):
+        db.execute_sql("SELECT set_config(%s, 'on', true)", (SEARCH_LATER,))
+
+
+def index_added(db: peewee.Database, ids: list[str]) -> None:
+    """Index the texts of these new backorders in one statement, exactly as the insert trigger
+    would have written them one by one (PostgreSQL, after `index_later`)."""
+    if ids:
+        db.execute_sql(
+            f"INSERT INTO backorder_search (seq, body) SELECT b.seq, {_PG_SEARCH_TEXT}"
+            " FROM backorder AS b WHERE b.id = ANY(%s)",
+            (ids,),
+        )
