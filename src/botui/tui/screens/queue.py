@@ -177,6 +177,8 @@ class QueueScreen(Screen[None]):
         """Read the log only once the first rows are on screen: its history costs the event
         loop ~25-55 ms that would otherwise delay them. The keys line and the widgets the
         first rows do not need too (KeyFooter, mount_the_rest)."""
+        if not self.is_attached:
+            return  # closed already (quit at once)
         self.query_one(KeyFooter).show_keys()
         await self.mount_the_rest()
         self.query_one(FirstSteps).check()

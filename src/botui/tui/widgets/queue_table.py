@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 
 from rich.segment import Segment
@@ -202,7 +203,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._version += 1
         self._request()
 
-    def _request(self, *, first: bool = False) -> None:
+    def _request(self, *, first: bool = False, after: threading.Event | None = None) -> None:
+        """Read the rows on screen in a worker (`after`: once that event is set, or a second
+        has passed)."""
         self._first_height = self._page_height if first else None
         self._generation += 1
         self._asked_top = int(self.scroll_offset.y)
@@ -219,6 +222,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.window,
             self._stale,
             self._follow,
+            after,
         )
         self.post_message(self.Changed(self))
 
@@ -278,11 +282,14 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         previous: Window,
         stale: bool,
         follow: str | None,
+        after: threading.Event | None = None,
     ) -> None:
         """Read the window for `top`..`top + height` off the event loop.
 
         With `follow`, read the window around that backorder instead, if the spec shows it.
         """
+        if after is not None:
+            after.wait(1.0)  # not while the rows read ahead are being drawn (the GIL)
         worker = get_current_worker()
         now = config.now()
         service = self.service
@@ -475,11 +482,16 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         the app loaded are shown meanwhile, so the first frame has them; this read (rows, then
         the count) replaces them."""
         if self._generation == 0:
-            self._request(first=True)
             early, self._first_rows = self._first_rows, None
             window = early.take(self._wanted, self._page_height) if early else None
-            if window is not None:
-                self._apply_window(self.WindowLoaded(window, self._generation, self._version))
+            if window is None:
+                self._request(first=True)
+                return
+            # The read waits for the first frame: in its thread it would slow the drawing.
+            drawn = threading.Event()
+            self._request(first=True, after=drawn)
+            self._apply_window(self.WindowLoaded(window, self._generation, self._version))
+            self.call_after_refresh(drawn.set)
 
     def on_resize(self) -> None:
         if self._generation == 0:
