@@ -33,11 +33,31 @@ class ReadHandle:
 
     def cancel(self) -> None:
         """Stop the read: its statement ends at once with an error the session turns into
-        ReadCancelled; a read not started yet will not start."""
+        ReadCancelled; a read not started yet will not start.
+
+        Never waits on a server: SQLite's `interrupt()` is a flag, but psycopg's `cancel()`
+        opens a connection of its own and waits for the server to take the request (3-15 ms,
+        more on a loaded machine or a distant server), which on the UI's event loop was a
+        stall at every filter keystroke. It is sent from a thread of its own instead; the
+        read ends as cancelled either way, its rows are never handed over.
+        """
         with self._lock:
             self._cancelled = True
-            if self._connection is not None:
-                _stop(self._connection)
+            connection = self._connection
+            if connection is None:
+                return
+            interrupt = getattr(connection, "interrupt", None)
+            if interrupt is not None:
+                interrupt()
+                return
+        threading.Thread(target=self._stop_if_still_on, args=(connection,), daemon=True).start()
+
+    def _stop_if_still_on(self, connection: Any) -> None:
+        """Cancel `connection`'s statement if it still carries this read (once the read is
+        over the connection may serve another, which must not be stopped)."""
+        with self._lock:
+            if self._connection is connection:
+                _stop(connection)
 
     def _attach(self, connection: Any) -> None:
         with self._lock:
