@@ -475,7 +475,7 @@ def test_a_destination_of_an_older_schema_holding_records_is_refused_before_its_
         assert done.status == 2
         error = done.error
         assert error["code"] == "conflict" and error["field"] == "to"
-        assert "1 backorders" in error["message"] and "nothing was changed" in error["message"]
+        assert "1 backorder," in error["message"] and "nothing was changed" in error["message"]
         assert schema(dest) == before and dump(dest) == rows
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
@@ -237,12 +238,30 @@ def _few(spec: QueueSpec) -> bool:
     return bool(spec.text) and _rare(spec.text, spec.view in OPEN_VIEWS)
 
 
-@functools.lru_cache(maxsize=256)
+# How long an answer of `_rare` is kept: a text typed key by key is asked once, and a text
+# whose matches grow past search.COMMON gets its walking plan back within seconds.
+RARE_SECONDS = 5.0
+_rare_answers: dict[tuple[object, ...], tuple[float, bool]] = {}
+
+
 def _rare(text: str, open_only: bool) -> bool:
-    """Whether `text` is in fewer than `search.COMMON` backorders' texts, asked once per text:
-    the answer only chooses a plan (the rows are the same either way), so one that has grown
-    stale since costs time, never a wrong row."""
-    return not search.is_common(Backorder._meta.database, text, open_only=open_only)
+    """Whether `text` is in fewer than `search.COMMON` backorders' texts of this database.
+
+    The answer only chooses a plan (the rows are the same either way) and is kept RARE_SECONDS
+    per database and text; the threshold and the counting function are part of the key, so a
+    test that changes either is answered afresh.
+    """
+    db = Backorder._meta.database
+    key = (id(getattr(db, "obj", db)), text, open_only, search.COMMON, search.is_common)
+    now = time.monotonic()
+    kept = _rare_answers.get(key)
+    if kept is not None and now - kept[0] < RARE_SECONDS:
+        return kept[1]
+    answer = not search.is_common(db, text, open_only=open_only)
+    if len(_rare_answers) >= 256:
+        _rare_answers.clear()
+    _rare_answers[key] = (now, answer)
+    return answer
 
 
 def _unindexed(column: Any) -> Any:
