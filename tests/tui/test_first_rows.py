@@ -108,17 +108,19 @@ def test_a_failed_early_read_is_not_used_and_raises_nothing() -> None:
 
 
 def _hold_the_count(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """Hold every count of the queue until the returned event is set: the first rows are on
-    screen but not yet 'shown' (FirstShown waits for the count), so the filter box and the
-    log's lines, mounted after that, are not there yet."""
+    """Hold every count of the queue and its read of the ends (for g and G) until the returned
+    event is set: the first rows are on screen but not yet 'shown' (FirstShown waits for the
+    ends, read once the window is counted; a window shorter than the screen is counted without
+    a count), so the filter box and the log's lines, mounted after that, are not there yet."""
     release = threading.Event()
-    count = Service.queue_count
+    for name in ("queue_count", "queue_ends"):
+        read = getattr(Service, name)
 
-    def held(self: Service, *args: Any) -> Any:
-        release.wait(10)
-        return count(self, *args)
+        def held(self: Service, *args: Any, read: Any = read) -> Any:
+            release.wait(10)
+            return read(self, *args)
 
-    monkeypatch.setattr(Service, "queue_count", held)
+        monkeypatch.setattr(Service, name, held)
     return release
 
 
@@ -134,9 +136,13 @@ async def test_a_filter_typed_before_the_rest_of_the_screen_is_mounted_is_taken_
             assert not app.screen.query("#filter")  # not mounted yet: the early path
             for key in parse_bytes(b"/BO-2"):  # in one read from the terminal, as pasted
                 app.post_message(key)
-            await pilot.pause()
+            await wait_until(
+                pilot,
+                lambda: [b.value for b in app.screen.query("#filter").results(Input)] == ["BO-2"],
+                "the whole filter typed into the box mounted for it",
+            )
             box = app.screen.query_one("#filter", Input)
-            assert box.value == "BO-2" and app.focused is box
+            assert app.focused is box
             release.set()
             await settle(pilot)
             assert _ids(app) == ["BO-2"]
@@ -158,8 +164,11 @@ async def test_the_log_taken_before_the_rest_of_the_screen_is_mounted_has_the_fo
             assert not app.screen.query(LogLines)  # not mounted yet: the early path
             for key in parse_bytes(b"Lk"):  # L and a key for the log at once
                 app.post_message(key)
-            await pilot.pause()
-            assert app.focused is app.screen.query_one(LogLines)
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.focused, LogLines),
+                "the log mounted and focused",
+            )
             release.set()
             await settle(pilot)
             await pilot.press("escape")  # back to the queue, as from a log built at start
