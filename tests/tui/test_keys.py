@@ -548,6 +548,56 @@ async def test_fulfil_of_more_than_the_quantity_is_refused_in_the_question(
     assert everything(shop) == before
 
 
+@pytest.mark.parametrize("key", ["x", "f"])
+@pilot_test
+async def test_a_backorder_changed_by_another_desk_while_asked_is_asked_again(
+    app: BotuiApp, shop: Service, key: str
+) -> None:
+    """Yes applies to what the question showed: another desk changing the backorder meanwhile
+    (a quantity raised) is refused as a conflict, the question shows the new numbers, and only
+    the next yes applies (the refund of the 5 units then, never one nobody read)."""
+    backorder = "BO-2" if key == "x" else "BO-1"
+    if key == "f":
+        shop.confirm({"id": "BO-1"})  # 2 units held: ready to ship
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, backorder)
+        await pilot.press(key)
+        await reads(pilot)
+        question = app.screen
+        assert isinstance(question, Question)
+        shown = str(question.query_one("#question-body").render())
+        if key == "x":
+            assert "$75.00" in shown
+            await type_slowly(pilot, "dup")
+            shop.update({"id": backorder, "quantity": 5})  # another desk, meanwhile
+        else:
+            assert "2 of 2" in shown or "2 units" in shown
+            shop.update({"id": backorder, "priorityLevel": "standard"})
+        before = everything(shop)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is question  # refused: still asking
+        assert "since you read it" in str(question.query_one("#error-general").render())
+        assert everything(shop) == before
+        if key == "x":
+            await wait_until(
+                pilot,
+                lambda: "$125.00" in str(question.query_one("#question-body").render()),
+                "the question showing the new refund",
+            )
+        await reads(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    answer = shop.get({"id": backorder})
+    if key == "x":
+        assert answer.status == "cancelled"
+        cancelled = [e for e in shop.events({"backorder": backorder}).data if e.type == "cancelled"]
+        assert cancelled[-1].data["refund"] == 12_500
+    else:
+        assert answer.status == "fulfilled"
+
+
 # -- 6. money typed with a decimal comma ----------------------------------------------------
 
 

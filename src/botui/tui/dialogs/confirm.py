@@ -23,7 +23,7 @@ from botui.domain import refunds, schemas, statuses
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.queue import QueueRow
 from botui.domain.text import safe_for_terminal
-from botui.tui.dialogs._dialog import ActionDialog
+from botui.tui.dialogs._dialog import ActionDialog, Result
 from botui.tui.dialogs._fields import (
     FIELD_LABELS,
     GENERAL,
@@ -261,7 +261,24 @@ class Question(ActionDialog):
             "cancel": self.service.cancel,
             "delete": self.service.delete,
         }[self.ACTION]
-        return done(self.ACTION, method({"id": backorder_id, **payload}))
+        return done(
+            self.ACTION, method({"id": backorder_id, **payload, **self.as_read(backorder_id)})
+        )
+
+    def as_read(self, backorder_id: str) -> dict[str, Any]:
+        """`{"version": N}` of the row as the question showed it: yes applies to what the
+        person read, and a change made meanwhile (another desk) is refused as a conflict
+        (CONTRACT: an edit made on an outdated copy is refused when `version` is sent)."""
+        row = next((r for r in self.rows or [] if r.id == backorder_id), None)
+        return {} if row is None else {"version": row.version}
+
+    def finish(self, results: list[Result]) -> None:
+        """As every dialog; a backorder changed since it was read is read again, so the
+        question shows what yes would now do before it is answered again."""
+        error = results[0].error if len(results) == 1 else None
+        if error is not None and error.code == "conflict":
+            self._read()
+        super().finish(results)
 
 
 class ConfirmQuestion(Question):
@@ -387,7 +404,9 @@ class FulfilQuestion(Question):
 
     def run_one(self, backorder_id: str, payload: dict[str, Any]) -> str:
         before = self.service.latest_event_id()
-        shipped = self.service.fulfill({"id": backorder_id, **payload})
+        shipped = self.service.fulfill(
+            {"id": backorder_id, **payload, **self.as_read(backorder_id)}
+        )
         text = done("fulfill", shipped)
         if "quantity" in payload:
             split = None
