@@ -709,6 +709,33 @@ async def test_ctrl_s_in_the_burst_that_opened_the_cancel_question_waits(
 
 
 @pilot_test
+async def test_ctrl_s_after_a_quantity_typed_in_the_burst_that_opened_fulfil_waits(
+    app: BotuiApp, shop: Service
+) -> None:
+    """Digits are no reason: f, 1, ctrl+s typed on at 150 ms ships nothing until a pause
+    (a new user shipped with 'f 1 ctrl+s' in one burst; a shipment cannot be undone)."""
+    shop.confirm({"id": "BO-1"})  # 2 units held: ready to ship
+    before = everything(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-1")
+        await pilot.press("f")
+        await keyboard_quiet(pilot, TYPING_SECONDS)
+        await pilot.press("1")
+        await keyboard_quiet(pilot, TYPING_SECONDS)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, Question)
+        assert app.screen.query_one("#quantity", Input).value == "1"  # the digit is kept
+        assert everything(shop) == before
+        await keyboard_quiet(pilot, QUIET_SECONDS + 0.1)
+        await said(pilot, "Ignored '<ctrl+s>'")
+        await pilot.press("ctrl+s")  # after a pause: ships the 1 typed
+        await settle(pilot)
+    shipped = shop.get({"id": "BO-1"})
+    assert (shipped.status, shipped.quantity) == ("fulfilled", 1)
+
+
+@pilot_test
 async def test_keys_typed_straight_after_leaving_the_detail_screen_act(app: BotuiApp) -> None:
     """The detail screen takes no typing, so nothing typed there can leak: after Esc the next
     keys are meant for the queue (a new member of staff lost '3/BO-3' to the guard)."""

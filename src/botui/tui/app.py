@@ -88,6 +88,20 @@ def _is_text_box(widget: object) -> bool:
     return isinstance(widget, Input) or (area is not None and isinstance(widget, area.TextArea))
 
 
+def _typing_a_reason(focused: object, screen: Screen) -> bool:
+    """Whether typing goes into free text (a reason box), which shows the person is answering
+    the question. Digits in a quantity box do not: they come as fast as a burst typed on, so
+    ctrl+s after them still waits for a pause (a shipment cannot be undone)."""
+    area = sys.modules.get("textual.widgets._text_area")
+    if focused is not None:
+        return area is not None and isinstance(focused, area.TextArea)
+    target = getattr(screen, "typing_target", None)
+    if not callable(target) or target() is None:
+        return False
+    found = screen.query(target())
+    return bool(found) and area is not None and isinstance(found.first(), area.TextArea)
+
+
 def _takes_early_typing(screen: Screen, key: events.Key | None = None) -> bool:
     """Whether a screen puts keys typed before its box has focus (or this `key`) into a box."""
     target = getattr(screen, "typing_target", None)
@@ -260,7 +274,8 @@ class BotuiApp(App[int]):
             backing_out = self._guard_opening and event.key == "escape"  # never text, never yes
             # In a text box the typing is text; only ctrl+s there applies, so it waits too.
             text = typing_into_a_box and event.key != "ctrl+s"
-            if guarded and text and self._guard_opening and event.is_printable:
+            reason = _typing_a_reason(self.focused, self.screen)
+            if guarded and text and self._guard_opening and event.is_printable and reason:
                 self.key_guard.disarm()  # typing a reason is dealing with the question
             elif guarded and not text and not backing_out and self.key_guard.drops(event):
                 self._say_dropped_later()
