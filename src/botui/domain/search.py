@@ -26,10 +26,19 @@ TRIGRAM = 3
 COMMON = 5000
 
 
+# Every backorder's text begins with its id, "bo-" and a digit: these trigrams list (nearly)
+# every row, and reading their lists was most of the search for a whole id at a million rows
+# ('BO-1000000': 12 ms, 0.9 ms without them). The index only narrows the rows; `instr` then
+# decides, so leaving them out of the index query changes no result.
+_IN_EVERY_ID = frozenset({"bo-", *(f"o-{digit}" for digit in "0123456789")})
+
+
 def _trigrams(text: str) -> str:
-    """An FTS5 query asking for every trigram of a folded text, each quoted as a literal."""
-    grams = dict.fromkeys(text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1))
-    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
+    """An FTS5 query asking for the trigrams of a folded text, each quoted as a literal: all
+    of them but those every backorder id holds, unless nothing else is left."""
+    grams = list(dict.fromkeys(text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1)))
+    telling = [gram for gram in grams if gram not in _IN_EVERY_ID]
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in telling or grams)
 
 
 def match_rowids(query: str, *, open_only: bool = False) -> SQL:
