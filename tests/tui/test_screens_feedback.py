@@ -225,7 +225,9 @@ def no_phone(knives: Service) -> Service:
 
 
 @pilot_test
-async def test_notify_without_a_phone_points_to_email_not_to_editing(no_phone: Service) -> None:
+async def test_notify_without_a_phone_points_to_email_and_to_the_customers_screen(
+    no_phone: Service,
+) -> None:
     app = Host(lambda: NotifyDialog(no_phone, ["BO-20"]))
     async with running(app) as pilot:
         app.screen.query_one("#channel", Select).value = "sms"
@@ -234,7 +236,8 @@ async def test_notify_without_a_phone_points_to_email_not_to_editing(no_phone: S
         await settle(pilot)
         shown = error_text(app, "channel")
         assert "has no phone number: send it by email instead" in shown
-        assert "add the phone" not in shown
+        assert "customers screen (C, then e" in shown  # customer.update exists: not a dead end
+        assert "cannot change" not in shown
         app.screen.query_one("#channel", Select).value = "email"
         await pilot.pause()
         assert error_text(app, "channel") == ""

@@ -30,19 +30,16 @@ def _address(customer: schemas.Customer, channel: str) -> str | None:
 
 
 def unreachable(customer: schemas.Customer, channel: str) -> str:
-    """Why `customer` cannot get a message on `channel`, and what the user can do instead.
-
-    botui has no action that changes a customer, so the advice is the other channel.
-    """
+    """Why `customer` cannot get a message on `channel`, and what the user can do instead:
+    the other channel if the customer has it, or adding the address on the customers screen
+    (`C`, then `e`: customer.update)."""
     other = "sms" if channel == "email" else "email"
     has_other = _address(customer, other)
     text = f"{customer.name} ({customer.id}) has no {ADDRESS[channel]}"
+    add = f"add one on the customers screen (C, then e on {customer.id})"
     if has_other:
-        return f"{text}: send it by {other} instead (botui cannot change a customer's details)"
-    return (
-        f"{text} and no {ADDRESS[other]}: botui cannot reach them, nor change a customer's "
-        "details; contact them another way"
-    )
+        return f"{text}: send it by {other} instead, or {add}"
+    return f"{text} and no {ADDRESS[other]}: {add}, then send it again"
 
 
 class NotifyDialog(ActionDialog):
