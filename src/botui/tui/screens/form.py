@@ -506,11 +506,13 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         """Under a reference field: what its id names, or that it names nothing (yet)."""
         text = self._described.get(field, "")
         if text is None:
-            text = f"no {field} matches {self._raw(field).strip()!r}"
+            typed = self._raw(field).strip()
+            text = f"no {field} matches {typed!r}"
             matches = self.query(f"#suggest-{field}")
             if matches and matches.first(Suggestions).shown:
                 if matches.first(Suggestions).first_record is not None:
-                    text += ": Down or Tab picks one of the matches"
+                    # Matches are listed right below: it is the id that matches nothing.
+                    text = f"{typed!r} is no {field} id: Down or Tab picks one of the matches"
                 else:
                     text += f": Down then Enter creates a new {field}"
         hint = self.query_one(f"#hint-{field}", Static)
