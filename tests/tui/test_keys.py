@@ -598,6 +598,25 @@ async def test_a_backorder_changed_by_another_desk_while_asked_is_asked_again(
         assert answer.status == "fulfilled"
 
 
+@pilot_test
+async def test_fulfil_of_no_units_is_refused_in_the_hints_own_words(
+    app: BotuiApp, shop: Service
+) -> None:
+    before = everything(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-4")
+        await pilot.press("f")
+        await reads(pilot)
+        await pilot.press("0")
+        await reads(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, Question)
+        error = str(app.screen.query_one("#error-quantity").render())
+        assert "from 1 to 1" in error and "1,000,000" not in error
+    assert everything(shop) == before
+
+
 # -- 6. money typed with a decimal comma ----------------------------------------------------
 
 

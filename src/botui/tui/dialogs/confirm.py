@@ -396,6 +396,9 @@ class FulfilQuestion(Question):
 
         def quantity() -> None:
             shipped = parse_whole(found.first(Input).value, "quantity")
+            if shipped < 1:  # as the hint under the box says, not the service's general range
+                whole = f"a whole number from 1 to {rows[0].quantity:,}"
+                raise InputErrors([FieldError("quantity", f"quantity: ship {whole}")])
             if shipped != rows[0].quantity:
                 payload["quantity"] = shipped
 
