@@ -175,6 +175,26 @@ async def test_editing_a_customer_and_filtering_the_list(
 
 
 @pilot_test
+async def test_j_and_k_move_in_a_records_list_as_in_the_queue(
+    service: Service, refs: dict[str, str]
+) -> None:
+    for number in range(2, 6):
+        service.create_customer({"id": f"CUS-{number}", "name": f"Person {number}"})
+    app = BotuiApp(service, delay_detection=False)
+    async with running(app) as pilot:
+        await pilot.press("C")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        await pilot.press("j", "j")
+        assert table.cursor_row == 2
+        await pilot.press("k")
+        assert table.cursor_row == 1
+        await pilot.press("e")
+        await reads(pilot)
+        assert app.screen.query_one("#name", Input).value == "Person 2"  # the row j reached
+
+
+@pilot_test
 async def test_the_new_form_creates_a_missing_customer_and_product_on_the_way(
     service: Service, refs: dict[str, str]
 ) -> None:

@@ -86,6 +86,8 @@ class RecordsScreen(Screen[None]):
             "left_square_bracket", "page(-1)", "Previous page", "records.previous", "Back", True
         ),
         _binding("escape", "back", "Back", "records.back", "Clear the filter, then back", True),
+        _binding("j", "cursor(1)", "Next record", "records.down-vim", "Next record", False),
+        _binding("k", "cursor(-1)", "Previous record", "records.up-vim", "Previous record", False),
         _binding("P", "kind('product')", "Products", "records.products", "List products", False),
         _binding(
             "C", "kind('customer')", "Customers", "records.customers", "List customers", False
@@ -215,6 +217,10 @@ class RecordsScreen(Screen[None]):
         self.query_one("#records-status", Static).update(" · ".join([words, *keys]))
 
     # -- keys -----------------------------------------------------------------------------
+
+    def action_cursor(self, step: int) -> None:
+        """j and k move as in the queue (the arrows are the table's own)."""
+        self.table.move_cursor(row=self.table.cursor_row + step, animate=False)
 
     def action_page(self, step: int) -> None:
         if step > 0 and self.page and self.page.has_more and self.page.rows:
