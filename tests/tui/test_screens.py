@@ -710,6 +710,39 @@ async def test_the_order_field_takes_the_number_people_see_and_offers_the_custom
 
 
 @pilot_test
+async def test_the_order_field_offers_only_the_chosen_business_and_tab_past_it_leaves_it_empty(
+    service: Service, refs: dict
+) -> None:
+    """A new user tabbed past the empty Order field and found an order of another business
+    filled in, refused on save."""
+    service.create_business({"id": "BIZ-2", "name": "Blue Ridge Cycles"})
+    service.create_order(
+        {"id": "ORD-3", "number": "SO-3003", "customer": "CUS-1", "business": "BIZ-2"}
+    )
+    app = Host(lambda: BackorderForm(service, None))
+    async with running(app, (100, 40)) as pilot:
+        await type_into(pilot, "#product", "PRD-1")
+        await type_into(pilot, "#business", "BIZ-2")
+        await type_into(pilot, "#customer", "CUS-1")
+        await settle(pilot)
+        app.screen.query_one("#order", Input).focus()
+        await settle(pilot)
+        offered = app.screen.query_one("#suggest-order")
+        shown = [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)]
+        assert shown == ["ORD-3  SO-3003 at Blue Ridge Cycles"]  # not ORD-1 of BIZ-1
+        await pilot.press("tab")  # past the optional field: it stays empty
+        await settle(pilot)
+        assert app.screen.query_one("#order", Input).value == ""
+        assert app.focused is not app.screen.query_one("#order", Input)
+        await type_into(pilot, "#quantity", "1")
+        await type_into(pilot, "#price", "5")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    created = app.result
+    assert created is not None and created.order is None and created.business == "BIZ-2"
+
+
+@pilot_test
 async def test_the_edit_title_names_the_product_and_customer(
     service: Service, backorder: str
 ) -> None:

@@ -237,11 +237,16 @@ def holds(column: Field[Any], folded: str) -> ColumnBase:
 
 
 def suggest(
-    service: Service, kind: str, text: str, customer: str | None = None
+    service: Service,
+    kind: str,
+    text: str,
+    customer: str | None = None,
+    business: str | None = None,
 ) -> list[Suggestion]:
     """Up to SUGGESTIONS products, customers, businesses or orders whose id or name holds
     `text`; orders by id or number, only the `customer`'s when one is given (then an empty
-    `text` lists that customer's orders, the latest first).
+    `text` lists that customer's orders, the latest first), and only the `business`'s when
+    one is given (a backorder's order must be of its customer and business: CONTRACT).
 
     Names, SKUs and e-mails match as the queue's search does: folded (normal form and case
     in any script ignored), so `zoë` finds `ZOE` + U+0308.
@@ -251,7 +256,7 @@ def suggest(
     """
     text = text.strip()
     if kind == "order":
-        return _suggest_orders(service, text, customer)
+        return _suggest_orders(service, text, customer, business)
     if not text:
         return []
     searched: dict[str, _Searched] = {
@@ -277,9 +282,13 @@ def suggest(
         return [Suggestion(row.id, describe_row(row)) for row in rows]
 
 
-def _suggest_orders(service: Service, text: str, customer: str | None) -> list[Suggestion]:
+def _suggest_orders(
+    service: Service, text: str, customer: str | None, business: str | None
+) -> list[Suggestion]:
     with translate_errors(service.path):
         query = Order.select()
+        if business:
+            query = query.where(Order.business == business)
         if customer:
             query = query.where(Order.customer == customer)
         elif not text:

@@ -165,12 +165,15 @@ class ScreenReads(ServiceCore):
         with self.session():
             return lookup.place_in_queue(self._whole, backorder_id)
 
-    def suggest(self, kind: str, typed: str, *, customer: str | None = None) -> list[Suggestion]:
-        """Records of `kind` matching what was typed, for a field's suggestions."""
+    def suggest(
+        self, kind: str, typed: str, *, customer: str | None = None, business: str | None = None
+    ) -> list[Suggestion]:
+        """Records of `kind` matching what was typed, for a field's suggestions (orders only
+        of the given customer and business, when given)."""
         from botui.domain import lookup
 
         with self.session():
-            return lookup.suggest(self._whole, kind, typed, customer=customer)
+            return lookup.suggest(self._whole, kind, typed, customer=customer, business=business)
 
     def customer_of(self, backorder_id: str) -> schemas.Customer | None:
         """The customer of a backorder, or None when the backorder does not exist."""

@@ -123,9 +123,11 @@ class SuggestInput(Input):
             self.screen.set_focus(found)
 
     def action_take_first(self) -> None:
-        """Take the first matching record; Tab never creates one (only a pick in the list)."""
+        """Take the first matching record; Tab never creates one (only a pick in the list).
+        An empty box stays empty: Tab past an optional field (the order) moves on, even when
+        the box offers records unasked (Down, then Enter picks one of those)."""
         found = self._list()
-        first = found.first_record if found.shown else None
+        first = found.first_record if found.shown and self.value.strip() else None
         if first is not None:
             self.take(first)
         else:

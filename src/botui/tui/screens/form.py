@@ -438,14 +438,18 @@ class BackorderForm(Screen[schemas.Backorder | None]):
                 self.query_one(f"#suggest-{field}", Suggestions).hide()
 
     def _suggest(self, field: str, typed: str) -> None:
-        """Look up the matches of what was typed; an order's among the chosen customer's."""
+        """Look up the matches of what was typed; an order's among the chosen customer's
+        orders at the chosen business (another's would be refused on save)."""
         customer = self._raw("customer").strip() if field == "order" else None
-        self._read_suggestions(field, typed, customer or None)
+        business = self._raw("business").strip() if field == "order" else None
+        self._read_suggestions(field, typed, customer or None, business or None)
 
     @work(thread=True, exclusive=True, group="form-suggest")
-    def _read_suggestions(self, field: str, typed: str, customer: str | None) -> None:
+    def _read_suggestions(
+        self, field: str, typed: str, customer: str | None, business: str | None
+    ) -> None:
         def read() -> list[lookup.Suggestion]:
-            return self.service.suggest(field, typed, customer=customer)
+            return self.service.suggest(field, typed, customer=customer, business=business)
 
         found, _ = attempt(self.service, read)
         self.post_message(self.Suggested(field, typed, found or []))
