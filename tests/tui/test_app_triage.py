@@ -445,3 +445,26 @@ async def test_rush_on_the_cursor_row_is_bold_in_the_cursors_colour(app: BotuiAp
         await settle(pilot)
         off_cursor = rush_style(1)
         assert off_cursor.bold and off_cursor.color != cursor.color
+
+
+@pilot_test
+async def test_an_id_filtered_in_a_view_that_does_not_hold_it_says_where_it_is(
+    app: BotuiApp,
+) -> None:
+    """A new user typed /BO-26 in the open view, saw 'no backorders here' and thought it gone:
+    it was cancelled, in the closed view."""
+    async with running(app) as pilot:
+        await pilot.press("slash", *"BO-5", "enter")  # BO-5 is cancelled
+        await wait_until(
+            pilot,
+            lambda: "BO-5 is cancelled: it is in the closed view (5) and in all (0)" in toasts(app),
+            "the toast saying where BO-5 is",
+        )
+        await pilot.press("slash", "ctrl+u", *"BO-99", "enter")  # no such backorder
+        await pilot.press("3", "slash", "ctrl+u", *"BO-3", "enter")  # pending, not late
+        await wait_until(
+            pilot,
+            lambda: "BO-3 is pending: it is in the open view (1)" in toasts(app),
+            "the toast saying where BO-3 is",
+        )
+        assert "BO-99" not in toasts(app)

@@ -128,6 +128,7 @@ class QueueScreen(Screen[None]):
         self._polling = False
         self._return: _Return | None = None  # where Esc goes back to from a customer view
         self._rest: AwaitComplete | None = None  # the widgets mounted after the first rows
+        self._explained = ""  # the last filter whose empty result was explained (an id elsewhere)
 
     def compose(self) -> ComposeResult:
         if self.service.readonly:
@@ -230,6 +231,33 @@ class QueueScreen(Screen[None]):
     def _show_status(self) -> None:
         self.query_one(StatusLine).show(self.table)
         self.query_one(ViewBar).show(self.table.spec)
+        table, spec = self.table, self.table.spec
+        empty = table.window.spec == spec and table.window.counted and not table.total
+        explain = spec.text and spec.view != "all" and not spec.scoped
+        if empty and explain and spec.text != self._explained:
+            self._explained = spec.text
+            self._explain_empty(spec.text.strip(), spec.view)
+
+    @work(thread=True, exclusive=True, group="queue-explain")
+    def _explain_empty(self, typed: str, view: str) -> None:
+        """A filter that is a backorder's id and finds nothing here: say which view has it
+        (a new user typed /BO-26 in the open view, and BO-26 was cancelled)."""
+        try:
+            found = self.service.get({"id": typed})
+        except BotuiError:
+            return  # no such backorder (or the database is busy): the status line says enough
+        from botui.domain import statuses
+
+        home = "closed" if found.status in statuses.CLOSED_STATUSES else "open"
+        if home == view:
+            return  # in this view but narrowed away: the status line names the narrowing
+        keys = self.query_one(ViewBar).view_keys()
+        self.app.call_from_thread(
+            self.notify,
+            f"{found.id} is {found.status}: it is in the {home} view ({keys[home]}) and in "
+            f"all ({keys['all']}), not in {view}",
+            markup=False,
+        )
 
     @on(QueueTable.LoadFailed)
     def _load_failed(self, message: QueueTable.LoadFailed) -> None:

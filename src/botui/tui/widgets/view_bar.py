@@ -171,7 +171,7 @@ class ViewBar(Static):
     def on_resize(self) -> None:
         self._draw()
 
-    def _view_keys(self) -> dict[str, str]:
+    def view_keys(self) -> dict[str, str]:
         """The key of each view as the user's keymap ([keys] in the configuration) has it."""
         keymap = getattr(self.app, "_keymap", {})  # Textual keeps App.set_keymap's map here
         found = {}
@@ -181,5 +181,5 @@ class ViewBar(Static):
         return found
 
     def _draw(self) -> None:
-        text = bar_text(self.counts, self.view, self.size.width or 80, self._view_keys())
+        text = bar_text(self.counts, self.view, self.size.width or 80, self.view_keys())
         self.update(text, layout=False)
