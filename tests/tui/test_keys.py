@@ -572,19 +572,23 @@ async def test_a_backorder_changed_by_another_desk_while_asked_is_asked_again(
             shop.update({"id": backorder, "quantity": 5})  # another desk, meanwhile
         else:
             assert "2 of 2" in shown or "2 units" in shown
-            shop.update({"id": backorder, "priorityLevel": "standard"})
+            assert question.query_one("#quantity", Input).value == "2"  # as read: ship all
+            shop.receive_inventory({"product": "PRD-2", "quantity": 1})  # another desk:
+            shop.update({"id": backorder, "quantity": 3})  # 3 units now, all held
         before = everything(shop)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is question  # refused: still asking
         assert "since you read it" in str(question.query_one("#error-general").render())
         assert everything(shop) == before
-        if key == "x":
-            await wait_until(
-                pilot,
-                lambda: "$125.00" in str(question.query_one("#question-body").render()),
-                "the question showing the new refund",
-            )
+        new = "$125.00" if key == "x" else "3 units"
+        await wait_until(
+            pilot,
+            lambda: new in str(question.query_one("#question-body").render()),
+            "the question showing the new numbers",
+        )
+        if key == "f":  # the box held what was read, not what was typed: all 3 now
+            assert question.query_one("#quantity", Input).value == "3"
         await reads(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -595,7 +599,7 @@ async def test_a_backorder_changed_by_another_desk_while_asked_is_asked_again(
         cancelled = [e for e in shop.events({"backorder": backorder}).data if e.type == "cancelled"]
         assert cancelled[-1].data["refund"] == 12_500
     else:
-        assert answer.status == "fulfilled"
+        assert (answer.status, answer.quantity) == ("fulfilled", 3)  # all of it, no split
 
 
 @pilot_test

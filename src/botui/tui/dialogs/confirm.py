@@ -344,7 +344,9 @@ class FulfilQuestion(Question):
         found = self.query("#quantity")
         if rows and found:
             box = found.first(Input)
-            if not box.value:
+            # Filled again while it holds only the last fill (nothing typed): after another
+            # desk changed the quantity, "ship all" stays all, never the old number.
+            if not box.value or box.value == self.baseline.get("quantity"):
                 self.prefill(box, str(rows[0].quantity))
             self._explain_quantity()
 
