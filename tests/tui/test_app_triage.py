@@ -449,22 +449,42 @@ async def test_rush_on_the_cursor_row_is_bold_in_the_cursors_colour(app: BotuiAp
 
 @pilot_test
 async def test_an_id_filtered_in_a_view_that_does_not_hold_it_says_where_it_is(
-    app: BotuiApp,
+    app: BotuiApp, shop: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A new user typed /BO-26 in the open view, saw 'no backorders here' and thought it gone:
-    it was cancelled, in the closed view."""
+    it was cancelled, in the closed view. Only a filter that could be an id is looked up,
+    once the typing stops, and told only while the queue still shows that filter."""
+    asked: list[str] = []
+    get = shop.get
+
+    def counted(payload: dict) -> object:
+        asked.append(payload["id"])
+        return get(payload)
+
+    monkeypatch.setattr(shop, "get", counted)
+
+    def told(text: str) -> int:
+        return toasts(app).count(text)
+
+    cancelled = "BO-5 is cancelled: it is in the closed view (5) and in all (0), not in open"
     async with running(app) as pilot:
-        await pilot.press("slash", *"BO-5", "enter")  # BO-5 is cancelled
-        await wait_until(
-            pilot,
-            lambda: "BO-5 is cancelled: it is in the closed view (5) and in all (0)" in toasts(app),
-            "the toast saying where BO-5 is",
-        )
-        await pilot.press("slash", "ctrl+u", *"BO-99", "enter")  # no such backorder
+        await pilot.press("slash", *"qwerty", "enter")  # no id: nothing is looked up
+        await pilot.pause(1.0)
+        assert asked == []
+        await pilot.press("slash", "ctrl+u", *"bo-5", "enter")  # ids are matched in capitals
+        await wait_until(pilot, lambda: told(cancelled) == 1, "the toast saying where BO-5 is")
+        await pilot.press("slash", "ctrl+u", "enter")  # cleared, then the same id again
+        await settle(pilot)
+        await pilot.press("slash", *"BO-5", "enter")
+        await wait_until(pilot, lambda: told(cancelled) == 2, "the same toast a second time")
+        await pilot.press("5", "slash", "ctrl+u", *"BO-12", "enter")  # typed through BO-1
+        await pilot.pause(1.0)
+        await settle(pilot)
+        assert "BO-1 is" not in toasts(app)  # only the filter the typing stopped at is asked
         await pilot.press("3", "slash", "ctrl+u", *"BO-3", "enter")  # pending, not late
         await wait_until(
             pilot,
             lambda: "BO-3 is pending: it is in the open view (1)" in toasts(app),
             "the toast saying where BO-3 is",
         )
-        assert "BO-99" not in toasts(app)
+        assert "BO-12" not in toasts(app)

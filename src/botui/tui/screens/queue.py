@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -34,6 +35,8 @@ from botui.tui.widgets.status_line import StatusLine
 from botui.tui.widgets.view_bar import ViewBar
 
 if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui.lazy
+    from textual.timer import Timer
+
     from botui.domain import schemas
     from botui.tui.first_rows import FirstRows
 
@@ -62,6 +65,12 @@ class _Return:
 def _key(keys: str, action: str, description: str, binding_id: str, show: bool = True) -> Binding:
     # The description doubles as the tooltip the palette and a keymap's help show.
     return Binding(keys, action, description, show=show, id=binding_id, tooltip=description)
+
+
+# A filter that could be a backorder's id ("BO-26", "bo-26"): only such a filter that finds
+# nothing is looked up, to say which view holds it.
+AN_ID = re.compile(r"[A-Za-z][A-Za-z0-9]*-\d+")
+EXPLAIN_AFTER_SECONDS = 0.6
 
 
 class QueueScreen(Screen[None]):
@@ -128,7 +137,10 @@ class QueueScreen(Screen[None]):
         self._polling = False
         self._return: _Return | None = None  # where Esc goes back to from a customer view
         self._rest: AwaitComplete | None = None  # the widgets mounted after the first rows
-        self._explained = ""  # the last filter whose empty result was explained (an id elsewhere)
+        # The (filter, view) whose empty result is explained (an id in another view) and the
+        # timer that explains it once the typing has stopped.
+        self._explained: tuple[str, str] | None = None
+        self._explain_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         if self.service.readonly:
@@ -233,29 +245,61 @@ class QueueScreen(Screen[None]):
         self.query_one(ViewBar).show(self.table.spec)
         table, spec = self.table, self.table.spec
         empty = table.window.spec == spec and table.window.counted and not table.total
-        explain = spec.text and spec.view != "all" and not spec.scoped
-        if empty and explain and spec.text != self._explained:
-            self._explained = spec.text
-            self._explain_empty(spec.text.strip(), spec.view)
+        typed = spec.text.strip()
+        explainable = (
+            empty and spec.view != "all" and not spec.scoped and bool(AN_ID.fullmatch(typed))
+        )
+        key = (typed, spec.view)
+        if not explainable:
+            self._explained = None  # a later empty result of the same filter is told again
+        elif key != self._explained:
+            self._explained = key
+            if self._explain_timer is not None:
+                self._explain_timer.stop()
+            # Once the typing has stopped: 'BO-3' on the way to 'BO-35' is not asked about.
+            self._explain_timer = self.set_timer(EXPLAIN_AFTER_SECONDS, self._explain_now)
+
+    def _explain_now(self) -> None:
+        self._explain_timer = None
+        if self._explained is not None:
+            self._explain_empty(*self._explained)
+
+    @dataclass
+    class Located(Message):
+        """Where a backorder a filter named is (`status`), for the view it was asked in."""
+
+        typed: str
+        view: str
+        backorder_id: str
+        status: str
 
     @work(thread=True, exclusive=True, group="queue-explain")
     def _explain_empty(self, typed: str, view: str) -> None:
-        """A filter that is a backorder's id and finds nothing here: say which view has it
-        (a new user typed /BO-26 in the open view, and BO-26 was cancelled)."""
-        try:
-            found = self.service.get({"id": typed})
-        except BotuiError:
-            return  # no such backorder (or the database is busy): the status line says enough
+        """Look up the backorder a filter that finds nothing names (exactly as typed, or in
+        capitals as ids are written); the answer is told on the event loop (`_located`)."""
+        for candidate in dict.fromkeys((typed, typed.upper())):
+            try:
+                found = self.service.get({"id": candidate})
+            except BotuiError:
+                continue  # no such backorder (or the database is busy): nothing to tell
+            self.post_message(self.Located(typed, view, found.id, found.status))
+            return
+
+    @on(Located)
+    def _located(self, message: Located) -> None:
+        """Say which view holds the backorder, if the queue still shows that filter, in that
+        view, finding nothing (a new user typed /BO-26 in the open view; it was cancelled)."""
+        if self._explained != (message.typed, message.view):
+            return  # typed on or moved since: the answer is about another filter
         from botui.domain import statuses
 
-        home = "closed" if found.status in statuses.CLOSED_STATUSES else "open"
-        if home == view:
-            return  # in this view but narrowed away: the status line names the narrowing
+        home = "closed" if message.status in statuses.CLOSED_STATUSES else "open"
+        if home == message.view:
+            return  # in this view's statuses: nothing to point to
         keys = self.query_one(ViewBar).view_keys()
-        self.app.call_from_thread(
-            self.notify,
-            f"{found.id} is {found.status}: it is in the {home} view ({keys[home]}) and in "
-            f"all ({keys['all']}), not in {view}",
+        self.notify(
+            f"{message.backorder_id} is {message.status}: it is in the {home} view "
+            f"({keys[home]}) and in all ({keys['all']}), not in {message.view}",
             markup=False,
         )
 
