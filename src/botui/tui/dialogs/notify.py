@@ -36,7 +36,7 @@ def unreachable(customer: schemas.Customer, channel: str) -> str:
     other = "sms" if channel == "email" else "email"
     has_other = _address(customer, other)
     text = f"{customer.name} ({customer.id}) has no {ADDRESS[channel]}"
-    add = f"add one on the customers screen (C, then e on {customer.id})"
+    add = f"add one on the customers screen (C from the queue, then e on {customer.id})"
     if has_other:
         return f"{text}: send it by {other} instead, or {add}"
     return f"{text} and no {ADDRESS[other]}: {add}, then send it again"
