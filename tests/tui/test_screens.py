@@ -678,6 +678,18 @@ async def test_the_field_being_typed_into_shows_by_an_attribute_not_colour_alone
             assert not any(labels.values())  # only the focused field's label
 
 
+async def orders_offered(pilot: Any, business: str) -> list[str]:
+    """Fill in PRD-1, `business` and CUS-1, enter the empty order field: the orders it offers."""
+    await type_into(pilot, "#product", "PRD-1")
+    await type_into(pilot, "#business", business)
+    await type_into(pilot, "#customer", "CUS-1")
+    await settle(pilot)
+    pilot.app.screen.query_one("#order", Input).focus()
+    await settle(pilot)
+    offered = pilot.app.screen.query_one("#suggest-order")
+    return [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)]
+
+
 @pilot_test
 async def test_the_order_field_takes_the_number_people_see_and_offers_the_customers_orders(
     service: Service, refs: dict
@@ -688,14 +700,7 @@ async def test_the_order_field_takes_the_number_people_see_and_offers_the_custom
     )
     app = Host(lambda: BackorderForm(service, None))
     async with running(app, (100, 40)) as pilot:
-        await type_into(pilot, "#product", "PRD-1")
-        await type_into(pilot, "#business", "BIZ-1")
-        await type_into(pilot, "#customer", "CUS-1")
-        await settle(pilot)
-        app.screen.query_one("#order", Input).focus()
-        await settle(pilot)
-        offered = app.screen.query_one("#suggest-order")
-        shown = [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)]
+        shown = await orders_offered(pilot, "BIZ-1")
         assert shown == ["ORD-1  SO-1001 at Northwind Outfitters"]  # only CUS-1's, not SO-2002
         await pilot.press(*"SO-1001")
         await settle(pilot)
@@ -721,14 +726,7 @@ async def test_the_order_field_offers_only_the_chosen_business_and_tab_past_it_l
     )
     app = Host(lambda: BackorderForm(service, None))
     async with running(app, (100, 40)) as pilot:
-        await type_into(pilot, "#product", "PRD-1")
-        await type_into(pilot, "#business", "BIZ-2")
-        await type_into(pilot, "#customer", "CUS-1")
-        await settle(pilot)
-        app.screen.query_one("#order", Input).focus()
-        await settle(pilot)
-        offered = app.screen.query_one("#suggest-order")
-        shown = [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)]
+        shown = await orders_offered(pilot, "BIZ-2")
         assert shown == ["ORD-3  SO-3003 at Blue Ridge Cycles"]  # not ORD-1 of BIZ-1
         await pilot.press("tab")  # past the optional field: it stays empty
         await settle(pilot)
