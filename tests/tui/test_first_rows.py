@@ -107,7 +107,7 @@ def test_a_failed_early_read_is_not_used_and_raises_nothing() -> None:
     assert first_rows.take(QueueSpec(), 23) is None
 
 
-def _hold_the_count(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+def _hold_the_rest(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """Hold every count of the queue and its read of the ends (for g and G) until the returned
     event is set: the first rows are on screen but not yet 'shown' (FirstShown waits for the
     ends, read once the window is counted; a window shorter than the screen is counted without
@@ -128,7 +128,7 @@ def _hold_the_count(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
 async def test_a_filter_typed_before_the_rest_of_the_screen_is_mounted_is_taken_whole(
     shop: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release = _hold_the_count(monkeypatch)
+    release = _hold_the_rest(monkeypatch)
     app = BotuiApp(shop, delay_detection=False)
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -156,7 +156,7 @@ async def test_a_filter_typed_before_the_rest_of_the_screen_is_mounted_is_taken_
 async def test_the_log_taken_before_the_rest_of_the_screen_is_mounted_has_the_focus(
     shop: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release = _hold_the_count(monkeypatch)
+    release = _hold_the_rest(monkeypatch)
     app = BotuiApp(shop, delay_detection=False)
     try:
         async with app.run_test(size=SIZE) as pilot:

@@ -81,25 +81,29 @@ def deliver(*args: Any, **kwargs: Any) -> OutboxReport:
     return _screen("screens.outbox.deliver")(*args, **kwargs)
 
 
-def _is_text_box(widget: object) -> bool:
-    """Whether `widget` takes typing as text: an Input or a TextArea. Textual's TextArea is
-    loaded by the first dialog that has one (no widget can be one before), not at start-up."""
+def _is_text_area(widget: object) -> bool:
+    """Whether `widget` is a TextArea (free text: a reason). Textual's TextArea is loaded by
+    the first dialog that has one (no widget can be one before), not at start-up."""
     area = sys.modules.get("textual.widgets._text_area")
-    return isinstance(widget, Input) or (area is not None and isinstance(widget, area.TextArea))
+    return area is not None and isinstance(widget, area.TextArea)
+
+
+def _is_text_box(widget: object) -> bool:
+    """Whether `widget` takes typing as text: an Input or a TextArea."""
+    return isinstance(widget, Input) or _is_text_area(widget)
 
 
 def _typing_a_reason(focused: object, screen: Screen) -> bool:
     """Whether typing goes into free text (a reason box), which shows the person is answering
     the question. Digits in a quantity box do not: they come as fast as a burst typed on, so
     ctrl+s after them still waits for a pause (a shipment cannot be undone)."""
-    area = sys.modules.get("textual.widgets._text_area")
     if focused is not None:
-        return area is not None and isinstance(focused, area.TextArea)
+        return _is_text_area(focused)
     target = getattr(screen, "typing_target", None)
     if not callable(target) or target() is None:
         return False
     found = screen.query(target())
-    return bool(found) and area is not None and isinstance(found.first(), area.TextArea)
+    return bool(found) and _is_text_area(found.first())
 
 
 def _takes_early_typing(screen: Screen, key: events.Key | None = None) -> bool:
