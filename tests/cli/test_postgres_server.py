@@ -176,15 +176,19 @@ def test_demo_is_made_in_a_file_and_copied_in(server_db: str, tmp_path: Path) ->
     """The demo's bulk load is SQLite's: on PostgreSQL it is made in a temporary file and
     copied in, so both engines hold the same shop for the same seed."""
     file = tmp_path / "demo.db"
-    temporary = set(Path(tempfile.gettempdir()).glob("botui-demo-*"))
+    # Its own temporary folder: the machine's is shared with other demos running meanwhile.
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     for target in (file, server_db):
-        done = botui("demo", "--db", str(target), "--count", "60", "--seed", "3")
+        done = botui(
+            "demo", "--db", str(target), "--count", "60", "--seed", "3", TMPDIR=str(temporary)
+        )
         assert done.status == 0, done.stderr
         assert done.stdout.startswith("demo: wrote 60 backorders")
     exported = [botui("export", "--db", str(t), "--format", "jsonl") for t in (file, server_db)]
     assert exported[0].stdout.count("\n") == 60
     assert exported[0].stdout == exported[1].stdout
-    assert set(Path(tempfile.gettempdir()).glob("botui-demo-*")) <= temporary  # removed
+    assert list(temporary.glob("botui-demo-*")) == []  # removed
     before = dump(server_db)
     again = botui("demo", "--db", server_db, "--count", "10")
     assert (again.status, again.error["code"]) == (2, "validation_error")
