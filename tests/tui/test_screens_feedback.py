@@ -245,6 +245,20 @@ async def test_notify_without_a_phone_points_to_email_and_to_the_customers_scree
 
 
 @pilot_test
+async def test_the_advice_names_the_keys_of_the_users_keymap(no_phone: Service) -> None:
+    app = Host(lambda: NotifyDialog(no_phone, ["BO-20"]))
+    app.set_keymap({"queue.customers": "ctrl+u", "records.edit": "E"})
+    async with running(app) as pilot:
+        app.screen.query_one("#channel", Select).value = "sms"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown = " ".join(error_text(app, "channel").split())  # as one line, unwrapped
+        assert "customers screen (^u from the queue, then E on CUS-2)" in shown
+    assert no_phone.outbox({}).data == []
+
+
+@pilot_test
 async def test_sms_preview_has_no_subject_unless_one_is_typed(knives: Service) -> None:
     app = Host(lambda: NotifyDialog(knives, ["BO-3"]))
     async with running(app) as pilot:

@@ -15,6 +15,7 @@ from functools import cache
 
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.message_pump import MessagePump
 
 from botui.domain.errors import BotuiError, validation
 
@@ -33,6 +34,13 @@ def _bindings_of(module_name: str) -> Iterator[Binding]:
             for binding in value.__dict__.get("BINDINGS", []):
                 if isinstance(binding, Binding):
                     yield binding
+
+
+def user_key(node: MessagePump, binding_id: str, default: str) -> str:
+    """The key `binding_id` has in the user's keymap ([keys] in the configuration; the first,
+    if it names several), else `default`: the key as Textual names it ("C", "ctrl+f")."""
+    keymap: Mapping[str, str] = getattr(node.app, "_keymap", {})  # App.set_keymap's map
+    return keymap.get(binding_id, default).split(",")[0].strip()
 
 
 @cache

@@ -17,6 +17,8 @@ from botui.domain.templates import SUBJECTS, render
 from botui.domain.text import safe_for_terminal
 from botui.tui.dialogs._dialog import ActionDialog
 from botui.tui.dialogs._fields import FIELD_LABELS, attempt, field_row
+from botui.tui.keymap import user_key
+from botui.tui.screens.help import key_label
 from botui.tui.styles import css
 
 OWN = "own"
@@ -29,14 +31,19 @@ def _address(customer: schemas.Customer, channel: str) -> str | None:
     return customer.email if channel == "email" else customer.phone
 
 
-def unreachable(customer: schemas.Customer, channel: str) -> str:
+def unreachable(
+    customer: schemas.Customer, channel: str, keys: tuple[str, str] = ("C", "e")
+) -> str:
     """Why `customer` cannot get a message on `channel`, and what the user can do instead:
     the other channel if the customer has it, or adding the address on the customers screen
-    (`C`, then `e`: customer.update)."""
+    (`keys`: the queue's key for it and the records screen's edit key, customer.update)."""
     other = "sms" if channel == "email" else "email"
     has_other = _address(customer, other)
     text = f"{customer.name} ({customer.id}) has no {ADDRESS[channel]}"
-    add = f"add one on the customers screen (C from the queue, then e on {customer.id})"
+    records, edit = keys
+    add = (
+        f"add one on the customers screen ({records} from the queue, then {edit} on {customer.id})"
+    )
     if has_other:
         return f"{text}: send it by {other} instead, or {add}"
     return f"{text} and no {ADDRESS[other]}: {add}, then send it again"
@@ -124,13 +131,18 @@ class NotifyDialog(ActionDialog):
         if channel == "email":  # a text message has no subject line unless one was typed
             subject = subject or default_subject
         address = _address(ctx.customer, str(channel))
-        to = address or f"nobody: {unreachable(ctx.customer, str(channel))}"
+        to = address or f"nobody: {unreachable(ctx.customer, str(channel), self._keys())}"
         text = Text()
         text.append(safe_for_terminal(f"Preview for {ctx.backorder.id}, to {to}\n"), style="bold")
         if subject:
             text.append(safe_for_terminal(f"Subject: {subject}\n"))
         text.append(safe_for_terminal(body))
         preview.update(text)
+
+    def _keys(self) -> tuple[str, str]:
+        """The customers screen's key and the edit key, as the user's keymap has them."""
+        records = user_key(self, "queue.customers", "C")
+        return key_label(records), key_label(user_key(self, "records.edit", "e"))
 
     def payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"channel": self.query_one("#channel", Select).value}
@@ -153,7 +165,7 @@ class NotifyDialog(ActionDialog):
             customer = self.service.customer_of(backorder_id)
             if error.field != "channel" or customer is None or _address(customer, channel):
                 raise
-            message = unreachable(customer, channel)
+            message = unreachable(customer, channel, self._keys())
             raise BotuiError(error.code, message, "channel") from None
         page = self.service.events({"backorder": backorder_id, "since": before})
         queued = [e for e in page.data if e.type == "customerNotified"]

@@ -18,6 +18,7 @@ from botui.domain import queue
 from botui.domain.queue import QueueSpec
 from botui.domain.service import Service
 from botui.tui.attempt import attempt
+from botui.tui.keymap import user_key
 from botui.tui.screens.help import key_label
 from botui.tui.styles import css
 
@@ -173,12 +174,10 @@ class ViewBar(Static):
 
     def view_keys(self) -> dict[str, str]:
         """The key of each view as the user's keymap ([keys] in the configuration) has it."""
-        keymap = getattr(self.app, "_keymap", {})  # Textual keeps App.set_keymap's map here
-        found = {}
-        for view, key in VIEW_KEYS.items():
-            keys = keymap.get(f"queue.view-{view}", key).split(",")[0].strip()
-            found[view] = key_label(keys)
-        return found
+        return {
+            view: key_label(user_key(self, f"queue.view-{view}", key))
+            for view, key in VIEW_KEYS.items()
+        }
 
     def _draw(self) -> None:
         text = bar_text(self.counts, self.view, self.size.width or 80, self.view_keys())
