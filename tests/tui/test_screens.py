@@ -358,7 +358,7 @@ async def test_estimate_dialog_refuses_inline_then_applies(
             app, "estimatedShipDate"
         )
         assert service.events({"backorder": backorder}).data[-1].type == "created"
-        await type_into(pilot, "#estimatedDeliveryDate", "2026-09-20")
+        await type_into(pilot, "#estimatedDeliveryDate", "2026-09-22")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "must not be before the ship estimate" in error_text(app, "estimatedDeliveryDate")
@@ -371,6 +371,28 @@ async def test_estimate_dialog_refuses_inline_then_applies(
     ]
     events = service.events({"backorder": backorder}).data
     assert events[-1].type == "estimateUpdated" and events[-1].data["reason"] == "supplier is late"
+
+
+@pilot_test
+async def test_estimate_dialog_warns_of_a_past_date_before_saving_it(
+    service: Service, backorder: str
+) -> None:
+    """A ship date years back is allowed by the contract but is far more often a slip: the
+    first ctrl+s only warns under the field; the same date saved again is kept."""
+    app = Host(lambda: EstimateDialog(service, [backorder]))
+    async with running(app) as pilot:
+        await type_into(pilot, "#estimatedShipDate", "2023-01-01")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        warning = error_text(app, "estimatedShipDate")
+        assert warning == "warning: 2023-01-01 is 3 years ago: press ctrl+s again to keep it"
+        assert app.screen.query_one("#error-estimatedShipDate").has_class("-warning")
+        assert service.events({"backorder": backorder}).data[-1].type == "created"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert app.result is not None and app.result[0].ok
+    saved = service.get({"id": backorder}).estimated_ship_date
+    assert saved == 1_672_531_200 + END_OF_DAY
 
 
 @pilot_test

@@ -78,6 +78,7 @@ class FormDialog(ModalScreen[ResultT | None]):
         self.service = service
         self.ids = list(ids)
         self._busy = False
+        self._warned: list[FieldError] = []
         self.baseline: dict[str, str] = {}
         # Centred by the screen itself, over the dimmed queue (a full-size frame hid it).
         self.styles.align = ("center", "middle")
@@ -172,6 +173,11 @@ class FormDialog(ModalScreen[ResultT | None]):
         """The typed values as the service's input (without `id`); raises InputErrors."""
         return {}
 
+    def warnings(self, payload: dict[str, Any]) -> list[FieldError]:
+        """What the typed values allow but a careful person would look at twice (a date years
+        back): shown under their fields at the first ctrl+s; the same ones again apply."""
+        return []
+
     def run_one(self, backorder_id: str, payload: dict[str, Any]) -> str:
         """Apply the action to one backorder (on a worker thread) and say what it did."""
         raise NotImplementedError
@@ -200,6 +206,11 @@ class FormDialog(ModalScreen[ResultT | None]):
             payload = self.payload()
         except InputErrors as exc:
             show_errors(self, exc.errors)
+            return
+        warnings = self.warnings(payload)
+        if warnings and warnings != self._warned:
+            self._warned = warnings
+            show_errors(self, warnings, "warning")
             return
         self._busy = True
         self._apply(payload)

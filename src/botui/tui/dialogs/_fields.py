@@ -96,6 +96,36 @@ def parse_day(text: str, field: str) -> int | None:
     return int(parsed.timestamp()) + END_OF_DAY
 
 
+def ago(days: int) -> str:
+    """A number of days back in words: "yesterday", "12 days ago", "5 months ago", "3 years ago"."""
+    if days == 1:
+        return "yesterday"
+    if days < 60:
+        amount, unit = days, "day"
+    elif days < 730:
+        amount, unit = days // 30, "month"
+    else:
+        amount, unit = days // 365, "year"
+    return f"{amount} {unit}s ago"
+
+
+def past_dates(payload: dict[str, object], names: tuple[str, ...], now: int) -> list[FieldError]:
+    """A warning for each typed date whose day has already passed in the screens' zone: allowed
+    (the contract takes any date from 1970 to 3000), but an estimate years back is a typing
+    slip far more often than a plan, and it makes the backorder late at once."""
+    today = dt.datetime.fromtimestamp(now, times.ZONE).date()
+    warnings = []
+    for name in names:
+        value = payload.get(name)
+        if not isinstance(value, int):
+            continue
+        days = (today - dt.datetime.fromtimestamp(value, times.ZONE).date()).days
+        if days > 0:
+            message = f"{times.day(value)} is {ago(days)}: press ctrl+s again to keep it"
+            warnings.append(FieldError(name, message))
+    return warnings
+
+
 def parse_whole(text: str, field: str) -> int:
     """A typed whole number, read by the one rule of `domain.numbers`; the service checks
     its range."""
@@ -165,14 +195,17 @@ class ErrorLine(Static):
         super().__init__("", markup=False, id=f"error-{field}", classes="field-error")
         self.about: dict[str, object] = {}
 
-    def show(self, message: str | None, about: dict[str, object] | None = None) -> None:
-        """Show `message` (prefixed with a word, so it reads without colour) or hide the line.
+    def show(
+        self, message: str | None, about: dict[str, object] | None = None, word: str = "error"
+    ) -> None:
+        """Show `message` (prefixed with `word`, so it reads without colour) or hide the line.
 
         `about` maps the fields the message concerns to their values when it was shown:
-        changing any of them clears it.
+        changing any of them clears it. A "warning" is styled apart from an error.
         """
-        self.update(f"error: {labelled(message)}" if message else "")
+        self.update(f"{word}: {labelled(message)}" if message else "")
         self.set_class(bool(message), "-shown")
+        self.set_class(bool(message) and word == "warning", "-warning")
         self.about = dict(about or {}) if message else {}
 
 
@@ -204,8 +237,11 @@ def field_row(
     return Vertical(*parts, classes="field")
 
 
-def show_errors(screen: Screen, errors: list[FieldError]) -> None:
-    """Put each error under its field (unknown ones on the general line); focus the first."""
+def show_errors(screen: Screen, errors: list[FieldError], word: str = "error") -> None:
+    """Put each error under its field (unknown ones on the general line); focus the first.
+
+    `word` ("error", or "warning" for what is allowed but likely a slip) starts each line.
+    """
     lines = {line.id: line for line in screen.query(ErrorLine)}
     messages: dict[str, list[str]] = {}
     about: dict[str, dict[str, object]] = {}
@@ -218,7 +254,7 @@ def show_errors(screen: Screen, errors: list[FieldError]) -> None:
             about.setdefault(target, {})[name] = value_of(found.first()) if found else None
     for line in lines.values():
         target = (line.id or "").removeprefix("error-")
-        line.show("; ".join(messages.get(target, [])) or None, about.get(target))
+        line.show("; ".join(messages.get(target, [])) or None, about.get(target), word)
     first = next((e.field for e in errors if f"error-{e.field}" in lines), None)
     if first is not None:
         for widget in screen.query(f"#{first}"):

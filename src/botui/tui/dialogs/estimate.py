@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Input, TextArea
 
+from botui import config
 from botui.domain import schemas
 from botui.domain.errors import FieldError
 from botui.domain.service import Service
@@ -22,6 +23,7 @@ from botui.tui.dialogs._fields import (
     field_row,
     gather,
     parse_day,
+    past_dates,
 )
 from botui.tui.formatting.times import zone_name
 
@@ -103,6 +105,9 @@ class EstimateDialog(ActionDialog):
         if reason:
             payload["reason"] = reason
         return payload
+
+    def warnings(self, payload: dict[str, Any]) -> list[FieldError]:
+        return past_dates(payload, ("estimatedShipDate", "estimatedDeliveryDate"), config.now())
 
     def run_one(self, backorder_id: str, payload: dict[str, Any]) -> str:
         saved = self.service.update_estimate({"id": backorder_id, **payload})
