@@ -171,6 +171,7 @@ def _opened(path: Path, mode: Literal["ab", "wb"]) -> BinaryIO:
 
 
 def default_file_name(view: str, now: int) -> str:
-    """The UI's file name for an export of a view: `botui-export-open-20270115T080000Z.csv`."""
+    """The UI's file name for an export of a view: `botui-open-20270115T080000Z.csv` (short
+    enough to stand on one line of a toast at 80 columns; the time is UTC, to the second)."""
     stamp = datetime.fromtimestamp(now, UTC).strftime("%Y%m%dT%H%M%SZ")
-    return f"botui-export-{view}-{stamp}.csv"
+    return f"botui-{view}-{stamp}.csv"

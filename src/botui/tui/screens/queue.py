@@ -73,6 +73,27 @@ AN_ID = re.compile(r"[A-Za-z][A-Za-z0-9]*-\d+")
 EXPLAIN_AFTER_SECONDS = 0.6
 
 
+# The widest a toast is at 80 columns (half the screen, less its padding and edge).
+TOAST_TEXT_WIDTH = 36
+
+
+def short_folder(folder: Path, width: int = TOAST_TEXT_WIDTH) -> str:
+    """A folder in at most `width` cells: the home folder as `~`, a long start cut to `…`."""
+    shown = str(folder)
+    home = str(Path.home())
+    if home != "/" and (shown == home or shown.startswith(home + "/")):
+        shown = "~" + shown[len(home) :]
+    return shown if len(shown) <= width else "…" + shown[-(width - 1) :]
+
+
+def exported_text(written: int, path: Path) -> str:
+    """What the export toast says, each line short enough for a toast at 80 columns: the count,
+    the file's name, its folder, and the unit of its prices (which the screen shows in dollars)."""
+    rows = f"{written:,} backorder" + ("" if written == 1 else "s")
+    folder = short_folder(path.parent, TOAST_TEXT_WIDTH - len("in "))
+    return f"Exported {rows} to\n{path.name}\nin {folder}\n(price in cents)"
+
+
 class QueueScreen(Screen[None]):
     """Triage from the keyboard; every change comes back through the event log and redraws."""
 
@@ -353,7 +374,8 @@ class QueueScreen(Screen[None]):
 
     @work(thread=True, group="export")
     def _export(self, view: str, text: str) -> None:
-        """Write the view, filter included, to a CSV file in the current folder."""
+        """Write the view, filter included, to a CSV file in the folder botui was started in,
+        by the function `botui export` writes with (the same columns; price in cents)."""
         payload = {"view": view} | ({"query": text} if text else {})
         try:
             from botui.io.export import default_file_name, export_to_file
@@ -367,8 +389,7 @@ class QueueScreen(Screen[None]):
         except Exception as exc:  # the queue stays up whatever went wrong; say what it was
             self.post_message(self.Exported(f"Export failed: {exc}", failed=True))
             return
-        rows = f"{written:,} backorder" + ("" if written == 1 else "s")
-        self.post_message(self.Exported(f"Exported {rows} to {path}"))
+        self.post_message(self.Exported(exported_text(written, path)))
 
     @on(Exported)
     def _say_exported(self, message: Exported) -> None:
