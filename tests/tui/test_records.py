@@ -19,7 +19,7 @@ from botui.tui.dialogs.record_dialog import RecordDialog
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.records import RecordsScreen
 from botui.tui.widgets.first_steps import FirstSteps
-from tests.pilot import pilot_test, reads, running, settle, toasts, wait_until
+from tests.pilot import pilot_test, reads, running, screen_lines, settle, toasts, wait_until
 
 
 async def typed(pilot: Any, selector: str, value: str) -> None:
@@ -172,6 +172,38 @@ async def test_editing_a_customer_and_filtering_the_list(
         assert "Customer CUS-1 saved" in toasts(app)
     customer = next(c for c in all_of(service, "customer") if c.id == "CUS-1")
     assert (customer.name, customer.email, customer.phone) == ("Ada King", "ada@example.com", None)
+
+
+@pilot_test
+async def test_the_customers_list_fits_80_columns_cutting_the_longest_text(
+    service: Service, refs: dict[str, str]
+) -> None:
+    """At 80 columns every phone shows whole and a long e-mail ends in `…` (a new user saw
+    phones cut at the screen's edge with no sign); wider, the e-mail shows whole again."""
+    email = "anders.garcia-lindqvist105@mail.northwind-outfitters.example.com"
+    for number in range(2, 40):
+        service.create_customer(
+            {
+                "id": f"CUS-{number}",
+                "name": f"Bartholomew Featherstonehaugh {number}",
+                "email": email if number == 2 else f"p{number}@example.com",
+                "phone": f"+1 555 {number:03} 5530",
+            }
+        )
+    app = BotuiApp(service, delay_detection=False)
+    async with running(app, (80, 24)) as pilot:
+        await pilot.press("C")
+        await settle(pilot)
+        lines = screen_lines(app)
+        row = next(line for line in lines if "CUS-2 " in line)
+        assert "+1 555 002 5530" in row and "…" in row and email not in row, row
+        rows = [line for line in lines if line.startswith(" CUS-") and "CUS-1 " not in line]
+        phones = [f"+1 555 {int(line.split()[0][4:]):03} 5530" for line in rows]
+        assert len(rows) > 10 and all(p in line for p, line in zip(phones, rows, strict=True))
+        await pilot.resize_terminal(200, 24)
+        await settle(pilot)
+        row = next(line for line in screen_lines(app) if "CUS-2 " in line)
+        assert email in row and "…" not in row, row
 
 
 @pilot_test

@@ -24,6 +24,7 @@ from botui.tui.dialogs._fields import attempt, day
 from botui.tui.dialogs.record_dialog import Record, RecordDialog
 from botui.tui.screens._filter import hand_to_filter, show_filter
 from botui.tui.styles import css
+from botui.tui.widgets.cells import capped_widths
 
 TITLES = {
     "product": "Products",
@@ -37,6 +38,10 @@ COLUMNS = {
     "business": ("Id", "Name"),
     "order": ("Id", "Number", "Customer", "Business", "Placed"),
 }
+# Columns never cut to fit the screen (an id cut short names another record); the others are
+# cut, longest first, to a common width of at least LEAST_WIDTH.
+WHOLE = {"Id", "Stock", "Placed"}
+LEAST_WIDTH = 8
 FILTERS = {
     "product": "id, SKU or name",
     "customer": "id, name, email or phone",
@@ -143,6 +148,7 @@ class RecordsScreen(Screen[None]):
         self.table.clear(columns=True)
         for title in COLUMNS[self.kind]:
             self.table.add_column(title, key=title)
+        self.page = None
         self.starts = [None]
         self.reload()
 
@@ -171,14 +177,47 @@ class RecordsScreen(Screen[None]):
             self.notify(f"Could not read {self.kind}s: {error}", severity="error", markup=False)
             return
         self.page, self.total = message.page, message.total
-        table = self.table
-        table.clear()
-        for row in message.page.rows:
-            table.add_row(*cells(self.kind, row, message.page.names), key=row.id)
+        self._fill()
         if self._select is not None and self._select in self._ids():
-            table.move_cursor(row=self._ids().index(self._select))
+            self.table.move_cursor(row=self._ids().index(self._select))
         self._select = None
         self._status()
+
+    def _fill(self, cursor: int = 0) -> None:
+        """Put the page in the table, its columns sized to the table's width (see `_widths`),
+        the cursor on row `cursor`."""
+        table = self.table
+        page = self.page
+        rows = [cells(self.kind, row, page.names) for row in page.rows] if page else []
+        table.clear(columns=True)
+        titles = COLUMNS[self.kind]
+        for title, width in zip(titles, self._widths(titles, rows), strict=True):
+            table.add_column(title, key=title, width=width)
+        for row, texts in zip(page.rows if page else [], rows, strict=True):
+            table.add_row(*texts, key=row.id)
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+
+    def _widths(self, titles: tuple[str, ...], rows: list[list[Text]]) -> list[int]:
+        """Each column as wide as its widest cell, the longest text cut (ending in `…`) when
+        they would not fit the table beside its scrollbar: a phone at the edge was cut with
+        no sign at 80 columns."""
+        table = self.table
+        natural = [
+            max([len(title), *(cell.cell_len for cell in (row[i] for row in rows))])
+            for i, title in enumerate(titles)
+        ]
+        least = [
+            n if t in WHOLE else max(len(t), LEAST_WIDTH)
+            for t, n in zip(titles, natural, strict=True)
+        ]
+        padding = 2 * table.cell_padding * len(titles)
+        room = table.size.width - table.styles.scrollbar_size_vertical - padding
+        return capped_widths(natural, least, room) if room > 0 else natural
+
+    def on_resize(self) -> None:
+        if self.page is not None:
+            self._fill(self.table.cursor_row)
 
     def _ids(self) -> list[str]:
         return [row.id for row in self.page.rows] if self.page else []

@@ -142,3 +142,20 @@ def layout(width: int) -> list[Column]:
         if given == 0:
             break
     return [Column(c.key, c.title, sizes[c.key], c.align) if c.flex else c for c in chosen]
+
+
+def capped_widths(natural: list[int], least: list[int], room: int) -> list[int]:
+    """Column widths that fit `room` cells: each column its natural width when all fit, else
+    the widest ones cut to one common cap (each never below its `least`), so the longest text
+    ends in `…` and the short columns (ids, phones, dates) stay whole at the screen's edge."""
+    if sum(natural) <= room:
+        return list(natural)
+
+    def widths(cap: int) -> list[int]:
+        return [max(min(n, cap), min(low, n)) for n, low in zip(natural, least, strict=True)]
+
+    low, high = 0, max(natural)
+    while low < high:  # the largest cap that fits
+        cap = (low + high + 1) // 2
+        low, high = (cap, high) if sum(widths(cap)) <= room else (low, cap - 1)
+    return widths(low)
