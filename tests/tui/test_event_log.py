@@ -3,6 +3,8 @@ live events while filtered, open a line's backorder, and give the focus back."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from log_shop import acting, build_log_shop
 
@@ -15,6 +17,7 @@ from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets import event_log
 from botui.tui.widgets.event_log import EventLog, LogLines
 from botui.tui.widgets.queue_table import QueueTable
+from tests.conftest import WAIT_SECONDS
 from tests.pilot import pilot_test, reads, running, screen_lines, send_bytes, settle, wait_until
 
 Line = tuple[str, str, str]
@@ -80,6 +83,43 @@ async def test_L_moves_into_the_log_which_grows_and_says_so_then_esc_gives_it_ba
         assert app.focused is log.log_lines
         await settle(pilot)
         assert log.size.height == 10
+
+
+@pilot_test
+async def test_L_before_the_history_is_read_says_it_is_on_its_way(
+    service: Service, written: list[Line], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """L at once after start focused an empty pane for up to a second, which a new user took
+    for "no events" (trial): until the history arrives the pane says it is being read."""
+    released = threading.Event()
+    read = service.events
+
+    def held(payload: dict) -> object:
+        released.wait(WAIT_SECONDS)
+        return read(payload)
+
+    monkeypatch.setattr(service, "events", held)
+    app = BotuiApp(service, delay_detection=False)
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: app.query(LogLines), "the log's lines mounted")
+        await pilot.press("L")
+        await pilot.pause()
+        assert app.focused is pane(app).log_lines
+        assert visible(app)[0].strip() == "reading the log…"
+        released.set()
+        await wait_until(pilot, lambda: pane(app).log_lines.shown, "the history shown")
+        await pilot.pause()
+        assert visible(app)[-1].split()[1:4] == ["ada", "deleted", "BO-7"]
+        assert "reading" not in " ".join(visible(app))
+
+
+@pilot_test
+async def test_an_empty_log_says_so(service: Service) -> None:
+    app = BotuiApp(service, delay_detection=False)
+    async with running(app) as pilot:
+        await pilot.press("L")
+        await settle(pilot)
+        assert visible(app)[0].strip() == "no events yet"
 
 
 @pilot_test

@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui
     from botui.domain import schemas
 
 MAX_LINES = 1000
+LOADING = "reading the log…"
+NO_EVENTS = "no events yet"
 ACTOR_WIDTH = 10
 TYPE_WIDTH = 13  # "stock arrived", "customer told", "delay noticed"
 ID_WIDTH = 10
@@ -149,7 +151,9 @@ class LogLines(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.shown: list[schemas.Event] = []
         self.cursor = 0
-        self.empty_text = ""  # said on the first line when nothing is shown
+        # Said on the first line when nothing is shown: until the history is read, that it is
+        # on its way, so an empty pane never reads as "no events".
+        self.empty_text = LOADING
         self._ids: list[int] = []
         self._strips: LRUCache[tuple[int, int, bool], Strip] = LRUCache(256)
 
@@ -359,6 +363,7 @@ class EventLog(Vertical):
         self.last_id = 0
         self.filter_text = ""
         self._events: deque[schemas.Event] = deque(maxlen=MAX_LINES)
+        self._read = False  # whether the history has been read (add was called)
         self._words: dict[int, str] = {}  # event id -> event_words, while a filter is on
         self._matches: Callable[[schemas.Event], bool] = lambda event: True
 
@@ -399,7 +404,10 @@ class EventLog(Vertical):
 
     def add(self, events: list[schemas.Event]) -> None:
         """Append events not seen yet, oldest first; those the filter hides are kept too, so
-        clearing it shows them."""
+        clearing it shows them. The first call is the history, even when empty."""
+        if not self._read:
+            self._read = True
+            self._say_empty()
         fresh = [event for event in events if event.id > self.last_id]
         if not fresh:
             return
@@ -496,13 +504,23 @@ class EventLog(Vertical):
         if text:
             self._matches = matcher(text, self._events, self._event_words)
             lines.show([event for event in self._events if self._matches(event)])
-            lines.empty_text = f"no event among the last {len(self._events):,} matches; Esc clears"
         else:
             self._matches = lambda event: True
             self._words.clear()
             lines.show(list(self._events))
-            lines.empty_text = ""
+        self._say_empty()
         self._show_title()
+
+    def _say_empty(self) -> None:
+        """What the lines say while they show nothing: the history is on its way, there are
+        no events, or none matches the filter."""
+        if self.filter_text:
+            kept = len(self._events)
+            words = f"no event among the last {kept:,} matches; Esc clears"
+        else:
+            words = NO_EVENTS if self._read else LOADING
+        self.log_lines.empty_text = words
+        self.log_lines.refresh()
 
     def _event_words(self, event: schemas.Event) -> str:
         words = self._words.get(event.id)
