@@ -498,6 +498,7 @@ def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int
     from botui.tui.first_rows import FirstRows
 
     first_rows = FirstRows(service)
+    first_rows.settle()  # over before Textual loads, unless the disk is slow
     from botui.tui.app import run_app
 
     return run_app(service, loaded, first_rows)

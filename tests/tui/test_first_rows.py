@@ -90,6 +90,41 @@ def test_early_rows_are_handed_over_once_and_only_for_what_the_queue_shows(shop:
     assert first_rows.take(QueueSpec(), 23) is None  # the queue's own reads take over
 
 
+def test_the_early_read_takes_only_the_rows_a_terminal_that_high_shows(crowd: Service) -> None:
+    """Forty backorders, a 24-line terminal: the 23 rows under the titles, not the margin the
+    queue's own reads add for scrolling (that is read once the queue is up)."""
+    first_rows = FirstRows(crowd, height=24)
+    assert first_rows.wait(10)
+    window = first_rows.take(QueueSpec(), 23)
+    assert window is not None
+    assert [row.id for row in window.rows] == [f"BO-{n}" for n in range(1, 24)]
+    assert not window.counted  # more than it read: the queue counts them
+
+
+def test_a_slow_early_read_does_not_hold_the_start_up(
+    shop: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`settle` waits for a warm read only: one held up (a cold disk) goes on beside the
+    imports, and its rows are still used once it is done."""
+    release = threading.Event()
+    read = Service.queue_first_rows
+
+    def held(self: Service, *args: Any, **kwargs: Any) -> Any:
+        release.wait(10)
+        return read(self, *args, **kwargs)
+
+    monkeypatch.setattr(Service, "queue_first_rows", held)
+    first_rows = FirstRows(shop, height=SIZE[1])
+    try:
+        first_rows.settle()
+        assert not first_rows.wait(0)  # back at once, the read still going
+    finally:
+        release.set()
+    assert first_rows.wait(10)
+    window = first_rows.take(QueueSpec(), 23)
+    assert window is not None and window.rows[0].id == "BO-1"
+
+
 class _Failing:
     """A service whose every read fails, as a database gone wrong would."""
 
@@ -97,7 +132,7 @@ class _Failing:
     def session(self, *args: Any, **kwargs: Any) -> Iterator[None]:
         yield
 
-    def queue_first_rows(self, *args: Any) -> Any:
+    def queue_first_rows(self, *args: Any, **kwargs: Any) -> Any:
         raise OSError("disk I/O error")
 
 

@@ -37,10 +37,13 @@ class ScreenReads(ServiceCore):
 
     # -- the queue ------------------------------------------------------------------------
 
-    def queue_first_rows(self, spec: QueueSpec, now: int, height: int) -> Window:
-        """The first screen of a view at once; `counted` says whether its total is known."""
+    def queue_first_rows(
+        self, spec: QueueSpec, now: int, height: int, *, margin: int = queue.MARGIN
+    ) -> Window:
+        """The first screen of a view at once, and `margin` rows after it (for the first
+        scrolling); `counted` says whether its total is known."""
         with self.session():
-            return queue.first_rows(spec, now, height)
+            return queue.first_rows(spec, now, height, margin=margin)
 
     def queue_count(self, spec: QueueSpec, now: int) -> int:
         with self.session():

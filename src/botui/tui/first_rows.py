@@ -1,9 +1,15 @@
 """The queue's first rows, read while the terminal UI loads (issue 12).
 
-`botui` starts this read as soon as the database is open, before Textual is imported: the
-import takes most of start-up, and the read (through the Service, in a thread of its own)
-runs beside it, so the queue has rows to draw in its very first frame instead of asking for
-them once it is mounted. Nothing Textual is imported here.
+`botui` starts this read as soon as the database is open, before Textual is imported, so the
+queue has rows to draw in its very first frame instead of asking for them once it is mounted.
+Nothing Textual is imported here. The read is in a thread of its own, but `botui` waits for it
+a moment (`settle`) before importing Textual: on a warm database it is over in ~10 ms, and
+beside the imports it was not cheaper but dearer. Each row it takes crosses the GIL twice, so
+the two threads handed it back and forth some 300 times: the read took twice its CPU and the
+imports ~40 ms longer (measured, issue 12). Only a read slower than that (a cold disk) goes on
+beside the imports, where its waiting on the disk is worth overlapping.
+It reads just the rows a terminal this high can show, without the margin the queue's own
+reads add for scrolling (half the rows, half the work): the queue reads those itself.
 
 These rows are never kept: the queue still makes its own first read when it mounts (rows and
 count, as without them), which replaces them a moment later, so what stays on screen is as
@@ -23,6 +29,9 @@ if TYPE_CHECKING:
     from botui.domain.service import Service
 
 HEADER_LINES = 1  # the queue's column titles (QueueTable.HEADER_LINES)
+# How long `botui` waits for the read before importing Textual: several times a warm read of
+# the first screen at a million backorders; a read still going then is waiting on the disk.
+SETTLE_SECONDS = 0.05
 
 
 class FirstRows:
@@ -42,7 +51,9 @@ class FirstRows:
     def _read(self) -> None:
         try:
             with self.service.session(small_cache=True):
-                self._window = self.service.queue_first_rows(self.spec, config.now(), self.height)
+                self._window = self.service.queue_first_rows(
+                    self.spec, config.now(), self.height, margin=0
+                )
         except Exception:  # the queue reads its rows itself, and says what failed then
             self._window = None
         finally:
@@ -51,6 +62,11 @@ class FirstRows:
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the read is over (rows or failure); whether it is."""
         return self._done.wait(timeout)
+
+    def settle(self) -> None:
+        """Wait for the read unless it is slow (the disk): then it goes on beside what the
+        caller does next (see the module's docstring)."""
+        self.wait(SETTLE_SECONDS)
 
     def take(self, spec: QueueSpec, height: int) -> Window | None:
         """The rows read, if they are in now and show `spec` for a table `height` rows high;
