@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from mailserver import MailServer, free_port
+from textual.widgets import DataTable
 from unit.helpers import snapshot_db
 
 from botui.domain.delivery import MAX_ATTEMPTS
@@ -411,3 +412,28 @@ async def test_without_mail_configured_nothing_is_sent_in_the_background(
         await wait_until(pilot, lambda: scans, "the first look for late backorders")
         await settle(pilot)
     assert sent == []
+
+
+@pilot_test
+async def test_at_80_columns_the_list_fits_and_last_error_joins_when_there_is_room(
+    shop: Service,
+) -> None:
+    """At 80 columns the Last error column stood off the screen's edge: a horizontal scrollbar
+    whose thumb a new user read as an empty toast (trial). Now the list fits the screen, the
+    error is in the pane below, and the column joins on a wider screen."""
+    first = notify(shop, "BO-1", "Your lamp is late.")
+    fail(shop, first, 1, "550 mailbox unavailable")
+    async with running(make_app(shop), (80, 24)) as pilot:
+        screen = await open_outbox(pilot)
+        table = screen.query_one("#outbox-table", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert not table.show_horizontal_scrollbar
+        assert "Last error" not in [str(c.label) for c in table.columns.values()]
+        assert "550 mailbox unavailable" in text_of(screen, "#outbox-entry")
+        await pilot.resize_terminal(120, 24)
+        await settle(pilot)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[-1] == "Last error" and not table.show_horizontal_scrollbar
+        assert shown_ids(screen) == [first] and screen.current.entry.id == first
+        row = table.get_row_at(0)
+        assert str(row[-1]) == "550 mailbox unavailable"

@@ -41,6 +41,31 @@ PAGE = 100  # entries shown at once; ] and [ page on, by id, never by offset
 SEND_ALL_LIMIT = 1000  # one press of S sends at most this many; press again for more
 TABS = (("queued", "Queued"), ("failed", "Failed"), ("sent", "Sent"), ("all", "All"))
 FOOTER_KEEP = ("send", "retry", "mark_sent", "back", "send_all")
+# The list's columns and their widths; "Last error" (at most LAST_ERROR wide) is shown only
+# when at least LAST_ERROR_LEAST cells are left for it: at 80 columns it stood off the screen's
+# edge and its scrollbar's thumb read as an empty toast (trial). The selected entry's error is
+# always in the pane below.
+COLUMNS = (
+    ("Created", 11),
+    ("Ch", 5),
+    ("To", 14),
+    ("Subject", 12),
+    ("Status", 7),
+    ("Tries", 5),
+    ("Next try", 11),
+)
+LAST_ERROR = 60
+LAST_ERROR_LEAST = 12
+
+
+def column_widths(width: int, padding: int) -> list[tuple[str, int]]:
+    """The columns that fit a table `width` cells wide (each cell padded by `padding` on each
+    side, a 1-cell scrollbar beside them): Last error only when room is left for it."""
+    used = sum(w for _, w in COLUMNS) + 2 * padding * (len(COLUMNS) + 1) + 1
+    spare = width - used
+    if spare < LAST_ERROR_LEAST:
+        return list(COLUMNS)
+    return [*COLUMNS, ("Last error", min(spare, LAST_ERROR))]
 
 
 def _key(keys: str, action: str, words: str, binding_id: str, tip: str, show: bool = True):
@@ -279,18 +304,23 @@ class OutboxScreen(Screen[None]):
         return f"Outbox  (times in {times.zone_name()}; {how})"
 
     def on_mount(self) -> None:
+        self._set_columns()
+
+    def on_resize(self) -> None:
+        kept = self.current
+        if self._set_columns() and self.page is not None:
+            self._fill(self.page, kept)
+
+    def _set_columns(self) -> bool:
+        """Give the table the columns that fit its width; whether they changed."""
         table = self.query_one(DataTable)
-        for name, width in (
-            ("Created", 11),
-            ("Ch", 5),
-            ("To", 14),
-            ("Subject", 12),
-            ("Status", 7),
-            ("Tries", 5),
-            ("Next try", 11),
-            ("Last error", 60),
-        ):
+        wanted = column_widths(table.size.width or self.size.width, table.cell_padding)
+        if [(str(c.key.value), c.width) for c in table.columns.values()] == wanted:
+            return False
+        table.clear(columns=True)
+        for name, width in wanted:
             table.add_column(name, width=width, key=name)
+        return True
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -321,15 +351,23 @@ class OutboxScreen(Screen[None]):
         for tab, label in TABS:
             count = total if tab == "all" else page.counts.get(tab, 0)
             tabs.query_one(f"#{tab}", Tab).label = f"{label} {count:,}"
+        self._fill(page)
+        self._show_page_line()
+        self._show_entry()
+
+    def _fill(self, page: OutboxScreenPage, kept: OutboxLine | None = None) -> None:
+        """Put the page's entries in the table (in the columns it has), the cursor on `kept`
+        (by default the entry under it now)."""
         table = self.query_one(DataTable)
-        kept = self.current
+        kept = kept or self.current
         table.clear()
         self.lines = {}
+        shown = len(table.columns)
         for line in page.lines:
             entry = line.entry
             key = str(entry.id)
             self.lines[key] = line
-            table.add_row(
+            cells = (
                 Text(short_stamp(entry.created_at)),
                 Text(entry.channel),
                 _cell(entry.to),
@@ -338,12 +376,10 @@ class OutboxScreen(Screen[None]):
                 Text(str(entry.attempts), justify="right"),
                 Text(_next_try(line)),
                 _cell(entry.last_error or ""),
-                key=key,
             )
+            table.add_row(*cells[:shown], key=key)
         if kept is not None and str(kept.entry.id) in self.lines:
             table.move_cursor(row=table.get_row_index(str(kept.entry.id)), animate=False)
-        self._show_page_line()
-        self._show_entry()
 
     def _show_page_line(self) -> None:
         page = self.page
