@@ -116,6 +116,28 @@ async def test_detail_shows_fields_records_and_timeline(service: Service, backor
 
 
 @pilot_test
+async def test_a_split_backorder_says_when_it_was_split_off_and_from_which(
+    service: Service, backorder: str
+) -> None:
+    """A split keeps the original's createdAt (the contract copies it): its detail says when it
+    was split off and from which backorder, not only "Created" with the original's date."""
+    service.confirm({"id": backorder})
+    service.receive_inventory({"product": "PRD-1", "quantity": 5})
+    later = Service(service.db, clock=lambda: NOW + 2 * DAY)
+    later.fulfill({"id": backorder, "quantity": 2})
+    split = next(e for e in service.events({}).data if e.data.get("splitFrom") == backorder)
+    app = Host(lambda: DetailScreen(service, split.backorder))
+    async with running(app):
+        facts = " ".join(text(app.screen.query_one("#facts", Static)).split())
+    assert "Split off 2026-09-23 14:13 UTC" in facts, facts
+    assert f"Split from {backorder}" in facts and "First created 2026-09-21 14:13" in facts
+    original = Host(lambda: DetailScreen(service, backorder))
+    async with running(original):
+        facts = " ".join(text(original.screen.query_one("#facts", Static)).split())
+    assert "Created 2026-09-21 14:13 UTC" in facts and "Split" not in facts, facts
+
+
+@pilot_test
 async def test_detail_follows_a_change_made_elsewhere(service: Service, backorder: str) -> None:
     app = Host(lambda: DetailScreen(service, backorder))
     async with running(app) as pilot:

@@ -125,7 +125,7 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
             "Delivered",
             day(bo.actual_delivery_date) or "-",
         ),
-        ("Created", stamp(bo.created_at, named=True), "Updated", stamp(bo.updated_at, named=True)),
+        *_created(ctx),
         (
             "Supplier order",
             bo.supplier_order or "-",
@@ -156,6 +156,23 @@ def _facts(ctx: lookup.Context, now: int) -> RenderableType:
     for index, entry in enumerate(entries):
         wide.add_row(_label("Metadata" if index == 0 else ""), _shown(entry))
     return Group(facts, wide)
+
+
+def _created(ctx: lookup.Context) -> list[tuple[str, str | Text, str, str]]:
+    """When the backorder was created; for one split off another by a partial fulfil, when it
+    was split off and from which: its `createdAt` is the original's (the contract copies it, so
+    it keeps its place in the queue), which a new user read as the split's own date (trial)."""
+    bo = ctx.backorder
+    created, updated = stamp(bo.created_at, named=True), stamp(bo.updated_at, named=True)
+    split = next((e for e in ctx.events if e.type == "created" and e.data.get("splitFrom")), None)
+    origin = split.data["splitFrom"] if split else bo.metadata.get("splitFrom")
+    if not isinstance(origin, str):
+        return [("Created", created, "Updated", updated)]
+    split_off = stamp(split.at, named=True) if split else "-"
+    return [
+        ("Split off", split_off, "Updated", updated),
+        ("Split from", origin, "First created", created),
+    ]
 
 
 def _timeline(events: list[schemas.Event]) -> RenderableType:
