@@ -15,7 +15,7 @@ from botui.store.db import open_database
 from botui.tui.app import BotuiApp
 from botui.tui.screens.help import help_rows
 from botui.tui.screens.reports import ReportsScreen
-from tests.pilot import pilot_test, reads, running, settle, wait_until
+from tests.pilot import pilot_test, reads, running, settle, toasts, wait_until
 
 
 @pytest.fixture
@@ -96,6 +96,56 @@ async def test_enter_on_a_product_row_shows_its_open_backorders(shop: Service) -
         await pilot.press("escape")  # the scope goes; the open view stays
         await settle(pilot)
         assert len(_queue_ids(app)) == 8
+
+
+@pilot_test
+async def test_esc_after_a_reports_row_puts_back_the_view_the_person_was_in(
+    shop: Service,
+) -> None:
+    """Esc after a jump from a report went to the open view, not to the view (and row) the
+    person was in before (trial)."""
+    app = BotuiApp(shop, delay_detection=False)
+    async with running(app) as pilot:
+        queue = app.screen.query_one("#queue")
+        await pilot.press("0", "down", "down")  # all, the third row
+        await settle(pilot)
+        before = queue.current.id
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("2", "down", "enter")  # PRD-2's open backorders
+        await settle(pilot)
+        assert (queue.spec.view, queue.spec.product) == ("open", "PRD-2")
+        await pilot.press("enter")  # its first backorder's detail, and back
+        await reads(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert queue.spec.product == "PRD-2"
+        await reads(pilot)
+        await pilot.press("escape")  # the report's scope goes: the all view, as it was
+        await settle(pilot)
+        assert (queue.spec.view, queue.spec.product) == ("all", "")
+        assert queue.current.id == before
+
+
+@pilot_test
+async def test_marks_are_cleared_by_another_view_and_it_says_so(shop: Service) -> None:
+    """Marks made in one view acted later on rows another view did not show; now, as in k9s
+    and lazygit, another view clears them, and a toast says how many."""
+    app = BotuiApp(shop, delay_detection=False)
+    async with running(app, notifications=True) as pilot:
+        queue = app.screen.query_one("#queue")
+        await pilot.press("space", "space")
+        await settle(pilot)
+        assert len(queue.marks) == 2
+        assert "2 marked" in str(app.screen.query_one("#status").render())
+        await pilot.press("slash", *"A", "enter")  # a filter keeps them: the same view
+        await settle(pilot)
+        assert len(queue.marks) == 2
+        await pilot.press("escape", "0")
+        await settle(pilot)
+        assert queue.marks == set() and queue.spec.view == "all"
+        assert "2 marks cleared: marks stay in their view" in toasts(app)
+        assert "marked" not in str(app.screen.query_one("#status").render())
 
 
 @pilot_test

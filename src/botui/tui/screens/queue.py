@@ -56,10 +56,12 @@ FOOTER_KEEP = (
 
 @dataclass(frozen=True)
 class _Return:
-    """The queue as it was before a customer view opened, and the detail it opened from."""
+    """The queue as it was before a customer view or a report's row opened, and the detail it
+    opened from (a customer view) or the row that was selected (a report's row)."""
 
     spec: queue.QueueSpec
-    backorder: str
+    backorder: str | None
+    reopen: bool = True  # open `backorder`'s detail again (a customer view came from it)
 
 
 def _key(keys: str, action: str, description: str, binding_id: str, show: bool = True) -> Binding:
@@ -411,7 +413,9 @@ class QueueScreen(Screen[None]):
         if scope is None:
             return
         self._set_filter_box("")
-        self._return = None
+        if self._return is None:  # Esc puts back the view the person was in, not "open"
+            row = self.table.current
+            self._return = _Return(self.table.spec, row.id if row else None, reopen=False)
         product, age = scope.get("product", ""), scope.get("age", "")
         spec = replace(self.table.spec.unscoped(), view="open", text="", product=product, age=age)
         self.table.set_spec(spec, keep_selected=False)
@@ -450,7 +454,7 @@ class QueueScreen(Screen[None]):
         if self._return is None:
             self._return = _Return(self.table.spec, came_from)
         else:  # a customer view opened from within one: Esc still restores the first queue
-            self._return = replace(self._return, backorder=came_from)
+            self._return = replace(self._return, backorder=came_from, reopen=True)
         self.table.scope_names[f"customer:{customer}"] = name
         self._set_filter_box("")
         spec = replace(self.table.spec.unscoped(), view="all", text="", customer=customer)
@@ -464,7 +468,8 @@ class QueueScreen(Screen[None]):
             return
         self._set_filter_box(back.spec.text)
         self.table.set_spec(back.spec, follow=back.backorder)
-        botui_app(self).open_detail(back.backorder)
+        if back.reopen and back.backorder is not None:
+            botui_app(self).open_detail(back.backorder)
 
     def action_toggle_log(self) -> None:
         log = self.query_one(EventLog)

@@ -178,6 +178,8 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
                 self.select(follow)
             return
         row = self.current
+        if spec.view != self._wanted.view and self.marks:
+            self._drop_marks()
         self._wanted = spec
         self.cursor = 0
         # At once and quietly: a scroll applied later would pull a followed row's cursor back.
@@ -464,6 +466,17 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         Typing shows the first match; clearing the filter keeps the selected row.
         """
         self.set_spec(replace(self._wanted, text=text), keep_selected=not text)
+
+    def _drop_marks(self) -> None:
+        """Marks belong to the view they were made in (as k9s and lazygit drop a selection
+        when the list changes): another view unmarks them, and says so, so that no action
+        later applies to rows the person no longer sees."""
+        count = len(self.marks)
+        self.marks.clear()
+        self.notify(
+            f"{count:,} mark{'' if count == 1 else 's'} cleared: marks stay in their view",
+            markup=False,
+        )
 
     def clear_marks(self, ids: set[str] | None = None) -> None:
         """Unmark `ids`, or every row."""
