@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from rich.style import Style
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static, TextArea
@@ -415,6 +416,37 @@ async def test_estimate_dialog_warns_of_a_past_date_before_saving_it(
     assert app.result is not None and app.result[0].ok
     saved = service.get({"id": backorder}).estimated_ship_date
     assert saved == 1_672_531_200 + END_OF_DAY
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+@pilot_test
+async def test_a_dialogs_placeholders_are_italic_and_dim_unlike_values(
+    service: Service, backorder: str, no_color: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A placeholder ("YYYY-MM-DD", "optional, e.g. supplier delay") looked like a value
+    (trial): it is drawn italic and dim, which still shows with NO_COLOR; typing is not."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = Host(lambda: EstimateDialog(service, [backorder, backorder]))  # nothing prefilled
+    async with running(app) as pilot:
+        assert app.no_color is no_color
+
+        def styles_of(selector: str, words: str) -> list[Style]:
+            widget = app.screen.query_one(selector)
+            strips = [widget.render_line(y) for y in range(widget.size.height)]
+            found = [s.style for strip in strips for s in strip if words in s.text]
+            assert found, f"{words!r} is not drawn in {selector}"
+            return [style for style in found if style is not None]
+
+        for selector, words in (
+            ("#estimatedDeliveryDate", "YYYY-MM-DD"),
+            ("#reason", "supplier delay"),
+        ):
+            assert all(style.italic for style in styles_of(selector, words)), selector
+        await type_into(pilot, "#estimatedShipDate", "2026-10-01")
+        await pilot.press("tab")
+        await settle(pilot)
+        assert not any(style.italic for style in styles_of("#estimatedShipDate", "2026-10-01"))
 
 
 @pilot_test
