@@ -277,6 +277,25 @@ async def test_edit_shows_errors_under_fields_then_saves_the_fix(
 
 
 @pilot_test
+async def test_the_form_warns_of_a_past_ship_date_as_the_estimate_dialog_does(
+    service: Service, backorder: str
+) -> None:
+    app = Host(lambda: BackorderForm(service, backorder))
+    async with running(app) as pilot:
+        await type_into(pilot, "#estimatedShipDate", "2026-09-01")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert error_text(app, "estimatedShipDate") == (
+            "warning: 2026-09-01 is 20 days ago: press ctrl+s again to keep it"
+        )
+        assert service.get({"id": backorder}).version == 1
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    saved = service.get({"id": backorder})
+    assert saved.version == 2 and saved.estimated_ship_date == 1_788_307_199
+
+
+@pilot_test
 async def test_edit_conflict_names_the_other_writer_and_keeps_the_typing(
     service: Service, backorder: str
 ) -> None:

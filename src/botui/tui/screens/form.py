@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static, TextArea
 
+from botui import config
 from botui.domain import lookup, schemas, statuses
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
@@ -33,6 +34,7 @@ from botui.tui.dialogs._fields import (
     parse_day,
     parse_money,
     parse_whole,
+    past_dates,
     show_errors,
     stamp,
     understood,
@@ -229,6 +231,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         self.seen = 0
         self.initial: dict[str, str] = {}
         self._saving = False
+        self._warned: list[FieldError] = []  # the warnings the last ctrl+s showed
         self._described: dict[str, str | None] = {}
         self._early: list[str] = []  # characters typed before the backorder was read
         self._names = ("", "")  # the edited backorder's product and customer, by name
@@ -536,6 +539,12 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             return
         if self.base is not None and set(payload) == {"id", "version"}:
             self.notify("Nothing changed; nothing to save.")
+            return
+        dates = ("estimatedShipDate", "estimatedDeliveryDate")
+        warnings = past_dates(payload, dates, config.now())
+        if warnings and warnings != self._warned:  # the same ones again: saved as typed
+            self._warned = warnings
+            show_errors(self, warnings, "warning")
             return
         self._saving = True
         self._save(payload)
