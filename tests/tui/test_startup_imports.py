@@ -77,8 +77,14 @@ BOTUI_NOT_BEFORE_THE_FIRST_ROW = (
     "botui.io",
     "botui.demo",
     "botui.tui.commands",
+    # The widgets the first frame does not have: mounted once the first rows are shown.
+    "botui.tui.widgets.first_steps",
+    "botui.tui.widgets.footer",
+    "botui.tui.formatting.outcome",  # an action's outcome
 )
-FIRST_SCREEN = {"queue", "_filter", "help"}  # help: the view bar's key labels
+# Nor Textual's footer (the queue's keys line is empty until then).
+TEXTUAL_NOT_BEFORE_THE_FIRST_ROW = ("textual.widgets._footer",)
+FIRST_SCREEN = {"queue", "_filter"}
 
 
 def _environment(home: Path) -> dict[str, str]:
@@ -124,6 +130,7 @@ def test_the_first_rows_paint_before_what_only_later_screens_need(demo_db: Path)
     assert not {name.split(".")[0] for name in first} & NOT_BEFORE_THE_FIRST_ROW
     too_early = [n for n in first if n.startswith(BOTUI_NOT_BEFORE_THE_FIRST_ROW)]
     assert too_early == []
+    assert [n for n in first if n.startswith(TEXTUAL_NOT_BEFORE_THE_FIRST_ROW)] == []
     screens = {n.rsplit(".", 1)[1] for n in first if n.startswith("botui.tui.screens.")}
     assert screens <= FIRST_SCREEN
     assert [n for n in first if n.startswith("botui.tui.dialogs")] == []  # none is open yet
@@ -131,9 +138,10 @@ def test_the_first_rows_paint_before_what_only_later_screens_need(demo_db: Path)
 
 def test_the_first_frame_mounts_only_what_it_shows_and_the_rest_follows(demo_db: Path) -> None:
     """The first-steps panel and the filter box (hidden) and the log's lines and box are
-    mounted once the first rows are shown (QueueScreen.mount_the_rest), not before."""
+    mounted once the first rows are shown (QueueScreen.mount_the_rest), not before; the keys
+    line too (the footer, an empty line until then)."""
     run = _open_the_ui(demo_db)
-    later = {"FirstSteps", "Input", "LogLines", "FilterBox"}
+    later = {"FirstSteps", "Input", "LogLines", "FilterBox", "KeyFooter"}
     assert not later & set(run["widgets_first"])
     assert {"QueueTable", "ViewBar", "StatusLine", "EventLog"} <= set(run["widgets_first"])
     assert later <= set(run["widgets_later"])

@@ -22,7 +22,6 @@ from textual.widgets import Input
 from botui.tui import keymap
 from botui.tui.attempt import attempt, refuse_readonly
 from botui.tui.formatting import times
-from botui.tui.formatting.outcome import Outcome, summary
 from botui.tui.keys import KeyGuard, describe, install_glued_escape, is_glued_escape
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.queue_table import QueueTable
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     from botui.domain.service import Service
     from botui.settings import Loaded, Settings
     from botui.tui.first_rows import FirstRows
+    from botui.tui.formatting.outcome import Outcome
     from botui.tui.screens.outbox import Report as OutboxReport
 
 DELAY_SECONDS = 60.0
@@ -425,6 +425,7 @@ class BotuiApp(App[int]):
     def _confirm(self, backorder_id: str) -> None:
         """Confirm one backorder (reversible in effect: nothing ships, nothing is refunded)."""
         from botui.tui.dialogs.confirm import done, refused
+        from botui.tui.formatting.outcome import Outcome
 
         answer, error = attempt(
             self.service, lambda: self.service.confirm({"id": backorder_id}), backorder_id
@@ -450,6 +451,8 @@ class BotuiApp(App[int]):
         self._report(VERBS.get(action, action.capitalize()), outcomes)
 
     def _report(self, title: str, outcomes: list[Outcome]) -> None:
+        from botui.tui.formatting.outcome import summary
+
         refused = sum(not o.ok for o in outcomes)
         severity: SeverityLevel = "warning" if refused else "information"
         if refused == len(outcomes):

@@ -6,7 +6,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from botui.tui.screens.help import key_label, ours, same_action
+from botui.tui.keymap import key_label
+from botui.tui.screens.help import ours, same_action
 
 
 class BindingCommands(Provider):

@@ -9,7 +9,6 @@ no binding is refused before the UI opens, naming the file and line, never silen
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 
@@ -21,6 +20,28 @@ from botui.domain.errors import BotuiError, validation
 
 # Spellings staff may use for an action whose binding id is spelt otherwise.
 ALIASES = {"fulfil": "fulfill"}
+# How the help, the palette, the view bar and hints print a key Textual names otherwise.
+KEY_NAMES = {
+    "space": "Space",
+    "enter": "Enter",
+    "escape": "Esc",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+    "down": "↓",
+    "up": "↑",
+    "question_mark": "?",
+    "slash": "/",
+    "equals_sign": "=",
+}
+
+
+def key_label(key: str) -> str:
+    """A key as printed on the keyboard: "ctrl+p" -> "^p", "pagedown" -> "PgDn"."""
+    if key.startswith("ctrl+"):
+        return "^" + key[5:]
+    return KEY_NAMES.get(key, key)
 
 
 def _bindings_of(module_name: str) -> Iterator[Binding]:
@@ -46,6 +67,8 @@ def user_key(node: MessagePump, binding_id: str, default: str) -> str:
 @cache
 def binding_ids() -> frozenset[str]:
     """Every binding id botui's screens and widgets declare ("queue.fulfill", "detail.edit"...)."""
+    import pkgutil
+
     import botui.tui
 
     names = ["botui.tui.app"] + [

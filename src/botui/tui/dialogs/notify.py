@@ -17,8 +17,7 @@ from botui.domain.templates import SUBJECTS, render
 from botui.domain.text import safe_for_terminal
 from botui.tui.dialogs._dialog import ActionDialog
 from botui.tui.dialogs._fields import FIELD_LABELS, attempt, field_row
-from botui.tui.keymap import user_key
-from botui.tui.screens.help import key_label
+from botui.tui.keymap import key_label, user_key
 from botui.tui.styles import css
 
 OWN = "own"

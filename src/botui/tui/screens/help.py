@@ -12,29 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from botui.tui.keymap import key_label
 from botui.tui.styles import css
-
-KEY_NAMES = {
-    "space": "Space",
-    "enter": "Enter",
-    "escape": "Esc",
-    "pagedown": "PgDn",
-    "pageup": "PgUp",
-    "home": "Home",
-    "end": "End",
-    "down": "↓",
-    "up": "↑",
-    "question_mark": "?",
-    "slash": "/",
-    "equals_sign": "=",
-}
-
-
-def key_label(key: str) -> str:
-    """A key as printed on the keyboard: "ctrl+p" -> "^p", "pagedown" -> "PgDn"."""
-    if key.startswith("ctrl+"):
-        return "^" + key[5:]
-    return KEY_NAMES.get(key, key)
 
 
 def ours(bindings: Iterable[ActiveBinding]) -> list[ActiveBinding]:

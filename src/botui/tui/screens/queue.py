@@ -7,13 +7,14 @@ import re
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
@@ -25,11 +26,8 @@ from botui.domain.errors import BotuiError
 from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
 from botui.tui.host import botui_app
-from botui.tui.live import follow_events
 from botui.tui.screens._filter import hand_to_filter, show_filter
 from botui.tui.widgets.event_log import EventLog, LogLines
-from botui.tui.widgets.first_steps import FirstSteps
-from botui.tui.widgets.footer import KeyFooter
 from botui.tui.widgets.queue_table import QueueTable
 from botui.tui.widgets.status_line import StatusLine
 from botui.tui.widgets.view_bar import ViewBar
@@ -39,6 +37,7 @@ if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui
 
     from botui.domain import schemas
     from botui.tui.first_rows import FirstRows
+    from botui.tui.widgets.first_steps import FirstSteps
 
 HISTORY = 200
 PAGE = 200  # lines drawn per message: about 25 ms of the event loop
@@ -179,7 +178,9 @@ class QueueScreen(Screen[None]):
         # The first-steps panel and the filter box (both hidden) come here: see mount_the_rest.
         yield StatusLine(id="status")
         yield EventLog(id="log", later=True)
-        yield KeyFooter(keep=FOOTER_KEEP, after_first_rows=True)
+        # The keys line, empty: the footer itself replaces it once the first rows are shown
+        # (loading, styling and laying out a footer took ~6 ms before them: issue 12).
+        yield Static(id="keys-later")
 
     def mount_the_rest(self) -> AwaitComplete:
         """Mount what the first rows do not need: the first-steps panel and the filter box
@@ -188,6 +189,8 @@ class QueueScreen(Screen[None]):
         the first rows ~20 ms sooner (issue 12). Called once the first rows are shown, and by
         whatever needs them sooner (a "/" typed at once): await it before using them."""
         if self._rest is None:
+            from botui.tui.widgets.first_steps import FirstSteps  # not in the first frame
+
             panel = FirstSteps(self.service, id="first-steps")
             box = Input(placeholder="filter: id, customer, product, SKU, order…", id="filter")
             self._rest = AwaitComplete(
@@ -201,8 +204,17 @@ class QueueScreen(Screen[None]):
         return found.first(Input) if found else None
 
     def _first_steps(self) -> FirstSteps | None:
-        found = self.query(FirstSteps)
-        return found.first() if found else None
+        """The first-steps panel, None while it is not mounted yet (mount_the_rest)."""
+        found = self.query("#first-steps")
+        return cast("FirstSteps", found.first()) if found else None
+
+    @property
+    def _steps(self) -> FirstSteps:
+        """The first-steps panel, once mounted (mount_the_rest)."""
+        steps = self._first_steps()
+        if steps is None:
+            raise NoMatches("#first-steps is not mounted yet")
+        return steps
 
     @property
     def table(self) -> QueueTable:
@@ -215,11 +227,21 @@ class QueueScreen(Screen[None]):
         first rows do not need too (KeyFooter, mount_the_rest)."""
         if not self.is_attached:
             return  # closed already (quit at once)
-        self.query_one(KeyFooter).show_keys()
+        from botui.tui.widgets.footer import KeyFooter
+
+        footer = KeyFooter(keep=FOOTER_KEEP)
+        with self.app.batch_update():  # one frame: the footer where the empty line was
+            await self.query_one("#keys-later").remove()
+            await self.mount(footer)
+        # The keys are settled, so no change of focus will tell it: told here, in its own
+        # context (its hints bind to it as they are made).
+        footer.call_later(footer.bindings_changed, self)
         await self.mount_the_rest()
-        self.query_one(FirstSteps).check()
+        self._steps.check()
         self.query_one(ViewBar).recount()
         self._poll()
+        from botui.tui.live import follow_events
+
         follow_events(self, self.service, self._poll)
 
     # -- the live log ---------------------------------------------------------------------
@@ -251,7 +273,7 @@ class QueueScreen(Screen[None]):
         log.add(message.events)
         if not was and message.events:
             gc.freeze()  # the history just drawn stays: keep it out of full GC passes too
-        steps = self.query_one(FirstSteps)
+        steps = self._steps
         if message.events and (was or steps.empty):
             self.table.reload()
             self.query_one(ViewBar).recount()

@@ -28,33 +28,18 @@ class KeyFooter(Footer):
 
     DEFAULT_CSS = css("widgets", "KeyFooter")
 
-    def __init__(
-        self,
-        *,
-        keep: tuple[str, ...] = ("help",),
-        id: str | None = None,
-        after_first_rows: bool = False,
-    ) -> None:
+    def __init__(self, *, keep: tuple[str, ...] = ("help",), id: str | None = None) -> None:
         """`keep`: actions whose hints stay first when room runs out, in order of need.
 
-        `after_first_rows`: show no hint until `show_keys` (the queue calls it once its first
-        rows are on screen): building and styling a dozen hints, twice as the layout settles,
-        took ~30 ms of the event loop before the first rows (issue 12).
+        The queue mounts its footer only once its first rows are on screen (building and
+        styling a dozen hints, twice as the layout settles, took ~30 ms before them, and the
+        footer itself ~6 ms: issue 12).
         """
         super().__init__(compact=True, id=id)
         self._keep = keep
         self._width = 0
-        self._waiting = after_first_rows
-
-    def show_keys(self) -> None:
-        """Show the hints now (a footer made with `after_first_rows`)."""
-        if self._waiting:
-            self._waiting = False
-            self.call_next(self.recompose)
 
     def compose(self) -> ComposeResult:
-        if self._waiting:
-            return
         keys = [key for key in super().compose() if isinstance(key, FooterKey)]
         self._width = self.size.width
         room = self._width - sum(_cells(key) for key in keys if key.has_class(PALETTE))
@@ -71,5 +56,5 @@ class KeyFooter(Footer):
         yield from (key for key in keys if key.has_class(PALETTE) or id(key) in shown)
 
     def on_resize(self, event: Resize) -> None:
-        if not self._waiting and event.size.width != self._width:
+        if event.size.width != self._width:
             self.call_after_refresh(self.recompose)

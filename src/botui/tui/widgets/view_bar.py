@@ -18,8 +18,7 @@ from botui.domain import queue
 from botui.domain.queue import QueueSpec
 from botui.domain.service import Service
 from botui.tui.attempt import attempt
-from botui.tui.keymap import user_key
-from botui.tui.screens.help import key_label
+from botui.tui.keymap import key_label, user_key
 from botui.tui.styles import css
 
 # The queue table's keys for its views (binding id queue.view-NAME); a user keymap may move them.
