@@ -4,18 +4,20 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 # Only what every command needs is imported here: each command imports its own (the UI,
 # pydantic and peewee load only for the commands that use them; see run_api's fast `get`).
 from botui import __version__, config
 from botui.domain.errors import BotuiError, storage_error, validation
 from botui.domain.limits import MAX_INT64
+
+if TYPE_CHECKING:  # argparse loads only when a command is parsed (see _ui_only)
+    import argparse
 
 T = TypeVar("T")
 # The demo's largest size: ten times what it is tuned for (a million rows), still in memory.
@@ -59,20 +61,51 @@ EXAMPLES = """examples:
                                           move every record to PostgreSQL (or back)"""
 
 
-class _Version(argparse.Action):
-    """--version: which SQLite botui uses is asked only when the version is."""
+# The UI's own options, each taking a value (`--demo` takes none): see _ui_only.
+UI_OPTIONS = ("--db", "--config")
 
-    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
-        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
-    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
-        from botui.domain.quick import sqlite_version
-
-        print(f"botui {__version__} (SQLite {sqlite_version()})")  # on stdout, as argparse's
-        parser.exit()
+def _ui_only(argv: list[str]) -> tuple[str | None, bool, str | None] | None:
+    """`botui` with only the UI's options (`--db PATH`, `--demo`, `--config FILE`), the run a
+    person makes many times a day: its database, demo and configuration, as argparse reads
+    them, without building argparse's parser and its sub-parsers (~8 ms of the UI's start-up,
+    issue 12). None for anything else (a command, --help, --version, an abbreviation, a value
+    starting with "-"), which argparse parses and answers as ever."""
+    values: dict[str, str] = {}
+    demo = False
+    position = 0
+    while position < len(argv):
+        token = argv[position]
+        name, equals, value = token.partition("=")
+        following = argv[position + 1] if position + 1 < len(argv) else None
+        if token == "--demo":
+            demo = True
+        elif name in UI_OPTIONS and equals:
+            values[name] = value
+        elif token in UI_OPTIONS and following is not None and not following.startswith("-"):
+            values[token] = following
+            position += 1
+        else:
+            return None
+        position += 1
+    return values.get("--db"), demo, values.get("--config")
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
+    class _Version(argparse.Action):
+        """--version: which SQLite botui uses is asked only when the version is."""
+
+        def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+            super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+        def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+            from botui.domain.quick import sqlite_version
+
+            print(f"botui {__version__} (SQLite {sqlite_version()})")  # on stdout, as argparse's
+            parser.exit()
+
     parser = argparse.ArgumentParser(
         prog="botui",
         description="Triage backorders: with no command, open the terminal UI.",
@@ -531,6 +564,9 @@ def _api_help(action: str | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `botui` command."""
+    ui = _ui_only(sys.argv[1:] if argv is None else argv)
+    if ui is not None:
+        return run_ui(*ui)
     parser = _parser()
     # parse_known_args: argparse leaves a JSON argument written after `--db PATH` unclaimed.
     args, extra = parser.parse_known_args(argv)

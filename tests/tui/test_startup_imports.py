@@ -69,6 +69,7 @@ print(json.dumps({"status": status, "first": sorted(seen), **after}))
 
 # What the first screen never needs (top-level packages, then botui's own modules).
 NOT_BEFORE_THE_FIRST_ROW = {"pydantic", "pydantic_core", "psycopg", "email", "playhouse"}
+NOT_BEFORE_THE_FIRST_ROW |= {"argparse"}  # `botui --db FILE` is read without it (cli._ui_only)
 BOTUI_NOT_BEFORE_THE_FIRST_ROW = (
     "botui.settings_model",
     "botui.domain.schemas",
