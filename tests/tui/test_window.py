@@ -16,7 +16,8 @@ from botui.domain.queue import QueueSpec, Window
 from botui.domain.service import Service
 from botui.store.db import open_database
 from botui.tui.app import BotuiApp
-from botui.tui.widgets.queue_table import QueueTable
+from botui.tui.widgets.queue_table import HEADER_LINES, QueueTable
+from botui.tui.widgets.status_line import StatusLine, status_text
 from tests.conftest import DAY, NOW
 from tests.pilot import pilot_test, running, settle, wait_until
 
@@ -272,6 +273,61 @@ async def test_g_and_shift_g_show_the_ends_read_ahead_without_waiting(
             assert table.current is not None and table.current.id == full[-1]
         finally:
             hold.set()
+
+
+@pilot_test
+async def test_shift_g_draws_the_status_line_once(
+    many: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """G scrolls to the last screen read ahead and moves the cursor: one key, one status line
+    (it was drawn twice, 0.5 ms of the event loop at each jump of a long queue)."""
+    app = BotuiApp(many, delay_detection=False)
+    async with running(app) as pilot:
+        table = app.query_one(QueueTable)
+        await wait_until(pilot, lambda: table.window.counted and table.total == COUNT, "counted")
+        await settle(pilot)
+        shown: list[str] = []
+        real = StatusLine.show
+
+        def show(line: StatusLine, shown_table: QueueTable) -> None:
+            shown.append(status_text(shown_table).plain)
+            real(line, shown_table)
+
+        monkeypatch.setattr(StatusLine, "show", show)
+        await pilot.press("G")
+        await settle(pilot)
+        assert len(shown) == 1, shown
+        assert f"row {COUNT} of {COUNT}" in shown[0]
+
+
+@pilot_test
+async def test_the_scroll_bar_scrolls_to_where_it_is_pressed_and_dragged(many: Service) -> None:
+    """The queue draws its own scroll bar in the last column: pressing it at the bottom shows
+    the last rows, dragging it to the top the first; the cursor stays on screen as with any
+    scroll (a click on the bar is no click on a row)."""
+    full = expected_order(many, QueueSpec())
+    app = BotuiApp(many, delay_detection=False)
+    async with running(app) as pilot:
+        table = app.query_one(QueueTable)
+        await wait_until(pilot, lambda: table.window.counted and table.total == COUNT, "counted")
+        await settle(pilot)
+        bar_x = table.size.width - 1
+        bottom = table.size.height - 1
+        await pilot.click(QueueTable, offset=(bar_x, bottom))
+        await settle(pilot)
+        assert table.scroll_offset.y == table.max_scroll_y
+        assert table.window.row(COUNT - 1) is not None
+        assert table.current is not None and table.current.id == full[-table.size.height + 1]
+        await pilot.mouse_down(QueueTable, offset=(bar_x, bottom))
+        await pilot.hover(QueueTable, offset=(bar_x, 0))
+        await pilot.mouse_up(QueueTable, offset=(bar_x, 0))
+        await settle(pilot)
+        assert table.scroll_offset.y == 0
+        assert table.window.row(0) is not None and table.window.row(0).id == full[0]
+        assert table.cursor < table.size.height  # kept on screen, as any scroll does
+        await pilot.click(QueueTable, offset=(5, HEADER_LINES + 2))  # a row, left of the bar
+        await settle(pilot)
+        assert table.current is not None and table.current.id == full[2]
 
 
 @pilot_test

@@ -9,10 +9,11 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import on, work
 from textual.binding import Binding
-from textual.events import Click
+from textual.events import Click, MouseDown, MouseMove, MouseUp
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
@@ -97,6 +98,12 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
         table: QueueTable
 
+        def can_replace(self, message: Message) -> bool:
+            """A later Changed of the same table, waiting behind this one, says it all: its
+            handlers read the table itself. A jump (G) posted two, and the status line and
+            view bar were drawn twice for one key (0.5 ms of the event loop)."""
+            return isinstance(message, QueueTable.Changed) and message.table is self.table
+
     @dataclass
     class LoadFailed(Message):
         """Reading the queue failed; the message says why in words."""
@@ -121,6 +128,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._readers: dict[int, ReadHandle] = {}  # the window reads in flight, to cancel
         self._asked_top: int | None = None  # the top row of the read in flight
         self._styles: dict[str, Style] | None = None
+        self._bar: list[Segment] | None = None  # the scroll bar's cell on each line, or none
+        self._dragging = False  # the scroll bar is held with the mouse
+        self._pressed_bar = False  # the last mouse press was on the scroll bar
         self._version = 0  # bumped when the data or the view may have changed
         self._window_version = 0  # the version the window on screen was read at
         self._ends: tuple[Window, ...] = ()  # the first and last screens, read ahead
@@ -516,8 +526,41 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_click(self, event: Click) -> None:
         """A click puts the cursor on the row under the pointer."""
-        if event.y >= HEADER_LINES:
+        if event.y >= HEADER_LINES and not self._pressed_bar:
             self.move_to(int(self.scroll_offset.y) + event.y - HEADER_LINES)
+
+    # The scroll bar is drawn with the rows (render_line), not by Textual's ScrollBar widget:
+    # that widget repainted its 30 lines through the style machinery and split every line of
+    # the screen in two at each scroll, 2 ms of the event loop for G at a million rows (the
+    # whole jump is ~9). Pressed or dragged, it scrolls to where the pointer is.
+
+    def _on_bar(self, x: int) -> bool:
+        return self._bar is not None and x >= self.scrollable_content_region.width - 1
+
+    def on_mouse_down(self, event: MouseDown) -> None:
+        self._pressed_bar = self._on_bar(event.x)  # its click (even dragged off it) is no row's
+        if self._pressed_bar:
+            event.stop()
+            self._dragging = True
+            self.capture_mouse()
+            self._scroll_to_pointer(event.y)
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        if self._dragging:
+            self._scroll_to_pointer(event.y)
+
+    def on_mouse_up(self, event: MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+
+    def _scroll_to_pointer(self, y: int) -> None:
+        """Scroll so the bar's thumb stands at line `y`: the top at the first line, the end at
+        the last."""
+        height = self.scrollable_content_region.height
+        share = max(0.0, min(y / max(height - 1, 1), 1.0))
+        top = round(share * max(self.total + HEADER_LINES - height, 0))
+        self.scroll_to(y=top, animate=False, immediate=True)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -549,12 +592,44 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
                 styles[name] = styles[f"{name}-on-cursor"]
         return styles
 
+    def _scroll_bar(self) -> list[Segment] | None:
+        """The scroll bar's cell on each line, as Textual's own bar draws it (its glyphs and
+        colours), or None when every row fits."""
+        height = self.scrollable_content_region.height
+        lines = self.total + HEADER_LINES
+        if lines <= height or height <= 0:
+            return None
+        back, color = self.styles.scrollbar_background, self.styles.scrollbar_color
+        if back.a < 1:
+            back = self.background_colors[0] + back
+        color = back + color
+        bar = ScrollBarRender.render_bar(
+            size=height,
+            virtual_size=lines,
+            window_size=height,
+            position=self.scroll_offset.y,
+            back_color=back.rich_color,
+            bar_color=color.rich_color,
+        )
+        # Without the bar widget's mouse actions (grab, scroll_up): this table handles the
+        # pointer on its bar itself.
+        return [
+            Segment(segment.text, segment.style.clear_meta_and_links() if segment.style else None)
+            for segment in bar.segments
+        ]
+
     def render_lines(self, crop: Region) -> list[Strip]:
         self._styles = self._paint_styles()
+        self._bar = self._scroll_bar()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        strip = self._line(y, self.scrollable_content_region.width - (self._bar is not None))
+        if self._bar is not None and y < len(self._bar):
+            return Strip([*strip, self._bar[y]], strip.cell_length + 1)
+        return strip
+
+    def _line(self, y: int, width: int) -> Strip:
         if width != self._columns_width:
             self._columns, self._columns_width = cells.layout(width), width
         styles = self._styles or self._paint_styles()
