@@ -25,6 +25,7 @@ from botui.tui.dialogs._fields import (
     clear_errors_about,
     labelled,
     show_errors,
+    warned_first,
 )
 from botui.tui.dialogs.discard import leave_asking
 from botui.tui.formatting.outcome import Outcome
@@ -207,10 +208,7 @@ class FormDialog(ModalScreen[ResultT | None]):
         except InputErrors as exc:
             show_errors(self, exc.errors)
             return
-        warnings = self.warnings(payload)
-        if warnings and warnings != self._warned:
-            self._warned = warnings
-            show_errors(self, warnings, "warning")
+        if warned_first(self, self.warnings(payload), self._warned):
             return
         self._busy = True
         self._apply(payload)

@@ -126,6 +126,19 @@ def past_dates(payload: dict[str, object], names: tuple[str, ...], now: int) -> 
     return warnings
 
 
+ESTIMATE_DATES = ("estimatedShipDate", "estimatedDeliveryDate")
+
+
+def warned_first(screen: Screen, warnings: list[FieldError], shown: list[FieldError]) -> bool:
+    """Show `warnings` under their fields unless they are the ones `shown` last (kept in
+    `shown`): True when the save should stop here, False when the same ones again apply."""
+    if not warnings or warnings == shown:
+        return False
+    shown[:] = warnings
+    show_errors(screen, warnings, "warning")
+    return True
+
+
 def parse_whole(text: str, field: str) -> int:
     """A typed whole number, read by the one rule of `domain.numbers`; the service checks
     its range."""

@@ -16,6 +16,7 @@ from botui.domain.errors import FieldError
 from botui.domain.service import Service
 from botui.tui.dialogs._dialog import ActionDialog
 from botui.tui.dialogs._fields import (
+    ESTIMATE_DATES,
     FIELD_LABELS,
     InputErrors,
     attempt,
@@ -107,7 +108,7 @@ class EstimateDialog(ActionDialog):
         return payload
 
     def warnings(self, payload: dict[str, Any]) -> list[FieldError]:
-        return past_dates(payload, ("estimatedShipDate", "estimatedDeliveryDate"), config.now())
+        return past_dates(payload, ESTIMATE_DATES, config.now())
 
     def run_one(self, backorder_id: str, payload: dict[str, Any]) -> str:
         saved = self.service.update_estimate({"id": backorder_id, **payload})

@@ -22,6 +22,7 @@ from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
 from botui.domain.validation import parse as validate
 from botui.tui.dialogs._fields import (
+    ESTIMATE_DATES,
     FIELD_LABELS,
     FIELDS_CSS,
     GENERAL,
@@ -38,6 +39,7 @@ from botui.tui.dialogs._fields import (
     show_errors,
     stamp,
     understood,
+    warned_first,
 )
 from botui.tui.dialogs._suggest import SuggestInput, Suggestions
 from botui.tui.dialogs.discard import leave_asking
@@ -540,12 +542,8 @@ class BackorderForm(Screen[schemas.Backorder | None]):
         if self.base is not None and set(payload) == {"id", "version"}:
             self.notify("Nothing changed; nothing to save.")
             return
-        dates = ("estimatedShipDate", "estimatedDeliveryDate")
-        warnings = past_dates(payload, dates, config.now())
-        if warnings and warnings != self._warned:  # the same ones again: saved as typed
-            self._warned = warnings
-            show_errors(self, warnings, "warning")
-            return
+        if warned_first(self, past_dates(payload, ESTIMATE_DATES, config.now()), self._warned):
+            return  # the same ones again: saved as typed
         self._saving = True
         self._save(payload)
 
