@@ -1,4 +1,5 @@
-"""The export read: every backorder of a view, status and query, page by page in triage order."""
+"""The export read: every backorder of a queue spec (`botui export`: a view, status and query,
+in triage order), page by page in the queue's order."""
 
 from __future__ import annotations
 
@@ -6,11 +7,10 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from peewee import JOIN, Tuple
+from peewee import JOIN
 
 from botui.domain import queue
 from botui.domain.core import ServiceCore
-from botui.domain.search import is_common, match_rowids, row_matches
 from botui.domain.validation import parse
 from botui.lazy import lazy_module
 from botui.store.models import Backorder, Customer, Order, Product
@@ -23,7 +23,34 @@ else:  # pydantic loads when a schema is first used, not with the first screen (
 # Rows read per query: big enough that a million rows take a thousand round trips, small
 # enough that one page (rows, names and their pydantic models) stays a few megabytes.
 EXPORT_PAGE = 1000
-_TRIAGE = (Backorder.priority_rank, Backorder.created_at, Backorder.id)
+
+
+def _spec(data: schemas.ExportBackorders) -> queue.QueueSpec:
+    """The queue's spec of an export: `botui export` gives a view, a status and a query (triage
+    order); the queue's export key gives its whole spec (QueueSpec.export_input)."""
+    return queue.QueueSpec(
+        view=data.view,
+        sort=data.sort,
+        descending=data.descending,
+        text=data.query or "",
+        status=data.status or "",
+        customer=data.customer or "",
+        product=data.product or "",
+        business=data.business or "",
+        priority=data.priority or "",
+        age=data.age or "",
+    )
+
+
+def _joined(query: Any) -> Any:
+    """An export row's names: its product, customer and order (one primary-key lookup each)."""
+    return (
+        query.join(Product, on=Backorder.product == Product.id)
+        .switch(Backorder)
+        .join(Customer, on=Backorder.customer == Customer.id)
+        .switch(Backorder)
+        .join(Order, JOIN.LEFT_OUTER, on=Backorder.order == Order.id)
+    )
 
 
 class Exports(ServiceCore):
@@ -32,92 +59,52 @@ class Exports(ServiceCore):
     def export_pages(
         self, payload: Any = None, *, page_size: int = EXPORT_PAGE
     ) -> Iterator[list[schemas.ExportRow]]:
-        """Pages of export rows in triage order; the input is checked before the first page.
+        """Pages of export rows in the queue's order (triage unless a sort is given); the input
+        is checked before the first page.
 
-        Each page is its own read (keyset pagination on the triage order), so memory stays flat
-        however many rows match and no read holds the database for the whole export.
+        Each page is its own read (keyset pagination along the queue's order, as the queue
+        reads it), so memory stays flat however many rows match and no read holds the database
+        for the whole export; the rows are those the queue shows for the same spec.
         """
         data = parse(schemas.ExportBackorders, {} if payload is None else payload, "export")
-        now = self._clock()
-        with self._read():
-            common = bool(data.query and is_common(self.db, data.query))
-        return self._pages(data, now, common, page_size)
+        return self._pages(_spec(data), self._clock(), page_size)
 
     def export_metadata_keys(self, payload: Any = None) -> list[str]:
         """Every metadata key of the rows an export writes, sorted: the CSV's extra columns.
 
-        Reads only the triage key and the metadata column, page by page, keeping just the keys.
+        Reads only the metadata column (and the sort key), page by page, keeping just the keys.
         """
         data = parse(schemas.ExportBackorders, {} if payload is None else payload, "export")
-        now = self._clock()
         keys: set[str] = set()
-        with self._read():
-            common = bool(data.query and is_common(self.db, data.query))
-        for rows in self._raw_pages(data, now, common, EXPORT_PAGE, [Backorder.metadata]):
+        for rows in self._raw_pages(_spec(data), self._clock(), EXPORT_PAGE, [Backorder.metadata]):
             for row in rows:
-                if row[-1] != "{}":
-                    keys.update(json.loads(row[-1]))
+                if row[0] != "{}":
+                    keys.update(json.loads(row[0]))
         return sorted(keys)
 
     def _pages(
-        self, data: schemas.ExportBackorders, now: int, common: bool, page_size: int
+        self, spec: queue.QueueSpec, now: int, page_size: int
     ) -> Iterator[list[schemas.ExportRow]]:
-        for rows in self._raw_pages(data, now, common, page_size, _ROW, named=True):
+        for rows in self._raw_pages(spec, now, page_size, _ROW, joined=_joined):
             yield [_export_row(row) for row in rows]
 
     def _raw_pages(
-        self,
-        data: schemas.ExportBackorders,
-        now: int,
-        common: bool,
-        page_size: int,
-        columns: list[Any],
-        *,
-        named: bool = False,
+        self, spec: queue.QueueSpec, now: int, page_size: int, columns: list[Any], **options: Any
     ) -> Iterator[list[tuple[Any, ...]]]:
-        """Pages of tuples: the triage key (rank, createdAt, id), then `columns`.
-
-        `named`: joined to the backorder's product, customer and order (one primary-key
-        lookup each per row), so `columns` may name theirs.
-        """
-        last: tuple[Any, ...] | None = None
+        """The queue's ordered pages (`columns`, then a sort key), each read in `_read`."""
+        pages = queue.ordered_pages(spec, now, columns, page_size, **options)
         while True:
             with self._read():
-                query = Backorder.select(*_TRIAGE, *columns)
-                if named:
-                    query = (
-                        query.join(Product, on=Backorder.product == Product.id)
-                        .switch(Backorder)
-                        .join(Customer, on=Backorder.customer == Customer.id)
-                        .switch(Backorder)
-                        .join(Order, JOIN.LEFT_OUTER, on=Backorder.order == Order.id)
-                    )
-                condition = queue.view_condition(data.view, now, sort="triage")
-                if condition is not None:
-                    query = query.where(condition)
-                if data.status is not None:
-                    query = query.where(Backorder.status == data.status)
-                if data.query:
-                    # As `list` does: a common text is found sooner by walking the order.
-                    if common:
-                        query = query.where(row_matches(Backorder.seq, data.query))
-                    else:
-                        query = query.where(Backorder.seq.in_(match_rowids(data.query)))
-                if last is not None:
-                    query = query.where(Tuple(*_TRIAGE) > Tuple(*last))
-                # Plain tuples straight from the cursor: every column is a text or an integer,
-                # so peewee's per-value conversion would only cost time.
-                rows = self.db.execute(query.order_by(*_TRIAGE).limit(page_size)).fetchall()
-            if not rows:
+                rows = next(pages, None)
+            if rows is None:
                 return
             yield rows
-            if len(rows) < page_size:
-                return
-            last = rows[-1][:3]
 
 
-# The columns of an export row after the triage key, in the order _export_row reads them.
+# The columns of an export row, in the order _export_row reads them (the sort key follows).
 _ROW = [
+    Backorder.created_at,
+    Backorder.id,
     Backorder.product,
     Backorder.business,
     Backorder.customer,
@@ -145,9 +132,8 @@ _ROW = [
 
 
 def _export_row(row: tuple[Any, ...]) -> schemas.ExportRow:
-    """One export row from a tuple of _TRIAGE + _ROW."""
+    """One export row from a tuple of _ROW and the sort key of its stretch."""
     (
-        _rank,
         created_at,
         backorder_id,
         product,
@@ -173,6 +159,7 @@ def _export_row(row: tuple[Any, ...]) -> schemas.ExportRow:
         product_sku,
         product_name,
         order_number,
+        *_key,
     ) = row
     return schemas.ExportRow(
         id=backorder_id,

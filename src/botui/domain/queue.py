@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
@@ -58,6 +59,22 @@ class QueueSpec:
         """The same view, sort and filter with every narrowing cleared."""
         cleared: dict[str, Any] = dict.fromkeys(NARROWINGS, "")
         return replace(self, age="", **cleared)
+
+    def export_input(self) -> dict[str, Any]:
+        """The Service's export input for exactly these rows in this order (`export_pages`):
+        the view, then only what differs from `botui export`'s reading (triage order, no
+        narrowing), so the open queue unnarrowed asks what `botui export --view open` asks."""
+        given: dict[str, Any] = {"view": self.view}
+        if self.sort != "triage":
+            given["sort"] = self.sort
+        if self.descending:
+            given["descending"] = True
+        if self.text:
+            given["query"] = self.text
+        for column in (*NARROWINGS, "age"):
+            if getattr(self, column):
+                given[column] = getattr(self, column)
+        return given
 
 
 @dataclass(frozen=True)
@@ -324,11 +341,16 @@ def _part_query(spec: QueueSpec, now: int, part: _Part, ascending: bool, walk: b
 
 def _past(part: _Part, key: tuple[Any, ...], ascending: bool, inclusive: bool) -> Expression:
     """The rows of `part` after `key` when read `ascending` (or not): one index range."""
+    return _beyond(part, key[part.key], ascending, inclusive)
+
+
+def _beyond(part: _Part, values: tuple[Any, ...], ascending: bool, inclusive: bool) -> Expression:
+    """The rows of `part` whose values of its columns come after `values` along it."""
     columns: ColumnBase = Tuple(*part.columns)
-    values: ColumnBase = Tuple(*key[part.key])
+    bound: ColumnBase = Tuple(*values)
     if ascending:
-        return columns >= values if inclusive else columns > values
-    return columns <= values if inclusive else columns < values
+        return columns >= bound if inclusive else columns > bound
+    return columns <= bound if inclusive else columns < bound
 
 
 def _named(rows: list[Backorder]) -> list[QueueRow]:
@@ -434,6 +456,44 @@ def _read(
     if not forward:
         rows.reverse()
     return _named(rows)
+
+
+def ordered_pages(
+    spec: QueueSpec,
+    now: int,
+    columns: list[Any],
+    page_size: int,
+    *,
+    joined: Callable[[Any], Any] | None = None,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Every row the spec shows, in the queue's order, as pages of plain tuples: `columns`,
+    then the sort key of the row's stretch (of varying length: leave it off the end).
+
+    Keyset pages along each stretch, so memory stays flat however many rows match and each
+    page is its own statement; `joined` adds the joins `columns` need. The export reads
+    through here, so its file holds what the queue shows, in the queue's order.
+    """
+    ascending = not spec.descending
+    database = Backorder._meta.database
+    for part in _parts(spec):
+        width, last = len(part.columns), None
+        while True:
+            query = _filtered(spec, now, [*columns, *part.columns], spec.sort, walk=True)
+            if joined is not None:
+                query = joined(query)
+            if part.condition is not None:
+                query = query.where(part.condition)
+            if last is not None:
+                query = query.where(_beyond(part, last, ascending, inclusive=False))
+            order = [c.asc() if ascending else c.desc() for c in part.columns]
+            # Plain tuples straight from the cursor: every column is a text or an integer,
+            # so peewee's per-value conversion would only cost time.
+            rows = database.execute(query.order_by(*order).limit(page_size)).fetchall()
+            if rows:
+                yield rows
+            if len(rows) < page_size:
+                break
+            last = rows[-1][-width:]
 
 
 def first_rows(spec: QueueSpec, now: int, height: int, *, margin: int = MARGIN) -> Window:

@@ -19,6 +19,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from botui.domain.buckets import names
 from botui.domain.limits import MAX_DATE, MAX_INT64, MAX_QUANTITY, MIN_INT64
 from botui.domain.limits import MAX_PRICE as MAX_PRICE  # the UI's price fields check it
 from botui.domain.text import ID_PATTERN, check_text
@@ -450,12 +451,32 @@ class QueueRow(Answer):
     customer_name: str
 
 
+def _check_bucket(value: str) -> str:
+    if value not in names():
+        raise ValueError(f"must be one of the aging buckets {', '.join(names())}")
+    return value
+
+
+AgingBucket = Annotated[StrictStr, AfterValidator(_check_bucket)]
+QueueSort = Literal["triage", "ship", "created", "status"]
+
+
 class ExportBackorders(Input):
-    """What `botui export` and the queue's export key write: a view, a status, a text query."""
+    """What `botui export` writes (a view, a status, a text query, in triage order) and the
+    queue's export key writes: the queue's whole spec, so the file holds the screen's rows in
+    the screen's order (its sort, direction, narrowings and aging bucket as well)."""
 
     view: View = "all"
     status: Status | None = None
     query: Text200 | None = None
+    # The queue's spec beyond the command's options (QueueSpec.export_input):
+    sort: QueueSort = "triage"
+    descending: StrictBool = False
+    customer: RecordId | None = None
+    product: RecordId | None = None
+    business: RecordId | None = None
+    priority: Priority | None = None
+    age: AgingBucket | None = None
 
 
 class ExportRow(Backorder):

@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,9 +28,10 @@ from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
 from botui.tui.host import botui_app
 from botui.tui.screens._filter import hand_to_filter, show_filter
+from botui.tui.widgets.cells import sort_arrow
 from botui.tui.widgets.event_log import EventLog, LogLines
 from botui.tui.widgets.queue_table import QueueTable
-from botui.tui.widgets.status_line import StatusLine
+from botui.tui.widgets.status_line import StatusLine, narrowing_words
 from botui.tui.widgets.view_bar import ViewBar
 
 if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui.lazy
@@ -87,12 +89,35 @@ def short_folder(folder: Path, width: int = TOAST_TEXT_WIDTH) -> str:
     return shown if len(shown) <= width else "…" + shown[-(width - 1) :]
 
 
-def exported_text(written: int, path: Path) -> str:
+def exported_text(written: int, path: Path, about: tuple[str, ...] = ()) -> str:
     """What the export toast says, each line short enough for a toast at 80 columns: the count,
-    the file's name, its folder, and the unit of its prices (which the screen shows in dollars)."""
+    the file's name, its folder, what the queue was narrowed, filtered and sorted by (`about`,
+    as the status line says it: the file holds the rows on screen, in their order), and the
+    unit of its prices (which the screen shows in dollars)."""
     rows = f"{written:,} backorder" + ("" if written == 1 else "s")
     folder = short_folder(path.parent, TOAST_TEXT_WIDTH - len("in "))
-    return f"Exported {rows} to\n{path.name}\nin {folder}\n(price in cents)"
+    lines = [f"Exported {rows} to", path.name, f"in {folder}"]
+    lines += [_cut(line, TOAST_TEXT_WIDTH) for line in about]
+    return "\n".join([*lines, "(price in cents)"])
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` in at most `width` cells, cut with "…"."""
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
+
+
+def export_about(table: QueueTable) -> tuple[str, ...]:
+    """What narrows the queue's rows and orders them, in the status line's words, for the
+    export toast: "customer: Ada Lovelace", "filter: 'lamp'", "sort: ship date ▼"."""
+    from botui.domain.queue import SORT_LABELS  # loaded by the export anyway
+
+    spec = table.spec
+    about = [f"{column}: {value}" for column, value in narrowing_words(table)]
+    if spec.text:
+        about.append(f"filter: {spec.text!r}")
+    if spec.sort != "triage" or spec.descending:
+        about.append(f"sort: {SORT_LABELS[spec.sort]} {sort_arrow(spec)}")
+    return tuple(about)
 
 
 class QueueScreen(Screen[None]):
@@ -393,14 +418,15 @@ class QueueScreen(Screen[None]):
             self.table.clear_marks()
 
     def action_export(self) -> None:
+        """Export exactly the rows the queue shows, in its order: the whole spec (view, sort,
+        filter, narrowings, aging bucket), and say in the toast what narrowed them."""
         spec = self.table.spec
-        self._export(spec.view, spec.text)
+        self._export(spec.view, spec.export_input(), export_about(self.table))
 
     @work(thread=True, group="export")
-    def _export(self, view: str, text: str) -> None:
-        """Write the view, filter included, to a CSV file in the folder botui was started in,
-        by the function `botui export` writes with (the same columns; price in cents)."""
-        payload = {"view": view} | ({"query": text} if text else {})
+    def _export(self, view: str, payload: dict[str, Any], about: tuple[str, ...]) -> None:
+        """Write the queue's rows to a CSV file in the folder botui was started in, by the
+        function `botui export` writes with (the same columns; price in cents)."""
         try:
             from botui.io.export import default_file_name, export_to_file
 
@@ -413,7 +439,7 @@ class QueueScreen(Screen[None]):
         except Exception as exc:  # the queue stays up whatever went wrong; say what it was
             self.post_message(self.Exported(f"Export failed: {exc}", failed=True))
             return
-        self.post_message(self.Exported(exported_text(written, path)))
+        self.post_message(self.Exported(exported_text(written, path, about)))
 
     @on(Exported)
     def _say_exported(self, message: Exported) -> None:
