@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -298,6 +300,41 @@ async def test_shift_g_draws_the_status_line_once(
         await settle(pilot)
         assert len(shown) == 1, shown
         assert f"row {COUNT} of {COUNT}" in shown[0]
+
+
+@pilot_test
+async def test_a_row_is_drawn_as_one_segment_per_run_of_style(many: Service) -> None:
+    """A row's neighbouring cells of one style are one segment (a row was ~26): G at a million
+    rows draws ~28 rows never drawn before, and every segment costs again in Textual's line
+    cache, its filters and the compositor. The rush priority and a late ship date keep their
+    colour, and only their cells have it."""
+    app = BotuiApp(many, delay_detection=False)
+    async with running(app) as pilot:
+        table = app.query_one(QueueTable)
+        await wait_until(pilot, lambda: table.window.counted and table.total == COUNT, "counted")
+        await settle(pilot)
+        accents = {
+            "rush": table.get_component_rich_style("queue-table--rush").color,
+            "late": table.get_component_rich_style("queue-table--late").color,
+        }
+        seen = set()
+        for y in range(HEADER_LINES, table.size.height):
+            segments = list(table.render_line(y))
+            styles = [segment.style for segment in segments]
+            assert all(a != b for a, b in itertools.pairwise(styles)), segments
+            if int(table.scroll_offset.y) + y - HEADER_LINES == table.cursor:
+                continue  # the cursor row marks accents by weight, not colour
+            cells = [(char, segment.style) for segment in segments for char in segment.text]
+            text = "".join(char for char, _ in cells)
+            for word, colour in accents.items():
+                found = re.search(rf" ((\d+[a-z]+ )?{word}) ", text)
+                if found is None:
+                    continue
+                seen.add(word)
+                start, end = found.span(1)
+                assert {cells[i][1].color for i in range(start, end)} == {colour}, text
+                assert cells[1][1].color != colour, text  # the id: plain
+        assert seen == set(accents)
 
 
 @pilot_test

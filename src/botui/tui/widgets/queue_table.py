@@ -125,6 +125,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._stale = True
         self._columns: list[cells.Column] = []
         self._columns_width = -1
+        self._row_cells = 0
         self._readers: dict[int, ReadHandle] = {}  # the window reads in flight, to cancel
         self._asked_top: int | None = None  # the top row of the read in flight
         self._styles: dict[str, Style] | None = None
@@ -632,6 +633,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _line(self, y: int, width: int) -> Strip:
         if width != self._columns_width:
             self._columns, self._columns_width = cells.layout(width), width
+            # cells.fit makes each cell exactly its column's width: a row's cells, mark and gaps
+            self._row_cells = cells.MARK_WIDTH + sum(c.width for c in self._columns)
+            self._row_cells += len(self._columns) - 1
         styles = self._styles or self._paint_styles()
         if y < HEADER_LINES:
             return self._header(width, styles["header"])
@@ -684,13 +688,27 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         }
         marked = row.id in self.marks
         segments = [Segment("*" if marked else " ", style + styles["mark" + on])]
+        # Cells of one style are joined into one segment (a row is 2-4 segments, not ~26):
+        # every segment costs again in Textual's line cache, its filters and the compositor,
+        # which a jump that scrolls pays for each of the ~28 rows it draws anew.
+        run: list[str] = []
         for position, column in enumerate(self._columns):
             if position:
-                segments.append(Segment(" ", style))
-            accent = accents.get(column.key)
+                run.append(" ")
             text = cells.fit(values[column.key], column.width, column.align)
-            segments.append(Segment(text, style + accent if accent else style))
-        used = sum(segment.cell_length for segment in segments)
+            accent = accents.get(column.key)
+            if accent is None:
+                run.append(text)
+                continue
+            if run:
+                segments.append(Segment("".join(run), style))
+                run = []
+            segments.append(Segment(text, style + accent))
+        used = self._row_cells
         if used < width:
-            segments.append(Segment(" " * (width - used), style))
+            run.append(" " * (width - used))
+        if run:
+            segments.append(Segment("".join(run), style))
+        if used <= width:
+            return Strip(segments, width)
         return Strip(segments).crop(0, width)
