@@ -277,6 +277,30 @@ async def test_edit_shows_errors_under_fields_then_saves_the_fix(
 
 
 @pilot_test
+async def test_the_form_clears_a_fields_error_as_soon_as_the_field_is_edited(
+    service: Service, backorder: str
+) -> None:
+    """As in the dialogs (one handler, dialogs._fields.clear_errors_on_edit): an error under a
+    box or a text area goes once its field changes, before the next ctrl+s; the others stay."""
+    app = Host(lambda: BackorderForm(service, backorder))
+    async with running(app) as pilot:
+        await type_into(pilot, "#quantity", "0")
+        await type_into(pilot, "#metadata", "nonsense")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Quantity must be a whole number" in error_text(app, "quantity")
+        assert error_text(app, "metadata") != ""
+        await type_into(pilot, "#quantity", "7")
+        await pilot.pause()
+        assert error_text(app, "quantity") == ""
+        assert error_text(app, "metadata") != ""  # not edited: its error stays
+        await type_into(pilot, "#metadata", "a=1")
+        await pilot.pause()
+        assert error_text(app, "metadata") == ""
+    assert service.get({"id": backorder}).version == 1  # nothing was saved
+
+
+@pilot_test
 async def test_the_form_warns_of_a_past_ship_date_as_the_estimate_dialog_does(
     service: Service, backorder: str
 ) -> None:

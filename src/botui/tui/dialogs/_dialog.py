@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from botui.domain.errors import BotuiError, FieldError
 from botui.domain.service import Service
@@ -22,7 +22,7 @@ from botui.tui.dialogs._fields import (
     ErrorLine,
     InputErrors,
     attempt,
-    clear_errors_about,
+    clear_errors_on_edit,
     labelled,
     show_errors,
     warned_first,
@@ -226,13 +226,7 @@ class FormDialog(ModalScreen[ResultT | None]):
         """Every id was tried: dismiss with the answer, or stay open with the refusal."""
         raise NotImplementedError
 
-    @on(Input.Changed)
-    @on(Select.Changed)
-    @on(TextArea.Changed)
-    def _edited(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
-        """A field the user changed no longer carries the error it had."""
-        if event.control is not None:
-            clear_errors_about(self, event.control)
+    _edited = clear_errors_on_edit  # a field changed loses its error (dialogs._fields)
 
     @on(Button.Pressed, "#back")
     def action_leave(self) -> None:

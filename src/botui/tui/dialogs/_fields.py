@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from textual import on
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Label, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from botui import config
 from botui.domain import numbers
@@ -280,6 +281,20 @@ def clear_errors_about(screen: Screen, field: Widget) -> None:
     for line in screen.query(ErrorLine):
         if field.id in line.about and line.about[field.id] != value_of(field):
             line.show(None)
+
+
+@on(Input.Changed)
+@on(Select.Changed)
+@on(TextArea.Changed)
+def clear_errors_on_edit(
+    screen: Screen[Any], event: Input.Changed | Select.Changed | TextArea.Changed
+) -> None:
+    """A field the person changed no longer carries the error it had: the handler of every
+    screen of field rows (FormDialog, BackorderForm), bound in each as `_edited =
+    clear_errors_on_edit`. Textual collects `@on` handlers from each message pump class's own
+    namespace, so a plain mixin's would never be called; a class attribute is."""
+    if event.control is not None:
+        clear_errors_about(screen, event.control)
 
 
 # The field rows of the dialogs and the form (dialogs.tcss).

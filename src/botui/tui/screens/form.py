@@ -29,7 +29,7 @@ from botui.tui.dialogs._fields import (
     ErrorLine,
     InputErrors,
     attempt,
-    clear_errors_about,
+    clear_errors_on_edit,
     day,
     field_row,
     parse_day,
@@ -416,13 +416,7 @@ class BackorderForm(Screen[schemas.Backorder | None]):
             )
         )
 
-    @on(Input.Changed)
-    @on(Select.Changed)
-    @on(TextArea.Changed)
-    def _edited(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
-        """A field the user changed no longer carries the error it had."""
-        if event.control is not None:
-            clear_errors_about(self, event.control)
+    _edited = clear_errors_on_edit  # a field changed loses its error (dialogs._fields)
 
     @on(Input.Changed)
     def _on_input_changed(self, event: Input.Changed) -> None:
