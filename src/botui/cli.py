@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
 # Only what every command needs is imported here: each command imports its own (the UI,
 # pydantic and peewee load only for the commands that use them; see run_api's fast `get`).
@@ -18,6 +18,9 @@ from botui.domain.limits import MAX_INT64
 
 if TYPE_CHECKING:  # argparse loads only when a command is parsed (see _ui_only)
     import argparse
+
+    from botui.domain.late import LateService
+    from botui.domain.service import Service
 
 T = TypeVar("T")
 # The demo's largest size: ten times what it is tuned for (a million rows), still in memory.
@@ -507,10 +510,7 @@ def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int
     # every import makes. The app turns it back on once its first rows are shown (tui.app).
     gc.disable()
     from botui import settings
-    from botui.domain import drivers
-
-    # First: for a SQLite file, peewee loads without PostgreSQL's driver (~60 ms).
-    drivers.load_for(config.resolve_db_path(db_arg))
+    from botui.tui.first_rows import FirstRows
 
     try:
         config.check_environment()
@@ -519,22 +519,51 @@ def run_ui(db_arg: str | None, demo: bool, config_arg: str | None = None) -> int
             from botui.tui import keymap
 
             keymap.expand(loaded.settings.keys, lambda name: loaded.origin("keys", name))
-        service = _open_service(db_arg)
-        if demo:
-            from botui.demo import ensure_demo
+        # A current SQLite file botui may write: its first rows read without the Service,
+        # which opens after the first frame (domain.late); anything else opens it first.
+        first_rows = None if demo else FirstRows.from_file(config.resolve_db_path(db_arg))
+        late = _late_service(db_arg) if first_rows is not None else None
+        if late is not None:
+            service = cast("Service", late)
+        else:
+            opened = _open_ui_service(db_arg)
+            if demo:
+                from botui.demo import ensure_demo
 
-            ensure_demo(service.db)
+                ensure_demo(opened.db)
+            service = opened
     except BotuiError as error:
         sys.stderr.write(f"botui: {error.message}\n")
         return error.exit_status
-    # The queue's first rows are read in a thread while Textual loads (issue 12).
-    from botui.tui.first_rows import FirstRows
-
-    first_rows = FirstRows(service)
-    first_rows.settle()  # over before Textual loads, unless the disk is slow
+    if first_rows is None:
+        # The queue's first rows are read in a thread while Textual loads (issue 12).
+        first_rows = FirstRows(service)
+        first_rows.settle()  # over before Textual loads, unless the disk is slow
     from botui.tui.app import run_app
 
-    return run_app(service, loaded, first_rows)
+    status = run_app(service, loaded, first_rows)
+    if late is not None and late.error is not None:
+        # The Service could not be opened after all (the file changed meanwhile): the app
+        # ended at once, and botui says why and exits as if it had failed before the UI.
+        sys.stderr.write(f"botui: {late.error.message}\n")
+        return late.error.exit_status
+    return status
+
+
+def _open_ui_service(db_arg: str | None):  # the Service, unannotated as _open_service
+    from botui.domain import drivers
+
+    # First: for a SQLite file, peewee loads without PostgreSQL's driver (~60 ms).
+    drivers.load_for(config.resolve_db_path(db_arg))
+    return _open_service(db_arg)
+
+
+def _late_service(db_arg: str | None) -> LateService:
+    """The Service of a database domain.quick found current and writable, opened at its
+    first use after the first frame (domain.late)."""
+    from botui.domain.late import LateService
+
+    return LateService(config.resolve_db_path(db_arg), lambda: _open_ui_service(db_arg))
 
 
 def _check_configuration(config_arg: str | None) -> None:

@@ -19,6 +19,8 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 
+from botui.domain.errors import BotuiError
+from botui.domain.late import LateService
 from botui.tui import keymap
 from botui.tui.attempt import attempt, refuse_readonly
 from botui.tui.formatting import times
@@ -138,6 +140,12 @@ class BotuiApp(App[int]):
         outcomes: list[Outcome]
 
     @dataclass
+    class ServiceFailed(Message):
+        """The Service, opened after the first frame (domain.late), could not be opened."""
+
+        error: BotuiError
+
+    @dataclass
     class OutboxSent(Message):
         """A background send of the outbox ended: what it did, or why it could not."""
 
@@ -157,6 +165,8 @@ class BotuiApp(App[int]):
         install_glued_escape()
         super().__init__()
         self.service = service
+        if isinstance(service, LateService):  # opened after the first frame, maybe failing
+            service.when_failed = lambda error: self.post_message(self.ServiceFailed(error))
         self._first_rows = first_rows  # read while the app loaded (botui.tui.first_rows)
         self.config = config
         self._delay_detection = delay_detection and not service.readonly
@@ -186,6 +196,12 @@ class BotuiApp(App[int]):
         # Everything built so far lives as long as the app: kept out of the collector's full
         # passes, which otherwise paused the event loop for ~50 ms now and then.
         gc.freeze()
+
+    @on(ServiceFailed)
+    def _service_failed(self, message: ServiceFailed) -> None:
+        """End at once: `botui` then says why and exits as if the database had failed to
+        open before the UI (cli.run_ui)."""
+        self.exit(return_code=message.error.exit_status)
 
     @on(QueueTable.FirstShown)
     def _collect_again(self) -> None:

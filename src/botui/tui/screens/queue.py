@@ -22,9 +22,8 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from botui import config
-from botui.domain import queue
+from botui.domain import queue_rows
 from botui.domain.errors import BotuiError
-from botui.domain.service import Service
 from botui.domain.text import safe_for_terminal
 from botui.tui.host import botui_app
 from botui.tui.screens._filter import hand_to_filter, show_filter
@@ -38,6 +37,7 @@ if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui
     from textual.timer import Timer
 
     from botui.domain import schemas
+    from botui.domain.service import Service  # loaded after the first frame (issue 12)
     from botui.tui.first_rows import FirstRows
     from botui.tui.widgets.first_steps import FirstSteps
 
@@ -60,7 +60,7 @@ class _Return:
     """The queue as it was before a customer view or a report's row opened, and the detail it
     opened from (a customer view) or the row that was selected (a report's row)."""
 
-    spec: queue.QueueSpec
+    spec: queue_rows.QueueSpec
     backorder: str | None
     reopen: bool = True  # open `backorder`'s detail again (a customer view came from it)
 
@@ -484,7 +484,7 @@ class QueueScreen(Screen[None]):
         if row is not None:
             self.app.push_screen(NarrowPicker(row), partial(self._narrow, row))
 
-    def _narrow(self, row: queue.QueueRow, column: str | None) -> None:
+    def _narrow(self, row: queue_rows.QueueRow, column: str | None) -> None:
         """Keep the view and filter, and only the backorders sharing the row's `column`."""
         if column is None:
             return
@@ -492,7 +492,7 @@ class QueueScreen(Screen[None]):
 
         value = row.narrowing(column)
         self.table.scope_names[f"{column}:{value}"] = shown_value(row, column)
-        narrowed: dict[str, Any] = {column: value}  # column: one of queue.NARROWINGS, a str field
+        narrowed: dict[str, Any] = {column: value}  # column: one of NARROWINGS, a str field
         self.table.set_spec(replace(self.table.spec, **narrowed))
         self.table.focus()
 

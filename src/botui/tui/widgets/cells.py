@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 
-from botui.domain.queue import QueueSpec
+from botui.domain.queue_rows import QueueSpec
 from botui.domain.text import safe_for_terminal
 from botui.tui.formatting import age as age
 from botui.tui.formatting import delivery_relative as delivery_relative
@@ -37,6 +37,12 @@ def sort_arrow(spec: QueueSpec) -> str:
 
 def fit(text: str, width: int, align: str = "left") -> str:
     """`text` made safe for a terminal and cut or padded to exactly `width` cells."""
+    if text.isascii() and text.isprintable():
+        # Most cells (ids, numbers, dates, plain names): safe as they are, a cell a character.
+        if len(text) > width:
+            text = text[: max(width - 1, 0)] + ("…" if width else "")
+        pad = width - len(text)
+        return " " * pad + text if align == "right" else text + " " * pad
     text = safe_for_terminal(text)
     if cell_len(text) > width:
         text = set_cell_size(text, max(width - 1, 0)) + ("…" if width else "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,14 +19,16 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from botui import config
-from botui.domain import queue
-from botui.domain.core import ReadHandle
+from botui.domain import queue_rows
 from botui.domain.errors import BotuiError, ReadCancelled
-from botui.domain.queue import QueueRow, QueueSpec, Window
-from botui.domain.service import Service
+from botui.domain.queue_rows import QueueRow, QueueSpec, Window
 from botui.tui.first_rows import FirstRows
 from botui.tui.styles import css
 from botui.tui.widgets import cells
+
+if TYPE_CHECKING:  # the Service loads after the first frame (issue 12)
+    from botui.domain.core import ReadHandle
+    from botui.domain.service import Service
 
 HEADER_LINES = 1
 
@@ -130,6 +133,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._asked_top: int | None = None  # the top row of the read in flight
         self._styles: dict[str, Style] | None = None
         self._bar: list[Segment] | None = None  # the scroll bar's cell on each line, or none
+        self._paint_width: int | None = None  # a row's width during a paint
         self._dragging = False  # the scroll bar is held with the mouse
         self._pressed_bar = False  # the last mouse press was on the scroll bar
         self._version = 0  # bumped when the data or the view may have changed
@@ -139,6 +143,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._ends_reader: ReadHandle | None = None
         self._ends_pending = False  # an ends read is in flight for `_ends_version`
         self._first_shown = False
+        self._drawn: threading.Event | None = None  # set once the first frame is drawn
         # The first read starts at mount, for a table as tall as the terminal (an upper bound
         # of its real height, known only after the layout): until it lands, a resize that
         # fits in it waits for it rather than reading again.
@@ -251,10 +256,10 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             if not self._an_end_is_coming(top, height):
                 self._request()
             return
-        if self._asked_top is not None and abs(top - self._asked_top) < queue.MARGIN // 2:
+        if self._asked_top is not None and abs(top - self._asked_top) < queue_rows.MARGIN // 2:
             return  # the rows on screen are here and the read in flight brings the margin
-        near_start = window.start > 0 and top - window.start < queue.MARGIN // 2
-        near_end = window.end < window.total and window.end - top - height < queue.MARGIN // 2
+        near_start = window.start > 0 and top - window.start < queue_rows.MARGIN // 2
+        near_end = window.end < window.total and window.end - top - height < queue_rows.MARGIN // 2
         if near_start or near_end:
             self._request()
 
@@ -266,7 +271,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             return False
         if window.spec != self._wanted or not window.counted:
             return False
-        reach = height + queue.MARGIN
+        reach = height + queue_rows.MARGIN
         return top + height <= reach or top >= window.total - reach
 
     def _swap_to_an_end(self, top: int, height: int) -> Window:
@@ -335,11 +340,20 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._readers.pop(generation, None)
 
     @work(thread=True, exclusive=True, group="queue-ends")
-    def _load_ends(self, reader: ReadHandle, window: Window, version: int, height: int) -> None:
+    def _load_ends(
+        self,
+        reader: ReadHandle,
+        window: Window,
+        version: int,
+        height: int,
+        after: threading.Event | None = None,
+    ) -> None:
         """Read the first and last screens of a counted window's view ahead, for g and G.
 
         Apart from the window reads, so scrolling meanwhile does not interrupt it.
         """
+        if after is not None:
+            after.wait(1.0)  # not before the first frame is drawn (see _load)
         worker = get_current_worker()
         ends: tuple[Window, ...] = ()
         try:
@@ -358,7 +372,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         if self._ends_reader is not None:
             self._ends_reader.cancel()  # ends of older data: never shown now
         self._ends_reader = self.service.read_handle()
-        self._load_ends(self._ends_reader, self.window, self._window_version, self._page_height)
+        self._load_ends(
+            self._ends_reader, self.window, self._window_version, self._page_height, self._drawn
+        )
 
     def _shown_first(self) -> None:
         if not self._first_shown:
@@ -461,7 +477,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.move_to(self.cursor + 1)
 
     def action_sort(self) -> None:
-        order = queue.SORTS
+        order = queue_rows.SORTS
         following = order[(order.index(self._wanted.sort) + 1) % len(order)]
         self.set_spec(replace(self._wanted, sort=following, descending=False))
 
@@ -511,8 +527,9 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             if window is None:
                 self._request(first=True)
                 return
-            # The read waits for the first frame: in its thread it would slow the drawing.
-            drawn = threading.Event()
+            # The reads wait for the first frame: in their threads they would slow the
+            # drawing, and the first of them opens a Service opened late (domain.late).
+            drawn = self._drawn = threading.Event()
             self._request(first=True, after=drawn)
             self._apply_window(self.WindowLoaded(window, self._generation, self._version))
             self.call_after_refresh(drawn.set)
@@ -622,10 +639,18 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     def render_lines(self, crop: Region) -> list[Strip]:
         self._styles = self._paint_styles()
         self._bar = self._scroll_bar()
-        return super().render_lines(crop)
+        # Looked up once a paint, not at each line (the region is found in the compositor's map)
+        self._paint_width = self.scrollable_content_region.width - (self._bar is not None)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_width = None
 
     def render_line(self, y: int) -> Strip:
-        strip = self._line(y, self.scrollable_content_region.width - (self._bar is not None))
+        width = self._paint_width
+        if width is None:
+            width = self.scrollable_content_region.width - (self._bar is not None)
+        strip = self._line(y, width)
         if self._bar is not None and y < len(self._bar):
             return Strip([*strip, self._bar[y]], strip.cell_length + 1)
         return strip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from botui.domain.queue import NARROWINGS, SORT_LABELS
+from botui.domain.queue_rows import NARROWINGS, SORT_LABELS
 from botui.domain.text import safe_for_terminal
 from botui.tui.styles import css
 from botui.tui.widgets.cells import sort_arrow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 from textual import on, work
@@ -14,12 +14,14 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from botui import config
-from botui.domain import queue
-from botui.domain.queue import QueueSpec
-from botui.domain.service import Service
+from botui.domain import queue_rows
+from botui.domain.queue_rows import QueueSpec
 from botui.tui.attempt import attempt
 from botui.tui.keymap import key_label, user_key
 from botui.tui.styles import css
+
+if TYPE_CHECKING:  # the Service loads after the first frame (issue 12)
+    from botui.domain.service import Service
 
 # The queue table's keys for its views (binding id queue.view-NAME); a user keymap may move them.
 VIEW_KEYS = {"open": "1", "pending": "2", "late": "3", "ready": "4", "closed": "5", "all": "0"}
@@ -53,9 +55,9 @@ class _Layout(NamedTuple):
 
 def _layouts(counts: dict[str, int] | None) -> Iterator[_Layout]:
     """Ways to write the tabs, widest first."""
-    full = {v: "…" if counts is None else f"{counts[v]:,}" for v in queue.VIEWS}
-    short = {v: "…" if counts is None else compact(counts[v]) for v in queue.VIEWS}
-    words = {v: v for v in queue.VIEWS}
+    full = {v: "…" if counts is None else f"{counts[v]:,}" for v in queue_rows.VIEWS}
+    short = {v: "…" if counts is None else compact(counts[v]) for v in queue_rows.VIEWS}
+    words = {v: v for v in queue_rows.VIEWS}
     shorter = words | SHORT_WORDS
     yield _Layout(True, words, full, "│", True)
     yield _Layout(True, words, short, "│", True)
@@ -73,7 +75,7 @@ def bar_text(
     text = Text()
     for shown_keys, words, numbers, separator, padded in _layouts(counts):
         text = Text(no_wrap=True, overflow="ellipsis")
-        for position, view in enumerate(queue.VIEWS):
+        for position, view in enumerate(queue_rows.VIEWS):
             if position:
                 text.append(separator, style="dim")
             key = f"{keys[view]} " if shown_keys else ""
