@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import create
 from textual import events
 from textual.widgets import Input, Static, TextArea
 
@@ -18,6 +19,7 @@ from botui.tui.keys import QUIET_SECONDS, KeyGuard, describe, install_glued_esca
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.queue import QueueScreen
 from botui.tui.widgets.queue_table import QueueTable
+from tests.conftest import DAY, NOW
 from tests.pilot import (
     TYPING_SECONDS,
     cursor_on,
@@ -714,6 +716,33 @@ async def test_digits_typed_as_a_dialog_or_form_opens_land_in_its_first_box(
         )
         await settle(pilot)
         assert app.screen.query_one(box, Input).value == "12"
+
+
+@pilot_test
+async def test_a_quantity_typed_at_typing_speed_into_fulfil_keeps_every_digit(
+    app: BotuiApp, shop: Service
+) -> None:
+    """The first digit opens the quantity box; the box then took the focus and selected what
+    it held, so the second digit replaced the first: a new user typed `f 2 5` and shipped 5
+    of 50 (the third trial). Each digit must add to the ones before."""
+    shop.create_product({"id": "PRD-3", "sku": "TENT-1", "name": "Tent", "stockOnHand": 50})
+    backorder = create(shop, NOW - DAY, product="PRD-3", quantity=50)
+    shop.confirm({"id": backorder})  # 50 units held: ready to ship
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, backorder)
+        await pilot.press("f")
+        await wait_until(pilot, lambda: isinstance(app.screen, Question), "the fulfil question")
+        await settle(pilot)
+        for digit in "25":
+            await pilot.press(digit)
+            await keyboard_quiet(pilot, TYPING_SECONDS)
+        await settle(pilot)
+        assert app.screen.query_one("#quantity", Input).value == "25"
+        await keyboard_quiet(pilot, QUIET_SECONDS + 0.1)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    shipped = shop.get({"id": backorder})
+    assert (shipped.status, shipped.quantity) == ("fulfilled", 25)
 
 
 @pilot_test

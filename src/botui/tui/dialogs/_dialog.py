@@ -25,6 +25,7 @@ from botui.tui.dialogs._fields import (
     clear_errors_on_edit,
     labelled,
     show_errors,
+    type_into,
     warned_first,
 )
 from botui.tui.dialogs.discard import leave_asking
@@ -119,11 +120,8 @@ class FormDialog(ModalScreen[ResultT | None]):
         event.stop()
         event.prevent_default()
         box = self.query_one(target)
-        if isinstance(box, TextArea):
-            box.insert(event.character)
-        elif isinstance(box, Input):
-            box.insert_text_at_cursor(event.character)
-        box.focus()
+        if isinstance(box, (Input, TextArea)):
+            type_into(box, event)
 
     def texts(self) -> dict[str, str]:
         """What each text field (Input, TextArea) of the dialog holds now, by id."""

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
@@ -35,6 +35,19 @@ DAY = 86_400
 _RENAMED = {name: label.lower() for name, label in FIELD_LABELS.items() if label.lower() != name}
 _API_NAME = re.compile(r"(?<![\w.])(" + "|".join(_RENAMED) + r")\b")
 _DETERMINERS = ("a", "an", "the", "later", "earlier", "its", "your", "their")
+
+
+def type_into(box: Input | TextArea, key: events.Key) -> None:
+    """Give `box` the focus, then the `key` typed before it had it (a digit in the fulfil
+    question, the first letter of a reason), so the keys typed next add to it.
+
+    Focus lands a moment later (Widget.focus is deferred) and an Input selects all it holds
+    as it gets it: a character put in before that was selected and replaced by the next key
+    (the third trial: `f 2 5` shipped 5). Posted after the focus, the key replaces only what
+    the box was filled with ("ship all"), as a key typed into a focused box does.
+    """
+    box.focus()
+    box.app.call_later(box.post_message, events.Key(key.key, key.character))
 
 
 class InputErrors(Exception):

@@ -33,6 +33,7 @@ from botui.tui.dialogs._fields import (
     gather,
     parse_whole,
     show_errors,
+    type_into,
 )
 from botui.tui.formatting import money, units
 from botui.tui.styles import css
@@ -326,10 +327,7 @@ class FulfilQuestion(Question):
         if found and self.focused is None and event.character and event.character.isdigit():
             event.stop()
             event.prevent_default()
-            box = found.first(Input)
-            box.focus()
-            box.value = event.character
-            box.cursor_position = len(box.value)
+            type_into(found.first(Input), event)
 
     def boxes(self) -> ComposeResult:
         if len(self.ids) == 1:
