@@ -64,3 +64,28 @@ def test_the_batch_knows_the_update_actions(db: Target) -> None:
     result = botui("api", "--batch", "--db", str(db), stdin=lines)
     assert result.status == 0, result.stderr
     assert '"phone": "+1 555 0100"' in result.stdout
+
+
+def test_an_update_on_an_outdated_copy_is_refused_with_conflict(db: Target) -> None:
+    # Two scripts read CUS-2 with no phone; the first saves one, the second is refused.
+    read = {"phone": None}
+    first = api(
+        db, "customer.update", {"id": "CUS-2", "phone": "+1 555 000 1111", "expected": read}
+    )
+    assert first.status == 0, first.stderr
+    before = dump(db)
+    late = api(db, "customer.update", {"id": "CUS-2", "phone": "+1 555 000 2222", "expected": read})
+    assert late.status == 2
+    assert (late.error["code"], late.error["field"]) == ("conflict", "phone")
+    assert 'phone is now "+1 555 000 1111" (you read null)' in late.error["message"]
+    assert dump(db) == before
+    # Another field of the same record, checked against what was read, still merges.
+    name = api(
+        db, "customer.update", {"id": "CUS-2", "name": "Grace H", "expected": {"name": "Grace"}}
+    )
+    assert name.json == {
+        "id": "CUS-2",
+        "name": "Grace H",
+        "email": None,
+        "phone": "+1 555 000 1111",
+    }

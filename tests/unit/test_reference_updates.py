@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from botui.domain import records
@@ -110,3 +112,93 @@ def test_records_pages_walk_forward_and_back_and_filter(service: Service) -> Non
     found = records.page(service, "customer", text="PERSON 5")
     assert [r.id for r in found.rows] == ["C-5"] and not found.has_more
     assert records.count(service, "customer") == 7
+
+
+# -- an edit made on an outdated copy (the contract's "Several people at once") -----------
+
+
+def test_an_edit_on_an_outdated_copy_is_refused_naming_what_changed(
+    service: Service, refs: dict[str, str]
+) -> None:
+    # Desk A and desk B both read the phone; A saves first.
+    read = {"phone": "+44 20 7946 0000"}
+    call(service, "customer.update", {"id": "CUS-1", "phone": "+1 555 000 1111", "expected": read})
+    error = assert_refused(
+        service,
+        "customer.update",
+        {"id": "CUS-1", "phone": "+1 555 000 2222", "expected": read},
+        "conflict",
+        "phone",
+    )
+    assert '"+1 555 000 1111"' in error.message and "CUS-1" in error.message
+    assert [(e.field, e.message) for e in error.errors] == [
+        ("phone", 'phone is now "+1 555 000 1111" (you read "+44 20 7946 0000")')
+    ]
+    assert service.record("customer", "CUS-1").phone == "+1 555 000 1111"
+    # B, having seen it, saves on purpose over it: the values B read now are A's.
+    again = {"id": "CUS-1", "phone": "+1 555 000 2222", "expected": {"phone": "+1 555 000 1111"}}
+    assert call(service, "customer.update", again)["phone"] == "+1 555 000 2222"
+
+
+def test_edits_of_different_fields_both_keep_their_change(
+    service: Service, refs: dict[str, str]
+) -> None:
+    call(
+        service,
+        "customer.update",
+        {"id": "CUS-1", "email": "a@b.example", "expected": {"email": "ada@example.com"}},
+    )
+    answer = call(
+        service,
+        "customer.update",
+        {"id": "CUS-1", "phone": None, "expected": {"phone": "+44 20 7946 0000"}},
+    )
+    assert (answer["email"], answer["phone"]) == ("a@b.example", None)
+
+
+def test_the_same_change_made_twice_is_no_conflict(service: Service, refs: dict[str, str]) -> None:
+    same = {"id": "BIZ-1", "name": "Northwind Ltd", "expected": {"name": "Northwind Outfitters"}}
+    call(service, "business.update", same)
+    assert call(service, "business.update", same)["name"] == "Northwind Ltd"
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "read", "theirs", "mine"),
+    [
+        ("business.update", "name", "Northwind Outfitters", "NW", "Northwind Ltd"),
+        ("product.update", "sku", "TENT-2P", "TENT-9", "TENT-3P"),
+        ("order.update", "number", "SO-1001", None, "SO-7"),
+        ("customer.update", "email", "ada@example.com", None, "ada@b.example"),
+    ],
+)
+def test_every_record_kind_checks_what_was_read(
+    service: Service, refs: dict[str, str], action: str, field: str, read, theirs, mine
+) -> None:
+    record_id = refs[action.split(".")[0]]
+    call(service, action, {"id": record_id, field: theirs})
+    payload = {"id": record_id, field: mine, "expected": {field: read}}
+    error = assert_refused(service, action, payload, "conflict", field)
+    assert f"{field} is now {json.dumps(theirs)}" in error.message
+
+
+def test_an_order_checks_its_placed_date_and_customer(
+    service: Service, refs: dict[str, str]
+) -> None:
+    placed = service.record("order", "ORD-1").placed_at
+    call(service, "order.update", {"id": "ORD-1", "placedAt": placed + 86400})
+    payload = {"id": "ORD-1", "number": "SO-7", "expected": {"placedAt": placed}}
+    assert_refused(service, "order.update", payload, "conflict", "placedAt")
+    payload["expected"] = {"placedAt": placed + 86400, "customer": "CUS-1", "business": "BIZ-1"}
+    assert call(service, "order.update", payload)["number"] == "SO-7"
+
+
+def test_expected_names_only_fields_of_the_record(service: Service, refs: dict[str, str]) -> None:
+    payload = {"id": "PRD-1", "name": "X", "expected": {"stockOnHand": 0}}
+    assert_refused(service, "product.update", payload, "validation_error", "expected")
+    payload = {"id": "CUS-1", "name": "X", "expected": {"phone": 5}}
+    assert_refused(service, "customer.update", payload, "validation_error", "expected")
+
+
+def test_one_record_is_read_by_kind_and_id(service: Service, refs: dict[str, str]) -> None:
+    assert service.record("order", "ORD-1").number == "SO-1001"
+    assert service.record("customer", "CUS-9") is None

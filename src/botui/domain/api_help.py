@@ -7,6 +7,7 @@ service accepts; a test checks that every action of `service.ACTIONS` has an ent
 from __future__ import annotations
 
 import difflib
+import inspect
 import json
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -96,7 +97,7 @@ ACTION_HELP: dict[str, tuple[type[schemas.Input], str, dict[str, Any]]] = {
     "customer.update": (
         schemas.UpdateCustomer,
         "change a customer's name, e-mail or phone",
-        {"id": "CUS-1", "phone": "+1 555 0100"},
+        {"id": "CUS-1", "phone": "+1 555 0100", "expected": {"phone": "+1 555 0199"}},
     ),
     "product.update": (
         schemas.UpdateProduct,
@@ -114,6 +115,11 @@ ACTION_HELP: dict[str, tuple[type[schemas.Input], str, dict[str, Any]]] = {
 def _kind(annotation: Any) -> str:
     """A field's type in words: 'integer', 'string', 'object', or its choices 'a|b|c'."""
     origin, args = get_origin(annotation), get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, schemas.Input):
+        inner = ", ".join(
+            f"{info.alias or name}?" for name, info in annotation.model_fields.items()
+        )
+        return f"object {{{inner}}}"
     if origin is Literal:
         return "|".join(str(arg) for arg in args)
     if origin is Annotated:
@@ -185,7 +191,7 @@ def detail(action: str) -> str:
     lines = [f"botui api {action}: {what}", "", "fields (? = optional):"]
     lines += [f"  {text}" for text in fields(action)]
     lines += ["", "example:", f"  botui api {action} '{json.dumps(example)}'"]
-    doc = (model.__doc__ or "").strip()
+    doc = inspect.cleandoc(model.__doc__ or "")
     if doc and not doc.startswith("Base of"):
         lines[1:1] = ["", doc]
     return "\n".join(lines)

@@ -85,6 +85,14 @@ def page(
         return RecordPage(rows, has_more, names)
 
 
+def one(service: Service, kind: str, record_id: str) -> Any | None:
+    """The record of `kind` with this id as its answer schema, or None when there is none."""
+    model, _, answer = _TABLES[kind]
+    with translate_errors(service.path):
+        row = model.get_or_none(model.id == record_id)
+        return None if row is None else answer(row)
+
+
 def count(service: Service, kind: str) -> int:
     """How many records of `kind` there are."""
     model = _TABLES[kind][0]

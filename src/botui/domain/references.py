@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,8 @@ import peewee
 from botui.domain import convert
 from botui.domain.core import ServiceCore, camel
 from botui.domain.errors import (
+    BotuiError,
+    FieldError,
     conflict,
     validation,
 )
@@ -129,7 +132,7 @@ class References(ServiceCore):
     @staticmethod
     def _wanted(data: schemas.Input, kind: str) -> dict[str, Any]:
         """The fields an update sent (Python names), refusing null where it may not clear."""
-        wanted = {name: getattr(data, name) for name in data.given() - {"id"}}
+        wanted = {name: getattr(data, name) for name in data.given() - {"id", "expected"}}
         for name, value in wanted.items():
             if value is None and name not in _NULLABLE.get(kind, set()):
                 raise validation(
@@ -146,12 +149,47 @@ class References(ServiceCore):
             if getattr(row, f"{name}_id" if name in ("customer", "business") else name) != value
         }
 
+    @staticmethod
+    def _check_expected(kind: str, row: peewee.Model, data: Any, wanted: dict[str, Any]) -> None:
+        """Refuse with `conflict` an update made on an outdated copy: a field named in
+        `expected` that holds another value now, unless it already holds the value wanted.
+
+        Fields are compared one by one, not by a version of the whole record, so two people
+        who change different fields of one record both keep their change."""
+        expected = data.expected
+        if expected is None:
+            return
+        stale: list[tuple[str, Any, Any]] = []
+        for name in sorted(expected.given()):
+            read = getattr(expected, name)
+            now = getattr(row, f"{name}_id" if name in ("customer", "business") else name)
+            if now == read or (name in wanted and wanted[name] == now):
+                continue
+            stale.append((camel(name), read, now))
+        if not stale:
+            return
+
+        def shown(value: Any) -> str:
+            return json.dumps(value, ensure_ascii=False)
+
+        errors = [
+            FieldError(name, f"{name} is now {shown(now)} (you read {shown(read)})")
+            for name, read, now in stale
+        ]
+        message = (
+            f"{kind} {row.get_id()} was changed since you read it: "
+            f"{'; '.join(e.message for e in errors)}. Nothing was saved: read it again, or send "
+            "the new values in expected to save yours over them"
+        )
+        raise BotuiError("conflict", message, stale[0][0], errors)
+
     def update_business(self, payload: Any) -> schemas.Business:
         data = parse(schemas.UpdateBusiness, payload, "business.update")
         self._who()
         wanted = self._wanted(data, "business")
         with self._write():
             row = self._require(Business, data.id, "id")
+            self._check_expected("business", row, data, wanted)
             changes = self._changed(row, wanted)
             if changes:
                 Business.update(**changes).where(Business.id == row.id).execute()
@@ -164,6 +202,7 @@ class References(ServiceCore):
         _check_contact(wanted.get("email"), wanted.get("phone"))
         with self._write():
             row = self._require(Customer, data.id, "id")
+            self._check_expected("customer", row, data, wanted)
             changes = self._changed(row, wanted)
             if changes:
                 Customer.update(**changes).where(Customer.id == row.id).execute()
@@ -183,6 +222,7 @@ class References(ServiceCore):
         wanted = self._wanted(data, "product")
         with self._write():
             row = self._require(Product, data.id, "id")
+            self._check_expected("product", row, data, wanted)
             changes = self._changed(row, wanted)
             if "sku" in changes and (
                 Product.select()
@@ -201,6 +241,7 @@ class References(ServiceCore):
         wanted = self._wanted(data, "order")
         with self._write():
             row = self._require(Order, data.id, "id")
+            self._check_expected("order", row, data, wanted)
             changes = self._changed(row, wanted)
             if "customer" in changes:
                 self._require(Customer, changes["customer"], "customer")

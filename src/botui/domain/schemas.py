@@ -277,38 +277,79 @@ class CreateOrder(Input):
     placed_at: Date | None = None
 
 
+class ExpectedBusiness(Input):
+    """The values of a business as the editor read them (see ExpectedCustomer)."""
+
+    name: StrictStr | None = None
+
+
+class ExpectedCustomer(Input):
+    """The values of a customer as the editor read them: an update that names one is refused
+    with `conflict` if that field holds another value now (someone saved it meanwhile), so an
+    edit made on an outdated copy loses nobody's work; fields it does not name still merge."""
+
+    name: StrictStr | None = None
+    email: StrictStr | None = None
+    phone: StrictStr | None = None
+
+
+class ExpectedProduct(Input):
+    """The values of a product as the editor read them (see ExpectedCustomer)."""
+
+    sku: StrictStr | None = None
+    name: StrictStr | None = None
+
+
+class ExpectedOrder(Input):
+    """The values of an order as the editor read them (see ExpectedCustomer)."""
+
+    number: StrictStr | None = None
+    customer: StrictStr | None = None
+    business: StrictStr | None = None
+    placed_at: StrictInt | None = None
+
+
 class UpdateBusiness(Input):
-    """`business.update`: the fields given change; the id names the record."""
+    """`business.update`: the fields given change; the id names the record. `expected` (the
+    values you read) asks for the outdated-copy check: refused with `conflict` if one changed."""
 
     id: RecordId
     name: Name | None = None
+    expected: ExpectedBusiness | None = None
 
 
 class UpdateCustomer(Input):
-    """`customer.update`: `email` or `phone` given as null clears it."""
+    """`customer.update`: `email` or `phone` given as null clears it. `expected` (the values
+    you read) asks for the outdated-copy check: refused with `conflict` if one changed."""
 
     id: RecordId
     name: Name | None = None
     email: ShortText | None = None
     phone: ShortText | None = None
+    expected: ExpectedCustomer | None = None
 
 
 class UpdateProduct(Input):
-    """`product.update`: SKU and name only; stock arrives through `receiveInventory`."""
+    """`product.update`: SKU and name only; stock arrives through `receiveInventory`.
+    `expected` (the values you read) asks for the outdated-copy check: refused with
+    `conflict` if one changed."""
 
     id: RecordId
     sku: Sku | None = None
     name: Name | None = None
+    expected: ExpectedProduct | None = None
 
 
 class UpdateOrder(Input):
-    """`order.update`: `number` given as null clears it."""
+    """`order.update`: `number` given as null clears it. `expected` (the values you read)
+    asks for the outdated-copy check: refused with `conflict` if one changed."""
 
     id: RecordId
     number: ShortText | None = None
     customer: RecordId | None = None
     business: RecordId | None = None
     placed_at: Date | None = None
+    expected: ExpectedOrder | None = None
 
 
 class Answer(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from botui.domain import queue
 from botui.domain.core import ServiceCore
@@ -208,6 +208,13 @@ class ScreenReads(ServiceCore):
                 before=before,
                 limit=limit or records.PAGE,
             )
+
+    def record(self, kind: str, record_id: str) -> Any:
+        """One product, customer, business or order as its answer schema, or None."""
+        from botui.domain import records
+
+        with self.session():
+            return records.one(self._whole, kind, record_id)
 
     def record_count(self, kind: str) -> int:
         from botui.domain import records
