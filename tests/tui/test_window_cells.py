@@ -65,6 +65,9 @@ def test_fit_cuts_pads_and_neutralises_control_characters() -> None:
     assert cells.fit("7", 3, "right") == "  7"
     assert cells.fit("\x1b[31mred", 8) == "\ufffd[31mred"
     assert cell_len(cells.fit("東京都の顧客さま", 7)) == 7
+    assert cells.fit("a\x7fbc", 4) == "a\ufffdbc"  # ASCII, not printable: made safe
+    assert cells.fit("abcd", 1) == "…" and cells.fit("abcd", 0) == ""
+    assert cells.fit("abc", 3) == "abc" and cells.fit("ab", 4, "right") == "  ab"
 
 
 def test_a_fulfilled_row_shows_the_day_it_shipped() -> None:
