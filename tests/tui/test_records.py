@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 from unit.helpers import snapshot_db
 
@@ -19,6 +20,7 @@ from botui.tui.dialogs.record_dialog import RecordDialog
 from botui.tui.screens.form import BackorderForm
 from botui.tui.screens.records import RecordsScreen
 from botui.tui.widgets.first_steps import FirstSteps
+from tests import postgres
 from tests.pilot import pilot_test, reads, running, screen_lines, settle, toasts, wait_until
 
 
@@ -300,3 +302,79 @@ async def test_a_read_only_database_refuses_new_and_edit(
         await settle(pilot)
         assert isinstance(app.screen, RecordsScreen)
         assert "read-only" in toasts(app)
+
+
+def cell(screen: RecordsScreen, row: int, column: str) -> str:
+    return str(screen.query_one(DataTable).get_cell_at((row, COLUMNS_OF[column])))
+
+
+COLUMNS_OF = {"Id": 0, "Name": 1, "Email": 2, "Phone": 3}
+
+
+@pytest.mark.parametrize("engine", postgres.ENGINES, indirect=True)  # records' SQL differs
+@pilot_test
+async def test_a_save_over_another_desks_change_shows_it_keeps_the_typing_then_saves_on_purpose(
+    service: Service, refs: dict[str, str]
+) -> None:
+    """The trial: two desks edit CUS-1's phone; the second to save was told nothing and the
+    first's phone was lost."""
+    app = BotuiApp(service, delay_detection=False)
+    async with running(app) as pilot:
+        await pilot.press("C")
+        await settle(pilot)
+        records_screen = app.screen
+        await pilot.press("e")
+        await reads(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RecordDialog) and dialog.record.id == "CUS-1"
+        await typed(pilot, "#phone", "+1 555 000 2222")
+        # Meanwhile another desk saves the same customer: a new phone and a new e-mail.
+        service.update_customer(
+            {"id": "CUS-1", "phone": "+1 555 000 1111", "email": "ada@desk-a.example"}
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog  # refused: the dialog stays, nothing of it saved
+        assert dialog.query_one("#phone", Input).value == "+1 555 000 2222"  # typing kept
+        assert "'+1 555 000 1111'" in error_under(app, "phone")  # what they saved, where
+        assert "changed by someone else" in error_under(app, "general")
+        # The e-mail, left as read, now shows theirs: saving yours will not undo it.
+        assert dialog.query_one("#email", Input).value == "ada@desk-a.example"
+        customer = service.record("customer", "CUS-1")
+        assert (customer.phone, customer.email) == ("+1 555 000 1111", "ada@desk-a.example")
+        await pilot.press("ctrl+s")  # having seen it, save yours on purpose
+        await reads(pilot)
+        assert app.screen is records_screen
+        assert "Customer CUS-1 saved" in toasts(app)
+        assert cell(records_screen, 0, "Phone") == "+1 555 000 2222"
+    customer = service.record("customer", "CUS-1")
+    assert (customer.phone, customer.email) == ("+1 555 000 2222", "ada@desk-a.example")
+
+
+@pilot_test
+async def test_another_desks_edit_of_another_field_merges_and_the_list_reads_again(
+    service: Service, refs: dict[str, str]
+) -> None:
+    app = BotuiApp(service, delay_detection=False)
+    async with running(app) as pilot:
+        await pilot.press("C")
+        await settle(pilot)
+        records_screen = app.screen
+        assert isinstance(records_screen, RecordsScreen)
+        service.update_customer({"id": "CUS-1", "email": "ada@desk-a.example"})
+        await pilot.press("e")
+        await reads(pilot)
+        await pilot.press("escape")  # left unchanged: the list shows what is there now
+        await reads(pilot)
+        assert app.screen is records_screen
+        assert cell(records_screen, 0, "Email") == "ada@desk-a.example"
+        service.update_customer({"id": "CUS-1", "email": "ada@desk-b.example"})
+        await pilot.press("e")
+        await reads(pilot)
+        await typed(pilot, "#name", "Ada King")
+        await pilot.press("ctrl+s")
+        await reads(pilot)
+        assert app.screen is records_screen and "Customer CUS-1 saved" in toasts(app)
+        assert cell(records_screen, 0, "Email") == "ada@desk-b.example"
+    customer = service.record("customer", "CUS-1")
+    assert (customer.name, customer.email) == ("Ada King", "ada@desk-b.example")

@@ -16,6 +16,7 @@ from botui.domain.service import Service
 from botui.tui.dialogs._dialog import FormDialog, Result
 from botui.tui.dialogs._fields import (
     FIELD_LABELS,
+    GENERAL,
     InputErrors,
     attempt,
     day,
@@ -77,6 +78,10 @@ def from_typing(kind: str, typed: str) -> dict[str, str]:
 STOCK_HINT = "r (receive stock) in the queue raises it"
 
 
+def _quoted(value: str) -> str:
+    return f"'{value}'" if value else "nothing (empty)"
+
+
 class RecordDialog(FormDialog[Record]):
     """A new record (`record` None, boxes filled from `prefill`) or an edit of `record`;
     dismisses with the saved record, or None. A refusal stays open with the typing."""
@@ -93,6 +98,7 @@ class RecordDialog(FormDialog[Record]):
         self.record = record
         self.initial = dict(prefill or {})
         self.saved: Record | None = None
+        self.fresh: Record | None = None  # the record as read again after a conflict
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -193,18 +199,70 @@ class RecordDialog(FormDialog[Record]):
             parsers += [partial(text, "customer"), partial(text, "business"), placed]
         gather(parsers)
         if self.record is not None:
+            # The values this edit read, for the fields it changes: a save over someone
+            # else's change of one of them is refused (conflict); other fields still merge.
+            read = self.record.to_json()
+            expected = {name: read[name] for name in values if name in read}
             values["id"] = self.record.id
+            if expected:
+                values["expected"] = expected
         return values
 
     def run_all(self, payload: dict[str, Any]) -> list[Result]:
         create, update = ACTIONS[self.kind]
         method = getattr(self.service, create if self.record is None else update)
         self.saved, error = attempt(self.service, lambda: method(payload))
+        self.fresh = None
+        if error is not None and error.code == "conflict" and self.record is not None:
+            self.fresh, _ = attempt(self.service, partial(self.read_again, self.record.id))
         return [Result(self.record.id if self.record else "", "", error)]
+
+    def read_again(self, record_id: str) -> Record | None:
+        """On the worker: the record as it is now (after a save was refused)."""
+        found: Record | None = self.service.record(self.kind, record_id)
+        return found
 
     def finish(self, results: list[Result]) -> None:
         error = results[0].error
-        if error is not None:  # nothing was written: the typing stays, the refusal under it
-            show_errors(self, error.errors)
+        if error is None:
+            self.dismiss(self.saved)
             return
-        self.dismiss(self.saved)
+        old, new = self.record, self.fresh
+        if old is not None and new is not None and new != old:
+            self._changed_meanwhile(old, new, error.errors)
+            return
+        show_errors(self, error.errors)  # nothing was written: the typing stays, the refusal
+
+    def _changed_meanwhile(self, old: Record, new: Record, refusal: list[FieldError]) -> None:
+        """Someone else saved the record since this dialog read it, so the save was refused.
+        Their values fill the boxes left as read; the boxes typed in keep the typing with
+        the other value named under them; the dialog now holds their version, so ctrl+s
+        again saves yours over theirs on purpose (or Esc leaves)."""
+        read, now = self._shown_of(old), self._shown_of(new)
+        typed = self.texts()
+        notes: list[FieldError] = []
+        taken: list[str] = []
+        for name in (name for name in now if now[name] != read.get(name)):
+            if typed.get(name, "").strip() == read.get(name, "").strip():
+                self.prefill(self.query_one(f"#{name}", Input), now[name])
+                taken.append(f"{FIELD_LABELS.get(name, name).lower()} {_quoted(now[name])}")
+            else:
+                message = f"someone else saved {_quoted(now[name])} here while you edited; "
+                notes.append(FieldError(name, message + "yours is kept"))
+        self.record = new
+        summary = f"{self.kind.capitalize()} {new.id} was changed by someone else while you "
+        summary += "edited it, so nothing was saved."
+        if taken:
+            summary += f" Their {', '.join(taken)} filled in."
+        summary += " ctrl+s saves yours over theirs; Esc leaves."
+        if not notes and not taken:  # a change the boxes do not show (a time within the day)
+            notes = [e for e in refusal if e.field != GENERAL]
+        show_errors(self, [*notes, FieldError(GENERAL, summary)], word="conflict")
+
+    def _shown_of(self, record: Record) -> dict[str, str]:
+        """What the boxes of an edit show for `record`."""
+        keep, self.record = self.record, record
+        try:
+            return self.shown()
+        finally:
+            self.record = keep

@@ -131,6 +131,13 @@ class RecordsScreen(Screen[None]):
     def on_mount(self) -> None:
         self._show_kind()
 
+    def on_screen_resume(self) -> None:
+        """Read the page again whenever the list shows again (back from a dialog, the queue or
+        another screen): record edits record no event, so another person's save since the
+        last read would otherwise stay unseen here."""
+        if self.page is not None:
+            self.reload()
+
     @property
     def table(self) -> DataTable:
         return self.query_one("#records-table", DataTable)
