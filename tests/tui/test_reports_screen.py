@@ -93,7 +93,11 @@ async def test_enter_on_a_product_row_shows_its_open_backorders(shop: Service) -
         status = str(app.screen.query_one("#status").render())
         assert "product: Storm [lantern]" in status  # its name, as text, not its id
         await reads(pilot)  # keys typed on as a screen closes are dropped (tui.keys)
-        await pilot.press("escape")  # the scope goes; the open view stays
+        await pilot.press("escape")  # back to the report
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        await reads(pilot)
+        await pilot.press("escape")  # the queue as it was: the open view, no scope
         await settle(pilot)
         assert len(_queue_ids(app)) == 8
 
@@ -121,10 +125,92 @@ async def test_esc_after_a_reports_row_puts_back_the_view_the_person_was_in(
         await settle(pilot)
         assert queue.spec.product == "PRD-2"
         await reads(pilot)
-        await pilot.press("escape")  # the report's scope goes: the all view, as it was
+        await pilot.press("escape")  # back to the report, the queue put back under it
         await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        assert (queue.spec.view, queue.spec.product) == ("all", "")
+        await reads(pilot)
+        await pilot.press("escape")  # and to the queue: the all view, as it was
+        await settle(pilot)
+        assert not isinstance(app.screen, ReportsScreen)
         assert (queue.spec.view, queue.spec.product) == ("all", "")
         assert queue.current.id == before
+
+
+def _cursor_key(app: BotuiApp, name: str) -> str:
+    table = app.screen.query_one(f"#{name}-table", DataTable)
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+@pilot_test
+async def test_j_and_k_move_the_report_cursor_as_in_the_queue(shop: Service) -> None:
+    """j j j Enter opened "age: 0-3 days": j and k did not move the report's cursor (trial)."""
+    app = BotuiApp(shop, delay_detection=False)
+    async with running(app) as pilot:
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "j", "k")
+        await settle(pilot)
+        assert _cursor_key(app, "aging") == "15-21"
+        await pilot.press("G")
+        assert _cursor_key(app, "aging") == AGING[-1]["bucket"]
+        await pilot.press("g", "j", "j", "j", "enter")
+        await settle(pilot)
+        assert "age: 15-21 days" in str(app.screen.query_one("#status").render())
+
+
+@pilot_test
+async def test_the_reports_help_lists_every_key_of_the_screen(shop: Service) -> None:
+    """? on Reports listed Esc, 1, 2, 3 and ^q only: not the arrows, j/k or Enter (trial)."""
+    app = BotuiApp(shop, delay_detection=False)
+    async with running(app) as pilot:
+        await pilot.press("R")
+        await settle(pilot)
+        rows = dict(help_rows(app.screen.active_bindings.values()))
+        assert rows["↓ j"] == "Next row" and rows["↑ k"] == "Previous row"
+        assert rows["Enter"] == "Show in queue"
+        assert rows["PgDn"] == "Page down" and rows["Home g"] == "First row"
+        assert rows["Esc"] == "Back" and rows["1"] == "Aging"
+
+
+@pilot_test
+async def test_esc_after_a_reports_jump_goes_back_to_the_report_on_that_row(
+    shop: Service,
+) -> None:
+    """Esc after a report's jump landed on the queue; as in k9s, it goes back to where the
+    person came from: the report, its cursor on the row used; Esc there, the queue as it was
+    before the reports (view, filter, row)."""
+    app = BotuiApp(shop, delay_detection=False)
+    async with running(app) as pilot:
+        queue = app.screen.query_one("#queue")
+        await pilot.press("3")  # the late view
+        await settle(pilot)
+        await pilot.press("slash", "A", "enter", "down")
+        await settle(pilot)
+        before = (queue.spec.view, queue.spec.text, queue.current.id)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("2", "j", "enter")  # PRD-2's open backorders
+        await settle(pilot)
+        assert (queue.spec.view, queue.spec.product, queue.spec.text) == ("open", "PRD-2", "")
+        await reads(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        assert app.screen.shown == "products" and _cursor_key(app, "products") == "PRD-2"
+        await reads(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReportsScreen)
+        assert (queue.spec.view, queue.spec.text, queue.current.id) == before
+        await pilot.press("R")  # and an aging row's jump comes back to that bucket
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await reads(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.shown == "aging" and _cursor_key(app, "aging") == "4-7"
 
 
 @pilot_test

@@ -63,6 +63,8 @@ class _Return:
     spec: queue_rows.QueueSpec
     backorder: str | None
     reopen: bool = True  # open `backorder`'s detail again (a customer view came from it)
+    # The report and its row a report's jump came from: Esc opens it again, on that row.
+    report: tuple[str, str] | None = None
 
 
 def _key(keys: str, action: str, description: str, binding_id: str, show: bool = True) -> Binding:
@@ -455,16 +457,28 @@ class QueueScreen(Screen[None]):
 
         self.app.push_screen(ReportsScreen(self.service), self.show_scope)
 
+    def _back_to_report(self, shown: str, row: str) -> None:
+        """Open the reports again on `shown`, the cursor on `row` (Esc after a report's jump:
+        back where the person came from, as k9s does; the queue is as it was before them)."""
+        from botui.tui.screens.reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen(self.service, shown, row), self.show_scope)
+
     def show_scope(self, scope: dict[str, str] | None) -> None:
         """Show the open backorders of a report's row: a product, or an aging bucket
-        (`scope` as ReportsScreen closes with it; None leaves the queue as it was)."""
+        (`scope` as ReportsScreen closes with it; None leaves the queue as it was).
+        Esc then goes back to the report, on that row; Esc there, to the queue as it was
+        before the reports (view, filter, row)."""
         if scope is None:
             return
         self._set_filter_box("")
-        if self._return is None:  # Esc puts back the view the person was in, not "open"
-            row = self.table.current
-            self._return = _Return(self.table.spec, row.id if row else None, reopen=False)
         product, age = scope.get("product", ""), scope.get("age", "")
+        report = ("products", product) if product else ("aging", age)
+        if self._return is None:  # the queue as it was before the reports
+            row = self.table.current
+            self._return = _Return(self.table.spec, row.id if row else None, False, report)
+        else:
+            self._return = replace(self._return, report=report)
         spec = replace(self.table.spec.unscoped(), view="open", text="", product=product, age=age)
         self.table.set_spec(spec, keep_selected=False)
         self.table.focus()
@@ -502,7 +516,7 @@ class QueueScreen(Screen[None]):
         if self._return is None:
             self._return = _Return(self.table.spec, came_from)
         else:  # a customer view opened from within one: Esc still restores the first queue
-            self._return = replace(self._return, backorder=came_from, reopen=True)
+            self._return = replace(self._return, backorder=came_from, reopen=True, report=None)
         self.table.scope_names[f"customer:{customer}"] = name
         self._set_filter_box("")
         spec = replace(self.table.spec.unscoped(), view="all", text="", customer=customer)
@@ -518,6 +532,8 @@ class QueueScreen(Screen[None]):
         self.table.set_spec(back.spec, follow=back.backorder)
         if back.reopen and back.backorder is not None:
             botui_app(self).open_detail(back.backorder)
+        elif back.report is not None:
+            self._back_to_report(*back.report)
 
     def action_toggle_log(self) -> None:
         log = self.query_one(EventLog)

@@ -95,6 +95,34 @@ def weeks_chart(report: ServiceReport) -> ColumnBars:
     )
 
 
+def _row_key(keys: str, action: str, description: str, binding_id: str) -> Binding:
+    # The description doubles as the tooltip the palette and a keymap's help show.
+    return Binding(keys, action, description, show=False, id=binding_id, tooltip=description)
+
+
+class ReportTable(DataTable, inherit_bindings=False):
+    """A report's table, moved by the keys that move the queue and the records (j and k too),
+    each key with an id so the help lists it and a keymap may move it."""
+
+    BINDINGS = [
+        # Not in the footer: the tabs line says it where it applies (aging, products).
+        Binding("enter", "select_cursor", "Show in queue", id="reports.open", show=False,
+                tooltip="The queue's open view narrowed to this row; Esc there comes back"),
+        _row_key("down", "cursor_down", "Next row", "reports.down"),
+        _row_key("j", "cursor_down", "Next row", "reports.down-vim"),
+        _row_key("up", "cursor_up", "Previous row", "reports.up"),
+        _row_key("k", "cursor_up", "Previous row", "reports.up-vim"),
+        _row_key("pagedown", "page_down", "Page down", "reports.page-down"),
+        _row_key("pageup", "page_up", "Page up", "reports.page-up"),
+        _row_key("home", "scroll_top", "First row", "reports.first"),
+        _row_key("g", "scroll_top", "First row", "reports.first-vim"),
+        _row_key("end", "scroll_bottom", "Last row", "reports.last"),
+        _row_key("G", "scroll_bottom", "Last row", "reports.last-vim"),
+        _row_key("right", "scroll_right", "Scroll right (wide columns)", "reports.right"),
+        _row_key("left", "scroll_left", "Scroll left", "reports.left"),
+    ]  # fmt: skip
+
+
 class ReportsScreen(Screen[dict[str, str] | None]):
     """The three reports of `botui report`, live; Enter shows a row's backorders.
 
@@ -113,9 +141,7 @@ class ReportsScreen(Screen[dict[str, str] | None]):
                 tooltip="Open backorders by product"),
         Binding("3", "show('service')", "Service", id="reports.service",
                 tooltip="Shipped and cancelled per week"),
-        Binding("enter", "open_row", "Show in queue", id="reports.open",
-                tooltip="The queue's open view narrowed to this row"),
-    ]  # fmt: skip
+    ]  # fmt: skip  # Enter and the moving keys are the tables' (ReportTable)
 
     DEFAULT_CSS = css("screens", "ReportsScreen")
 
@@ -140,10 +166,13 @@ class ReportsScreen(Screen[dict[str, str] | None]):
 
         last_event: int
 
-    def __init__(self, service: Service) -> None:
+    def __init__(self, service: Service, shown: str = "aging", row: str | None = None) -> None:
+        """`shown`: the report shown first; `row`: the key of its row the cursor starts on
+        (the row a jump to the queue was made from, when Esc comes back here)."""
         super().__init__()
         self.service = service
-        self.shown = "aging"
+        self.shown = shown
+        self._start_row = row
         self.last_event = -1
         self.aging: AgingReport | None = None
         self.products: ProductsReport | None = None
@@ -153,15 +182,15 @@ class ReportsScreen(Screen[dict[str, str] | None]):
     def compose(self) -> ComposeResult:
         yield Static("Reports · loading…", id="reports-title", markup=False)
         yield Static("", id="reports-tabs", markup=False)
-        with ContentSwitcher(initial="aging"):
+        with ContentSwitcher(initial=self.shown):
             with VerticalScroll(id="aging"):
-                yield DataTable(id="aging-table", cursor_type="row")
+                yield ReportTable(id="aging-table", cursor_type="row")
                 yield Static("Open backorders by age (days): count · value", classes="chart-title")
                 yield Static("", id="aging-chart", classes="chart")
             with Vertical(id="products"):
-                yield DataTable(id="products-table", cursor_type="row", zebra_stripes=True)
+                yield ReportTable(id="products-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="service"):
-                yield DataTable(id="service-table", cursor_type="row")
+                yield ReportTable(id="service-table", cursor_type="row")
                 yield Static("Shipped per ISO week, on-time rate under it", classes="chart-title")
                 yield Static("", id="service-chart", classes="chart")
         yield KeyFooter(keep=("show('aging')", "show('products')", "show('service')", "back"))
@@ -177,7 +206,7 @@ class ReportsScreen(Screen[dict[str, str] | None]):
                 justify: JustifyMethod = "left" if key in TEXT_KEYS else "right"
                 table.add_column(Text(title, justify=justify), key=key)
         self._show_tabs()
-        self.query_one("#aging-table").focus()
+        self.query_one(f"#{self.shown}-table").focus()
         self.reload()
         follow_events(self, self.service, self._poll)
         self.set_interval(REFRESH_SECONDS, self.reload)
@@ -254,6 +283,8 @@ class ReportsScreen(Screen[dict[str, str] | None]):
         current = None
         if table.row_count:
             current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        elif table_id == f"#{self.shown}-table":  # the first fill: the row come back to
+            current, self._start_row = self._start_row, None
         table.clear()
         for row in rows:
             table.add_row(*(cell(name, row[name]) for _, name in columns), key=str(row[key]))
@@ -285,12 +316,6 @@ class ReportsScreen(Screen[dict[str, str] | None]):
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self._open(event.data_table.id, event.row_key.value)
-
-    def action_open_row(self) -> None:
-        table = self.query_one(f"#{self.shown}-table", DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self._open(table.id, key)
 
     def _open(self, table_id: str | None, key: str | None) -> None:
         """Show the queue's open view narrowed to a product or an aging bucket."""
