@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 import psutil
+from textual.screen import UPDATE_PERIOD
 
 from botui.domain.service import Service
 from botui.store.db import open_database
@@ -31,9 +32,9 @@ TICK = 0.002
 TIMEOUT = 60.0
 REPEATS = 3
 # G is a few ms, so one slow press moves a median of three: the first G after start-up draws
-# rows never drawn before and comes right after the counts' frame (Textual draws at most every
-# 1/60 s), and with two other presses the median was the worse of those two. Seven keep the first
-# press in the sample without letting it decide the figure.
+# rows never drawn before (and, until every press waited a frame interval, came right after the
+# counts' frame and waited for Textual's next one). Seven keep the first press in the sample
+# without letting it decide the figure.
 JUMPS = 7
 
 
@@ -101,7 +102,15 @@ async def wait_for(pilot: Any, found: Callable[[], float | None], what: str = "r
 async def timed(
     pilot: Any, painted: Painted, keys: tuple[str, ...], shown: Callable[[int, str], bool]
 ) -> float:
-    """Seconds from pressing `keys` to the first drawn row passing `shown(index, filter)`."""
+    """Seconds from pressing `keys` to the first drawn row passing `shown(index, filter)`.
+
+    One frame interval passes before the press: Textual draws at most once per interval, so
+    a key pressed within one of the last frame waits for the next tick, a wait no person
+    causes. Pilot's own wait for idle keeps most presses 20 ms or more from the last frame;
+    the first G came right after the view counts' frame and waited 9-24 ms of its 15-31
+    (bench/frame_phase.py).
+    """
+    await asyncio.sleep(UPDATE_PERIOD)
     pressed = time.perf_counter()
     await pilot.press(*keys)
     at = await wait_for(
