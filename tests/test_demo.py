@@ -212,6 +212,18 @@ def test_notifications_are_queued_and_sent_with_their_events(demo: Service) -> N
     assert notified == {entry: backorder for entry, backorder, _ in outbox}
 
 
+def test_the_outbox_ids_follow_the_times_the_entries_were_queued(demo: Service) -> None:
+    """The outbox lists by id, "oldest first" (the order botui queues and sends them in); the
+    demo's ids were in the order its notices were picked while their times were drawn at
+    random, so the screen read 02:18, 02:17, 02:19 under "oldest first" (trial)."""
+    created = [at for (at,) in _rows(demo, "SELECT created_at FROM notification ORDER BY id")]
+    assert len(created) > 1 and created == sorted(created)
+    for status in ("queued", "sent", None):
+        page = demo.outbox_screen(status, limit=100)
+        times = [line.entry.created_at for line in page.lines]
+        assert times == sorted(times, reverse=status != "queued"), status
+
+
 def test_the_search_index_holds_what_its_trigger_would_have_written(demo: Service) -> None:
     migration = importlib.import_module("botui.store.migrations.0005_folded_search")
     text = migration.SEARCH_TEXT.format(r="b")

@@ -432,7 +432,8 @@ def _notifications(dice: _Dice, demo: Demo, events: list[tuple[Any, ...]], first
     late = [r for r in demo.backorders if r[B_NOTICED] is not None]
     active = [r for r in demo.backorders if r[B_OPEN] and r[B_NOTICED] is None]
     picks = [("delay", r) for r in late[-8:]] + [("status", r) for r in active[-6:]]
-    for position, (template, row) in enumerate(picks):
+    made: list[tuple[Any, ...]] = []
+    for template, row in picks:
         _, name, email, phone = customers[row[B_CUSTOMER]]
         channel = "email" if email else "sms"
         product = demo.products[row[B_PRODUCT]]
@@ -448,8 +449,12 @@ def _notifications(dice: _Dice, demo: Demo, events: list[tuple[Any, ...]], first
         at = demo.now - dice.between(QUIET // 2, QUIET)
         sent = at + dice.between(30, QUIET // 2) if template == "status" else None
         actor = dice.staff()
+        made.append((at, template, row, channel, subject, body, sent, actor, email or phone))
+    # Ids in the order the entries were queued, as botui gives them: the outbox lists by id
+    # ("oldest first"), and the times drawn above are not in the picks' order.
+    made.sort(key=lambda entry: entry[0])
+    for position, (at, template, row, channel, subject, body, sent, actor, to) in enumerate(made):
         entry = first_id + position
-        to = email or phone
         demo.notifications.append(
             (
                 entry,
