@@ -262,7 +262,8 @@ async def test_marks_then_bulk_confirm_asks_and_reports_each(app: BotuiApp, shop
         assert status(shop, "BO-1") == status(shop, "BO-3") == "confirmed"
         report = toasts(app)
         assert "confirm: 2 of 3 done" in report
-        assert "\nBO-2 is confirmed; only a pending backorder can be confirmed" in report
+        assert "\nBO-2 was confirmed by tester at" in report  # who put it past confirming
+        assert "; only a pending backorder can be confirmed" in report
         assert table(app).marks == {"BO-2"}  # the refused one stays marked
 
 

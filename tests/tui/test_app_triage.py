@@ -258,7 +258,7 @@ async def test_bulk_lists_ids_in_number_order_and_names_what_succeeded(
         await settle(pilot)
         report = toasts(app).splitlines()
         assert report[0] == "! confirm: 3 of 4 done: BO-2, BO-10, BO-11"
-        assert report[1].startswith("BO-9 is confirmed")
+        assert report[1].startswith("BO-9 was confirmed by tester")
         assert notifications(app) and notifications(app)[-1].timeout == REPORT_SECONDS
 
 
@@ -287,7 +287,7 @@ async def test_a_question_whose_every_row_is_refused_offers_no_yes(crowd_app: Bo
         assert not app.screen.query_one("#apply").display
         await pilot.press("y")
         await settle(pilot)
-        assert "Not done: confirm BO-1 before fulfilling it" in str(
+        assert "Not done: BO-1 is pending: confirm it first" in str(
             app.screen.query_one("#error-general").render()
         )
     assert app.service.get({"id": "BO-1"}).status == "pending"

@@ -186,7 +186,7 @@ async def test_detail_offers_only_what_the_status_allows(service: Service, backo
         await pilot.press("f")
         await settle(pilot)
         assert app.calls == [] and service.get({"id": backorder}).status == "pending"
-        assert "only a confirmed backorder can be fulfilled" in toasts(app)
+        assert "is pending: confirm it first, then fulfil it" in toasts(app)
         await pilot.press("c")
         await settle(pilot)
         assert footer_actions(app.screen) & triage == triage - {"triage('confirm')"}

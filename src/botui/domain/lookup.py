@@ -112,6 +112,30 @@ def deletion(service: Service, backorder_id: str) -> schemas.Event | None:
         return convert.event(row) if row else None
 
 
+# The events that raise a backorder's version: who wrote the one last is who changed it.
+VERSION_EVENTS = (
+    "created",
+    "updated",
+    "confirmed",
+    "fulfilled",
+    "cancelled",
+    "estimateUpdated",
+    "deleted",
+)
+
+
+def last_change(service: Service, backorder_id: str) -> schemas.Event | None:
+    """The last event that changed a backorder (raised its version), if there is one."""
+    with translate_errors(service.path):
+        row = (
+            Event.select()
+            .where((Event.backorder == backorder_id) & Event.type.in_(VERSION_EVENTS))
+            .order_by(Event.id.desc())
+            .first()
+        )
+        return convert.event(row) if row else None
+
+
 def describe(service: Service, kind: str, record_id: str) -> str | None:
     """A one-line description of a business, customer, product or order, or None if unknown."""
     with translate_errors(service.path):

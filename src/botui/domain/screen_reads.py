@@ -133,6 +133,13 @@ class ScreenReads(ServiceCore):
         with self.session():
             return lookup.deletion(self._whole, backorder_id)
 
+    def last_change(self, backorder_id: str) -> schemas.Event | None:
+        """The last event that changed a backorder (raised its version): who, what, when."""
+        from botui.domain import lookup
+
+        with self.session():
+            return lookup.last_change(self._whole, backorder_id)
+
     def describe(self, kind: str, record_id: str) -> str | None:
         """A one-line description of a business, customer, product or order, or None."""
         from botui.domain import lookup

@@ -26,32 +26,42 @@ def is_open(status: str) -> bool:
     return status in OPEN_STATUSES
 
 
+def _closed(backorder_id: str, status: str, consequence: str) -> BotuiError:
+    """A refusal because the backorder is closed: what it is, and what that means."""
+    return invalid_transition(f"{backorder_id} is {status} (closed): {consequence}", "status")
+
+
 def check_confirm(backorder_id: str, status: str) -> None:
-    if status != "pending":
-        raise invalid_transition(
-            f"{backorder_id} is {status}; only a pending backorder can be confirmed", "status"
-        )
+    if status == "pending":
+        return
+    if not is_open(status):
+        raise _closed(backorder_id, status, "it can no longer be confirmed")
+    raise invalid_transition(
+        f"{backorder_id} is {status}; only a pending backorder can be confirmed", "status"
+    )
 
 
 def check_fulfill(backorder_id: str, status: str) -> None:
     if status == "pending":
         raise invalid_transition(
-            f"confirm {backorder_id} before fulfilling it (it is still pending)", "status"
+            f"{backorder_id} is pending: confirm it first, then fulfil it", "status"
         )
+    if status == "fulfilled":
+        raise _closed(backorder_id, status, "it has shipped already")
     if not is_open(status):
-        raise invalid_transition(f"{backorder_id} is {status} and cannot be fulfilled", "status")
+        raise _closed(backorder_id, status, "nothing can be shipped")
 
 
 def check_cancel(backorder_id: str, status: str) -> None:
+    if status == "fulfilled":
+        raise _closed(backorder_id, status, "it has shipped and can no longer be cancelled")
     if not is_open(status):
-        raise invalid_transition(f"{backorder_id} is {status} and cannot be cancelled", "status")
+        raise _closed(backorder_id, status, "it was cancelled already")
 
 
 def check_update_estimate(backorder_id: str, status: str) -> None:
     if not is_open(status):
-        raise invalid_transition(
-            f"{backorder_id} is {status} (closed): its estimate can no longer change", "status"
-        )
+        raise _closed(backorder_id, status, "its estimate can no longer change")
 
 
 # The actions whose status rule is one of the checks above, by contract name.
@@ -94,5 +104,12 @@ def check_update_status(backorder_id: str, current: str, wanted: str) -> BotuiEr
     if wanted in UPDATE_MOVES[current]:
         return None
     allowed = UPDATE_MOVES[current]
-    hint = f"it can move to {' or '.join(allowed)}" if allowed else "update cannot change it"
+    if allowed:
+        hint = f"it can move to {' or '.join(allowed)}"
+    elif current == "pending":
+        hint = "confirm it first; then it can move on"
+    elif is_open(current):
+        hint = "its next step is fulfil"
+    else:
+        hint = "it is closed"
     return invalid_transition(f"{backorder_id} is {current}: {hint}, not to {wanted}", "status")

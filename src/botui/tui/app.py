@@ -444,7 +444,10 @@ class BotuiApp(App[int]):
         from botui.tui.formatting.outcome import Outcome
 
         answer, error = attempt(
-            self.service, lambda: self.service.confirm({"id": backorder_id}), backorder_id
+            self.service,
+            lambda: self.service.confirm({"id": backorder_id}),
+            backorder_id,
+            action="confirm",
         )
         if answer is not None:
             outcome = Outcome(backorder_id, True, done("confirm", answer))

@@ -64,6 +64,7 @@ class FormDialog(ModalScreen[ResultT | None]):
 
     CSS = DIALOG_CSS
     VERB = "Apply to"
+    ACTION = ""  # the contract action applied, so a refusal can say what did not happen
     BINDINGS = [
         Binding("escape", "leave", "Back", id="dialog.back", tooltip="Close (asks if you typed)"),
         Binding("ctrl+s", "apply", "Apply", id="dialog.apply", tooltip="Apply to every id"),
@@ -186,7 +187,10 @@ class FormDialog(ModalScreen[ResultT | None]):
         results = []
         for backorder_id in self.ids:
             message, error = attempt(
-                self.service, partial(self.run_one, backorder_id, payload), backorder_id
+                self.service,
+                partial(self.run_one, backorder_id, payload),
+                backorder_id,
+                action=self.ACTION,
             )
             results.append(Result(backorder_id, message or "", error))
         return results

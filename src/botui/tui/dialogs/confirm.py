@@ -82,7 +82,7 @@ def question_body(action: str, rows: list[QueueRow], missing: list[str]) -> Text
             body.append(f" in total for {len(open_rows):,} open backorders")
     elif action == "delete":
         body.append("The event log keeps its history.")
-    elif action == "fulfill":
+    elif action == "fulfill" and open_rows:  # a closed one ships nothing: its refusal says so
         held = sum(r.allocated for r in open_rows)
         wanted = sum(r.quantity for r in open_rows)
         body.append(f"Ships to the customer: {held:,} of {units(wanted)} held for ")
@@ -137,6 +137,7 @@ class Question(ActionDialog):
         self.rows: list[QueueRow] | None = None
         self._unread = ""  # why the rows could not be read, if they could not
         self._hopeless = ""  # why yes can do nothing: the status refuses every row
+        self._changed = ""  # who changed the one backorder after it was read, refusing yes
 
     @property
     def verb(self) -> str:
@@ -221,13 +222,21 @@ class Question(ActionDialog):
             return
         self.rows = message.rows
         body = question_body(self.ACTION, message.rows, message.missing)
-        self.query_one("#question-body", Static).update(body)
         refusals = status_refusals(self.ACTION, message.rows)
-        if message.rows and len(refusals) == len(message.rows):  # nothing yes could do
+        hopeless = bool(message.rows) and len(refusals) == len(message.rows)
+        if self._changed:  # yes lost a race: who changed it first, then what it is now
+            # (refused now: the change's words already say what it is and that it is final)
+            body = Text(self._changed + "." + ("" if hopeless else "\n")) + (
+                Text() if hopeless else body
+            )
+        self.query_one("#question-body", Static).update(body)
+        if hopeless:  # nothing yes could do
             self._hopeless = refusals[0] if len(refusals) == 1 else "all are refused"
             self.query_one("#apply", Button).display = False
             for box in self.query("Input, TextArea"):
                 box.disabled = True
+            for row in self.query("#dialog-body .field"):  # a box and its hint, now moot
+                row.display = False
             self.focus_keys()
         self.loaded(message.rows)
         self._show_keys()
@@ -278,7 +287,11 @@ class Question(ActionDialog):
         question shows what yes would now do before it is answered again."""
         error = results[0].error if len(results) == 1 else None
         if error is not None and error.code == "conflict":
+            # Said once, in the body read again, not also on the error line below it.
+            self._changed = error.message
+            show_errors(self, [])
             self._read()
+            return
         super().finish(results)
 
 

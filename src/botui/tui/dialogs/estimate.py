@@ -33,6 +33,7 @@ class EstimateDialog(ActionDialog):
     """Change the estimated dates of every id; an empty date keeps the one it has."""
 
     VERB = "Re-estimate"
+    ACTION = "updateEstimate"
 
     @dataclass
     class Current(Message):

@@ -52,6 +52,7 @@ class NotifyDialog(ActionDialog):
     """Queue a message to each backorder's customer; the preview shows the first one's text."""
 
     VERB = "Notify the customer of"
+    ACTION = "notifyCustomer"
     CSS = ActionDialog.CSS + css("dialogs", "NotifyDialog")
 
     @dataclass

@@ -37,14 +37,6 @@ from botui.tui.screens.form import BackorderForm
 from botui.tui.styles import css
 from botui.tui.widgets.footer import KeyFooter
 
-# Why a key does nothing on a backorder in a status that does not allow its action.
-_NOT_OFFERED = {
-    "confirm": "only a pending backorder can be confirmed",
-    "fulfill": "only a confirmed backorder can be fulfilled (confirm a pending one first)",
-    "cancel": "it is closed and cannot be cancelled",
-    "updateEstimate": "it is closed: its estimate can no longer change",
-}
-
 
 def _contract_action(action: str, parameters: tuple[object, ...]) -> str | None:
     """The contract action a detail binding runs when its status decides, else None."""
@@ -407,8 +399,9 @@ class DetailScreen(Screen[None]):
             _, action, parameters = _parse_action(binding.action)
             wanted = _contract_action(action, parameters)
             if wanted is not None and wanted not in statuses.offered(bo.status):
+                why = statuses.refusal(wanted, bo.id, bo.status)
                 self.notify(
-                    f"{bo.id} is {bo.status}: {_NOT_OFFERED[wanted]}",
+                    why.message if why is not None else f"{bo.id} is {bo.status}",
                     severity="warning",
                     markup=False,
                 )

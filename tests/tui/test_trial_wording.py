@@ -1,0 +1,115 @@
+"""What a new user's trial read wrong: a desk that lost a race to another, advice that did not
+fit the status, the delete question, dates, receipts, and the small words around them."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from botui.domain.service import Service
+from botui.tui.app import BotuiApp
+from botui.tui.dialogs.confirm import Question
+from tests.conftest import NOW
+from tests.pilot import cursor_on, pilot_test, reads, running, settle, toasts
+
+
+def shown(app: BotuiApp, selector: str) -> str:
+    """The text of one widget of the screen on top, as the person reads it."""
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def visible(app: BotuiApp, selector: str) -> bool:
+    """Whether a widget of the screen on top, and every container around it, is displayed."""
+    node = app.screen.query_one(selector)
+    while node is not None and node is not app.screen:
+        if not node.display:
+            return False
+        node = node.parent
+    return True
+
+
+def bob(shop: Service) -> Service:
+    """The other desk, acting a moment before now."""
+    return Service(shop.db, clock=lambda: NOW - 60, actor=lambda: "bob")
+
+
+# -- 1. the desk that lost a race ----------------------------------------------------------
+
+
+@pilot_test
+async def test_fulfil_after_another_desk_cancelled_says_one_thing(
+    app: BotuiApp, shop: Service
+) -> None:
+    """f open on BO-4 while bob cancels it, then y: the question says who cancelled it, that
+    nothing shipped and that nothing can, offers only Escape; no stale hint, body or error."""
+    async with running(app) as pilot:
+        await cursor_on(pilot, "BO-4")
+        await pilot.press("f")
+        await settle(pilot)
+        await reads(pilot)
+        bob(shop).cancel({"id": "BO-4"})
+        await pilot.press("y")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, Question)
+        body = shown(app, "#question-body")
+        assert "BO-4 was cancelled by bob at" in body
+        assert "nothing was shipped" in body and "nothing can be shipped" in body
+        assert "Ships to the customer" not in body and "Refused:" not in body
+        assert shown(app, "#question-keys") == "Escape: close (nothing can be done)"
+        assert not visible(app, "#error-general")
+        assert not visible(app, "#hint-quantity")
+        assert not app.screen.query_one("#apply").display
+    assert shop.get({"id": "BO-4"}).status == "cancelled"
+
+
+@pilot_test
+async def test_confirm_lost_to_another_desk_names_who(app: BotuiApp, shop: Service) -> None:
+    """Both desks press c on BO-3: the loser's toast says bob confirmed it first."""
+    async with running(app) as pilot:
+        await cursor_on(pilot, "BO-3")
+        bob(shop).confirm({"id": "BO-3"})
+        await pilot.press("c")
+        await settle(pilot)
+        assert "BO-3 was confirmed by bob at" in toasts(app)
+        assert "only a pending backorder can be confirmed" in toasts(app)
+
+
+@pilot_test
+async def test_cancel_after_another_desk_changed_it_names_who(app: BotuiApp, shop: Service) -> None:
+    """x open on BO-3 while bob raises its quantity, then y: nothing cancelled or refunded, the
+    question names bob and shows the backorder as it is now, ready to be answered again."""
+    async with running(app) as pilot:
+        await cursor_on(pilot, "BO-3")
+        await pilot.press("x")
+        await settle(pilot)
+        await reads(pilot)
+        bob(shop).update({"id": "BO-3", "quantity": 4})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        body = shown(app, "#question-body")
+        assert "BO-3 was changed by bob at" in body
+        assert "it was not cancelled and nothing was refunded" in body
+        assert "4 units" in body
+        assert app.screen.query_one("#apply").display
+    assert shop.get({"id": "BO-3"}).status == "pending"
+
+
+# -- 2. advice that fits the status --------------------------------------------------------
+
+
+@pilot_test
+async def test_fulfil_on_a_cancelled_backorder_says_it_is_closed(
+    app: BotuiApp, shop: Service
+) -> None:
+    """f on the cancelled BO-5: closed, nothing can ship; never "confirm a pending one"."""
+    async with running(app) as pilot:
+        await pilot.press("5")  # the closed view
+        await cursor_on(pilot, "BO-5")
+        await pilot.press("f")
+        await settle(pilot)
+        await reads(pilot)
+        body = shown(app, "#question-body")
+        assert "BO-5 is cancelled (closed): nothing can be shipped" in body
+        assert "confirm" not in body and "Ships to the customer" not in body
+        assert not visible(app, "#hint-quantity")
