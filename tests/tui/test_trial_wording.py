@@ -3,7 +3,7 @@ fit the status, the delete question, dates, receipts, and the small words around
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
@@ -113,3 +113,56 @@ async def test_fulfil_on_a_cancelled_backorder_says_it_is_closed(
         assert "BO-5 is cancelled (closed): nothing can be shipped" in body
         assert "confirm" not in body and "Ships to the customer" not in body
         assert not visible(app, "#hint-quantity")
+
+
+# -- 3. the delete question ------------------------------------------------------------------
+
+
+@pilot_test
+async def test_delete_question_says_it_is_no_cancellation_and_no_refund(
+    app: BotuiApp, shop: Service
+) -> None:
+    async with running(app) as pilot:
+        await cursor_on(pilot, "BO-2")
+        await pilot.press("d")
+        await settle(pilot)
+        await reads(pilot)
+        body = shown(app, "#question-body")
+        assert "Deleting is not cancelling" in body
+        assert "no cancellation and no refund (cancel, x, does)" in body
+        await pilot.press("n")
+        await settle(pilot)
+    assert shop.get({"id": "BO-2"}).status == "confirmed"
+
+
+# -- 4. dates that are in the form but name no day -----------------------------------------
+
+
+async def typed_date(pilot, app: BotuiApp, text: str) -> str:
+    """Type `text` as the ship estimate of the open estimate dialog and apply: the error."""
+    box = app.screen.query_one("#estimatedShipDate", Input)
+    box.focus()
+    box.value = ""
+    await pilot.press(*text)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    return shown(app, "#error-estimatedShipDate")
+
+
+@pilot_test
+async def test_a_day_that_does_not_exist_is_named_as_such(app: BotuiApp, shop: Service) -> None:
+    before = shop.get({"id": "BO-2"}).estimated_ship_date
+    async with running(app) as pilot:
+        await cursor_on(pilot, "BO-2")
+        await pilot.press("t")
+        await settle(pilot)
+        await reads(pilot)
+        error = await typed_date(pilot, app, "2026-02-30")
+        assert "2026-02-30 is no date: February 2026 has 28 days" in error
+        assert "must be a date as YYYY-MM-DD" not in error
+        assert "2024-02-30 is no date: February 2024 has 29 days" in await typed_date(
+            pilot, app, "2024-02-30"
+        )
+        assert "a month is 01 to 12" in await typed_date(pilot, app, "2026-13-01")
+        assert "must be a date as YYYY-MM-DD" in await typed_date(pilot, app, "next tuesday")
+    assert shop.get({"id": "BO-2"}).estimated_ship_date == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -105,9 +106,43 @@ def parse_day(text: str, field: str) -> int | None:
             raise ValueError
         parsed = dt.datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=times.ZONE)
     except ValueError:
-        message = f"{field} must be a date as YYYY-MM-DD ({times.zone_name()}), or empty"
+        message = no_such_day(text) or (
+            f"{field} must be a date as YYYY-MM-DD ({times.zone_name()}), or empty"
+        )
         raise InputErrors([FieldError(field, message)]) from None
     return int(parsed.timestamp()) + END_OF_DAY
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)  # in English whatever the locale, as every other word on screen
+
+
+def no_such_day(text: str) -> str | None:
+    """Why text in the form YYYY-MM-DD names no day ("2026-02-30 is no date: February 2026
+    has 28 days"), or None when it is not in that form (the form is then what to say)."""
+    if not _DAY.fullmatch(text):
+        return None
+    year, month, day_ = (int(part) for part in text.split("-"))
+    if not 1 <= month <= 12:
+        return f"{text} is no date: a month is 01 to 12"
+    if year < 1:
+        return f"{text} is no date: the year starts at 0001"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day_ <= days:
+        return f"{text} is no date: {_MONTHS[month - 1]} {year} has {days} days"
+    return None
 
 
 def ago(days: int) -> str:

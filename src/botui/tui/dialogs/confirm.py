@@ -81,7 +81,10 @@ def question_body(action: str, rows: list[QueueRow], missing: list[str]) -> Text
         if len(rows) > 1:
             body.append(f" in total for {len(open_rows):,} open backorders")
     elif action == "delete":
-        body.append("The event log keeps its history.")
+        if open_rows:  # so nobody deletes meaning to cancel (service.delete: no refund)
+            body.append("Deleting is not cancelling: ", style="bold")
+            body.append("it records no cancellation and no refund (cancel, x, does). ")
+        body.append("The event log keeps its history and its last state.")
     elif action == "fulfill" and open_rows:  # a closed one ships nothing: its refusal says so
         held = sum(r.allocated for r in open_rows)
         wanted = sum(r.quantity for r in open_rows)
