@@ -52,7 +52,8 @@ async def test_receive_dialog_says_who_is_served_first(knives: Service) -> None:
         assert "BO-3" not in title
         assert (
             "Chef's knife (PRD-7): 0 free; its open backorders lack 107 units in all. BO-3 "
-            "lacks 2; the 2 backorders before it lack 100 first, so 102 fill it; those after "
+            "lacks 2; the 2 backorders before it lack 100 first, so a receipt of 102 fills it; "
+            "those after "
             "it lack 5 more." in " ".join(note.split())
         )
         await type_into(pilot, "#quantity", "101")
@@ -66,8 +67,8 @@ async def test_receive_dialog_says_who_is_served_first(knives: Service) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert [o.message for o in app.result] == [
-        "BO-3 got 2 units; 100 went to backorders first in line; 5 to backorders after it; "
-        "3 left free"
+        "BO-3 got 2 units; 100 went first to BO-1 (60) and BO-2 (40), ahead of it in line; "
+        "5 to BO-4 (5) after it; 3 left free"
     ]
 
 
@@ -92,7 +93,7 @@ async def test_edit_shows_every_field_error_at_once(knives: Service) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Quantity must be a whole number from 1 to 1,000,000" in error_text(app, "quantity")
-        assert "Ship estimate must be a date as YYYY-MM-DD" in error_text(app, "estimatedShipDate")
+        assert "2027-13-45 is no date: a month is 01 to 12" in error_text(app, "estimatedShipDate")
         assert app.result is UNSET
     assert knives.get({"id": "BO-3"}).version == 1
 

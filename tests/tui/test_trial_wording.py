@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static
 
+from botui.domain.schemas import Allocation
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
 from botui.tui.dialogs.confirm import Question
+from botui.tui.dialogs.receive import named_grants
+from botui.tui.formatting.events import summary
 from tests.conftest import NOW
 from tests.pilot import cursor_on, pilot_test, reads, running, settle, toasts
 
@@ -166,3 +169,42 @@ async def test_a_day_that_does_not_exist_is_named_as_such(app: BotuiApp, shop: S
         assert "a month is 01 to 12" in await typed_date(pilot, app, "2026-13-01")
         assert "must be a date as YYYY-MM-DD" in await typed_date(pilot, app, "next tuesday")
     assert shop.get({"id": "BO-2"}).estimated_ship_date == before
+
+
+# -- 5. receiving stock --------------------------------------------------------------------
+
+
+@pilot_test
+async def test_a_receipt_names_who_got_the_units_and_the_log_says_delivery(
+    service: Service, refs: dict[str, str]
+) -> None:
+    """Two backorders of a product without stock, BO-A (45) before BO-B (2): the note reads
+    in the singular, receiving 3 without a receipt id names BO-A in the toast, and the log
+    says the units came from a delivery, not from stock on hand."""
+    service.create_product({"id": "PRD-7", "sku": "KN-7", "name": "Chef's knife"})
+    base = {"business": "BIZ-1", "customer": "CUS-1", "product": "PRD-7", "price": 1200}
+    Service(service.db, clock=lambda: NOW - 500).create({**base, "id": "BO-A", "quantity": 45})
+    Service(service.db, clock=lambda: NOW - 400).create({**base, "id": "BO-B", "quantity": 2})
+    app = BotuiApp(service, delay_detection=False)
+    async with running(app) as pilot:
+        await cursor_on(pilot, "BO-B")
+        await pilot.press("r")
+        await settle(pilot)
+        await reads(pilot)
+        note = " ".join(shown(app, "#queue-note").split())
+        assert "the backorder before it lacks 45 first, so a receipt of 47 fills it" in note
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "BO-B got no units; 3 went first to BO-A (3), ahead of it in line" in toasts(app)
+    arrived = [e for e in service.events({}).data if e.type == "inventoryArrived"]
+    assert [(e.backorder, e.data.get("receipt")) for e in arrived] == [("BO-A", None)]
+    assert summary(arrived[0]) == "3 units arrived from a delivery (no receipt id)"
+
+
+def test_a_receipt_toast_names_a_few_then_counts_the_rest() -> None:
+    grants = [Allocation(backorder=f"BO-{n}", quantity=n) for n in range(1, 6)]
+    assert named_grants(grants[:1]) == "BO-1 (1)"
+    assert named_grants(grants[:2]) == "BO-1 (1) and BO-2 (2)"
+    assert named_grants(grants) == "BO-1 (1), BO-2 (2), BO-3 (3) and 2 more (9)"

@@ -23,7 +23,7 @@ from botui.tui.dialogs._fields import (
     gather,
     parse_whole,
 )
-from botui.tui.formatting import plural, units
+from botui.tui.formatting import units
 from botui.tui.styles import css
 
 
@@ -41,10 +41,11 @@ def queue_note(product: schemas.Product, place: lookup.Place | None) -> str:
     if not place.ahead:
         text += f" {place.backorder} is first in line and lacks {place.lacks:,}"
     else:
-        others = plural(place.before, "backorder")
+        before = "the backorder" if place.before == 1 else f"the {place.before:,} backorders"
+        lack = "lacks" if place.before == 1 else "lack"
         text += (
-            f" {place.backorder} lacks {place.lacks:,}; the {others} before it lack "
-            f"{place.ahead:,} first, so {place.ahead + place.lacks:,} fill it"
+            f" {place.backorder} lacks {place.lacks:,}; {before} before it {lack} "
+            f"{place.ahead:,} first, so a receipt of {place.ahead + place.lacks:,} fills it"
         )
     if place.after:
         text += f"; those after it lack {place.after:,} more"
@@ -271,12 +272,26 @@ class ReceiveDialog(ActionDialog):
         got = granted.get(backorder_id, 0)
         order = [a.backorder for a in received.allocations]
         mine = order.index(backorder_id) if backorder_id in order else len(order)
-        first = sum(a.quantity for a in received.allocations[:mine])
-        later = sum(granted.values()) - got - first
-        text = f"{backorder_id} got {units(got)}"
-        if first:
-            text += f"; {first:,} went to backorders first in line"
-        if later:
-            text += f"; {later:,} to backorders after it"
+        ahead = received.allocations[:mine]
+        after = received.allocations[mine + 1 :]
+        text = f"{backorder_id} got {units(got) if got else 'no units'}"
+        if ahead:
+            first = sum(a.quantity for a in ahead)
+            text += f"; {first:,} went first to {named_grants(ahead)}, ahead of it in line"
+        if after:
+            text += f"; {sum(a.quantity for a in after):,} to {named_grants(after)} after it"
         text += f"; {received.product.stock_on_hand:,} left free"
         return Result(backorder_id, text, None)
+
+
+NAMED_IN_RESULT = 3  # backorders named in a receipt's toast; the rest are counted
+
+
+def named_grants(grants: list[schemas.Allocation]) -> str:
+    """Who got units, with how many: "BO-1 (60) and BO-2 (40)", "BO-1 (5), BO-2 (5), BO-3 (5)
+    and 4 more (20)"."""
+    parts = [f"{g.backorder} ({g.quantity:,})" for g in grants[:NAMED_IN_RESULT]]
+    rest = grants[NAMED_IN_RESULT:]
+    if rest:
+        parts.append(f"{len(rest):,} more ({sum(g.quantity for g in rest):,})")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

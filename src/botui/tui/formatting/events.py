@@ -107,7 +107,8 @@ def _describe(event: schemas.Event) -> str:
             return f"{arrived} arrived, released by {data['releasedBy']}"
         if data.get("receipt"):
             return f"{arrived} arrived from receipt {data['receipt']}"
-        return f"{arrived} arrived from stock on hand"
+        # receiveInventory without a receipt id: a delivery, not stock already on hand
+        return f"{arrived} arrived from a delivery (no receipt id)"
     if kind == "delayNoticed":
         if data.get("newEstimatedShipDate") is not None:
             return (
