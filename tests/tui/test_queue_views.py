@@ -89,7 +89,7 @@ def test_the_current_view_is_reversed_and_bold_so_it_reads_without_colour() -> N
     ("width", "shown"),
     [
         (200, "1 open 65,766 │ 2 pending 22,951 │ 3 late 33,453 │ 4 ready 36,747 │ 5 closed"),
-        (80, "1 open 66k  2 pending 23k  3 late 33k  4 ready 37k  5 closed 934k  0 all 1.0M"),
+        (80, "1 open 66k │ 2 pending 23k │ 3 late 33k │ 4 ready 37k │ 5 closed 934k │ 0 all "),
         (60, "open 66k│pend 23k│ late 33k │ready 37k│closed 934k│all 1.0M"),
     ],
 )
@@ -97,6 +97,46 @@ def test_the_view_bar_fits_the_width_at_a_million_rows(width: int, shown: str) -
     text = bar_text(MILLION, "late", width)
     assert text.cell_len <= width
     assert shown in text.plain
+
+
+DEMO = {"open": 501, "pending": 195, "late": 126, "ready": 256, "closed": 1499, "all": 2000}
+
+
+@pytest.mark.parametrize("current", ["open", "closed", "all"])
+def test_at_80_columns_the_demo_keeps_its_view_keys(current: str) -> None:
+    """At 80 columns the demo's bar read ` open 501 │ pending 195 │ …`, its keys dropped
+    (the README promised that at 60 only), and then narrowed `1 open 56 │ …` (trial)."""
+    text = bar_text(DEMO, current, 80)
+    assert text.cell_len <= 80
+    assert text.plain.strip() == (
+        "1 open 501 │ 2 pending 195 │ 3 late 126 │ 4 ready 256 │ 5 closed 1,499 │ 0 all"
+    )
+
+
+@pytest.mark.parametrize("scale", [1, 7, 10, 99, 1_000, 9_949, 9_950, 12_345, 999_999, 10**7])
+def test_the_keys_show_by_width_alone_whatever_the_counts(scale: int) -> None:
+    """Keys from 70 columns on for any counts, never below: narrowing the queue (smaller
+    counts) does not bring them back, nor do large counts take them away."""
+    counts = {view: scale * (n + 1) for n, view in enumerate(DEMO)}
+    for width in (70, 80, 120):
+        text = bar_text(counts, "closed", width)
+        assert text.cell_len <= width and "5 closed" in text.plain, (width, text.plain)
+        assert "…" not in text.plain
+    for width in (60, 69):
+        text = bar_text(counts, "closed", width)
+        assert text.cell_len <= width and "5 closed" not in text.plain, (width, text.plain)
+        assert "closed" in text.plain and "…" not in text.plain
+
+
+@pilot_test
+async def test_at_60_columns_the_footer_keeps_quit_and_help(shop: Service) -> None:
+    """At 60x20 the footer dropped Enter, Mark and q (trial): help and quit come first now,
+    then confirm, fulfil, cancel and Enter."""
+    app = BotuiApp(shop, delay_detection=False)
+    async with running(app, (60, 20)):
+        footer = app.screen.query_one("KeyFooter")
+        shown = [key.action for key in footer.query("FooterKey")]
+        assert {"help", "app.quit", "triage('confirm')", "open"} <= set(shown), shown
 
 
 def test_before_the_counts_arrive_the_views_are_named() -> None:

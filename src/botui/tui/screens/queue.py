@@ -43,15 +43,17 @@ if TYPE_CHECKING:  # the schemas (pydantic) load after the first rows: see botui
 
 HISTORY = 200
 PAGE = 200  # lines drawn per message: about 25 ms of the event loop
-# The footer's hints in order of need, for narrow terminals; the help lists every key.
+# The footer's hints in order of need, for narrow terminals; the help lists every key. Help
+# and quit first: at 60 columns a person who sees neither can neither learn nor leave (trial);
+# then the triage actions and Enter (at 60 columns / and Space give way: ? lists them).
 FOOTER_KEEP = (
+    "help",
+    "app.quit",
     "triage('confirm')",
     "triage('fulfill')",
     "triage('cancel')",
-    "help",
-    "filter",
     "open",
-    "app.quit",
+    "filter",
 )
 
 
@@ -156,7 +158,13 @@ class QueueScreen(Screen[None]):
             tooltip="Grow the log and move into it; L or Esc comes back to the queue",
             show=False,
         ),
-        _key("X", "export", "Export this view to CSV", "queue.export", show=False),
+        _key(
+            "X",
+            "export",
+            "Export the rows shown to CSV (filter, narrowing, sort)",
+            "queue.export",
+            show=False,
+        ),
         _key("R", "reports", "Reports: aging, products, service", "queue.reports", show=False),
         _key("o", "outbox", "Outbox: send, retry, mark sent", "queue.outbox", show=False),
         _key("P", "records('product')", "Products", "queue.products", show=False),
@@ -368,10 +376,15 @@ class QueueScreen(Screen[None]):
         home = "closed" if message.status in statuses.CLOSED_STATUSES else "open"
         if home == message.view:
             return  # in this view's statuses: nothing to point to
-        keys = self.query_one(ViewBar).view_keys()
+        bar = self.query_one(ViewBar)
+        keys = bar.view_keys()
+        # The keys in brackets only when the view bar shows them too (not below 70 columns).
+        home_key, all_key = (
+            (f" ({keys[home]})", f" ({keys['all']})") if bar.shows_keys else ("", "")
+        )
         self.notify(
-            f"{message.backorder_id} is {message.status}: it is in the {home} view "
-            f"({keys[home]}) and in all ({keys['all']}), not in {message.view}",
+            f"{message.backorder_id} is {message.status}: it is in the {home} view{home_key} "
+            f"and in all{all_key}, not in {message.view}",
             markup=False,
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -35,52 +35,81 @@ def compact(count: int) -> str:
     """A count in at most five characters: 9,999, 66k, 934k, 1.0M, 12M."""
     if count < 10_000:
         return f"{count:,}"
-    if count < 1_000_000:
+    if count < 999_500:  # 999,500 would round to "1000k"
         return f"{round(count / 1000)}k"
-    if count < 10_000_000:
+    if count < 9_950_000:  # "10.0M" is "10M"
         return f"{count / 1_000_000:.1f}M"
     return f"{round(count / 1_000_000)}M"
 
 
+def tiny(count: int) -> str:
+    """A count in at most four characters: 999, 1.2k, 66k, 934k, 1.0M, 12M."""
+    if 1000 <= count < 9_950:
+        return f"{count / 1000:.1f}k"
+    if 9_950 <= count < 10_000:
+        return "10k"
+    return compact(count)
+
+
+# From this width on the bar always shows the views' keys, whatever the counts (its tightest
+# keyed layout takes 70 cells with every count four characters wide); below it, never: the
+# keys do not come and go as counts change (narrowed or not).
+KEYS_FROM = 70
+
+
 class _Layout(NamedTuple):
     """One way to write the tabs: with the keys or not, which words and counts, what stands
-    between two tabs, and whether each tab has a space either side (the current one always)."""
+    between two tabs, whether each tab has a space either side (the current one always), and
+    whether `all` shows its count (the sum of open and closed, the first to go)."""
 
     keys: bool
     words: dict[str, str]
     numbers: dict[str, str]
     separator: str
     padded: bool
+    all_count: bool = True
 
 
-def _layouts(counts: dict[str, int] | None) -> Iterator[_Layout]:
-    """Ways to write the tabs, widest first."""
-    full = {v: "…" if counts is None else f"{counts[v]:,}" for v in queue_rows.VIEWS}
-    short = {v: "…" if counts is None else compact(counts[v]) for v in queue_rows.VIEWS}
+def _layouts(counts: dict[str, int] | None, keys: bool) -> Iterator[_Layout]:
+    """Ways to write the tabs, widest first, with the keys or without them."""
+
+    def numbers(form: Callable[[int], str]) -> dict[str, str]:
+        return {v: "…" if counts is None else form(counts[v]) for v in queue_rows.VIEWS}
+
+    full, short, shortest = numbers("{:,}".format), numbers(compact), numbers(tiny)
     words = {v: v for v in queue_rows.VIEWS}
     shorter = words | SHORT_WORDS
-    yield _Layout(True, words, full, "│", True)
-    yield _Layout(True, words, short, "│", True)
-    yield _Layout(True, words, short, "", True)
-    yield _Layout(False, words, short, "│", True)
-    yield _Layout(False, words, short, "", True)
-    yield _Layout(False, shorter, short, "│", False)
+    if keys:  # all's count goes first: it is open's and closed's sum
+        yield _Layout(True, words, full, "│", True)
+        yield _Layout(True, words, full, "│", True, False)
+        yield _Layout(True, words, short, "│", True, False)
+        yield _Layout(True, words, shortest, "│", True, False)
+        yield _Layout(True, words, shortest, "", True, False)
+        yield _Layout(True, shorter, shortest, "│", False, False)
+    else:
+        yield _Layout(False, words, short, "│", True)
+        yield _Layout(False, words, short, "", True)
+        yield _Layout(False, words, shortest, "", True)
+        yield _Layout(False, shorter, shortest, "│", False)
+        yield _Layout(False, shorter, shortest, "│", False, False)
 
 
 def bar_text(
     counts: dict[str, int] | None, current: str, width: int, keys: dict[str, str] = VIEW_KEYS
 ) -> Text:
     """The tabs, the current view reversed and bold (an attribute: it reads without colour),
-    in the widest layout that fits `width` (the last one cut if none does)."""
+    in the widest layout that fits `width` (the last one cut if none does); the keys shown
+    from KEYS_FROM columns on, whatever the counts."""
     text = Text()
-    for shown_keys, words, numbers, separator, padded in _layouts(counts):
+    for layout in _layouts(counts, width >= KEYS_FROM):
         text = Text(no_wrap=True, overflow="ellipsis")
         for position, view in enumerate(queue_rows.VIEWS):
             if position:
-                text.append(separator, style="dim")
-            key = f"{keys[view]} " if shown_keys else ""
-            label = f"{key}{words[view]} {numbers[view]}"
-            if padded or view == current:
+                text.append(layout.separator, style="dim")
+            key = f"{keys[view]} " if layout.keys else ""
+            number = f" {layout.numbers[view]}" if layout.all_count or view != "all" else ""
+            label = f"{key}{layout.words[view]}{number}"
+            if layout.padded or view == current:
                 label = f" {label} "
             text.append(label, style="reverse bold" if view == current else "")
         if text.cell_len <= width:
@@ -179,6 +208,11 @@ class ViewBar(Static):
             view: key_label(user_key(self, f"queue.view-{view}", key))
             for view, key in VIEW_KEYS.items()
         }
+
+    @property
+    def shows_keys(self) -> bool:
+        """Whether the tabs show the views' keys (from KEYS_FROM columns on)."""
+        return (self.size.width or 80) >= KEYS_FROM
 
     def _draw(self) -> None:
         text = bar_text(self.counts, self.view, self.size.width or 80, self.view_keys())
