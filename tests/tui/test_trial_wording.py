@@ -5,14 +5,23 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static
 
-from botui.domain.schemas import Allocation
+from botui.domain.schemas import Allocation, Event
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
 from botui.tui.dialogs.confirm import Question
 from botui.tui.dialogs.receive import named_grants
 from botui.tui.formatting.events import summary
 from tests.conftest import NOW
-from tests.pilot import cursor_on, pilot_test, reads, running, settle, toasts
+from tests.pilot import (
+    cursor_on,
+    palette_offers,
+    pilot_test,
+    reads,
+    running,
+    settle,
+    toasts,
+    wait_until,
+)
 
 
 def shown(app: BotuiApp, selector: str) -> str:
@@ -208,3 +217,61 @@ def test_a_receipt_toast_names_a_few_then_counts_the_rest() -> None:
     assert named_grants(grants[:1]) == "BO-1 (1)"
     assert named_grants(grants[:2]) == "BO-1 (1) and BO-2 (2)"
     assert named_grants(grants) == "BO-1 (1), BO-2 (2), BO-3 (3) and 2 more (9)"
+
+
+# -- 6. small words ----------------------------------------------------------------------
+
+
+def test_the_log_writes_a_refund_as_money() -> None:
+    event = Event(
+        id=1, type="cancelled", backorder="BO-1", at=NOW, actor="ada", data={"refund": 121797}
+    )
+    assert summary(event) == "cancelled, refund $1,217.97"
+
+
+@pilot_test
+async def test_the_edit_form_says_a_bad_quantity_once(app: BotuiApp, shop: Service) -> None:
+    """'abc' as the quantity, then ctrl+s: the error line says it, the hint no longer does."""
+    async with running(app) as pilot:
+        await cursor_on(pilot, "BO-3")
+        await pilot.press("e")
+        await settle(pilot)
+        await reads(pilot)
+        box = app.screen.query_one("#quantity", Input)
+        box.focus()
+        box.value = ""
+        await pilot.press("a", "b", "c")
+        await settle(pilot)
+        assert visible(app, "#hint-quantity")  # said as it is typed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "'abc' is not a whole number" in shown(app, "#error-quantity")
+        assert not visible(app, "#hint-quantity")
+    assert shop.get({"id": "BO-3"}).quantity == 1
+
+
+@pilot_test
+async def test_fulfil_of_one_unit_offers_no_part(app: BotuiApp, shop: Service) -> None:
+    async with running(app) as pilot:
+        await cursor_on(pilot, "BO-4")  # confirmed, 1 unit
+        await pilot.press("f")
+        await settle(pilot)
+        await reads(pilot)
+        assert shown(app, "#hint-quantity") == "ships its 1 unit"
+
+
+@pilot_test
+async def test_help_and_palette_say_export_takes_the_rows_shown(app: BotuiApp) -> None:
+    words = "Export the rows shown to CSV (filter, narrowing, sort)"
+    async with running(app, (100, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Export the rows")
+        await settle(pilot)  # the palette searches its providers in a worker
+        await wait_until(pilot, lambda: palette_offers(app, words), "export offered")
+        await pilot.press("escape")
+        await reads(pilot)
+        await pilot.press("question_mark")
+        await reads(pilot)
+        await settle(pilot)
+        assert words in [description for _, description in app.screen.rows]

@@ -316,7 +316,12 @@ def show_errors(screen: Screen, errors: list[FieldError], word: str = "error") -
             about.setdefault(target, {})[name] = value_of(found.first()) if found else None
     for line in lines.values():
         target = (line.id or "").removeprefix("error-")
-        line.show("; ".join(messages.get(target, [])) or None, about.get(target), word)
+        shown = "; ".join(messages.get(target, []))
+        line.show(shown or None, about.get(target), word)
+        for hint in screen.query(f"#hint-{target}") if shown else ():
+            said = str(hint.render()).strip()
+            if said and said in shown:  # the same words once, on the error line
+                hint.display = False
     first = next((e.field for e in errors if f"error-{e.field}" in lines), None)
     if first is not None:
         for widget in screen.query(f"#{first}"):

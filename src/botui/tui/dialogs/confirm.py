@@ -397,6 +397,8 @@ class FulfilQuestion(Question):
             rest = row.quantity - shipped
             stay = "stays" if rest == 1 else "stay"
             text = f"ships {shipped:,} now; the other {rest:,} {stay} open as a new backorder"
+        elif shipped == row.quantity == 1:  # no part to ship
+            text = "ships its 1 unit"
         elif shipped == row.quantity:
             text = f"ships all {units(row.quantity)}; type a number to ship part"
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from botui.domain.text import safe_for_terminal
-from botui.tui.formatting import amount, units
+from botui.tui.formatting import money, units
 from botui.tui.formatting.labels import FIELD_LABELS
 from botui.tui.formatting.times import day
 
@@ -50,7 +50,7 @@ def _value(field: str, value: Any) -> str:
     if field.endswith("Date") and isinstance(value, int):
         return day(value)
     if field == "price" and isinstance(value, int):
-        return amount(value)
+        return money(value)
     if isinstance(value, dict):
         return "{...}" if value else "{}"
     text = str(value)
@@ -99,7 +99,7 @@ def _describe(event: schemas.Event) -> str:
     if kind == "cancelled":
         text = "cancelled"
         if data.get("refund"):
-            text += f", refund {amount(data['refund'])}"
+            text += f", refund {money(data['refund'])}"
         return text + _reason(data)
     if kind == "inventoryArrived":
         arrived = units(data.get("quantity"))
