@@ -325,3 +325,31 @@ async def test_the_view_bar_names_the_keys_of_the_users_keymap(shop: Service) ->
         await pilot.press("9")
         await settle(pilot)
         assert _ids(app) == ["G2", "A1"]
+
+
+@pilot_test
+async def test_marks_hidden_by_a_filter_are_told_in_the_status_and_the_question(
+    shop: Service,
+) -> None:
+    """Marks a filter or narrowing hides are still acted on; the status line said "3 marked"
+    with no hint only 1 was on screen (trial): now "3 marked (1 shown)", and the question for
+    the marks names the hidden ones as hidden."""
+    app = BotuiApp(shop, delay_detection=False)
+    async with running(app, notifications=True) as pilot:
+        await pilot.press("space", "space", "space")  # G2, A1, M1: the first three open
+        await settle(pilot)
+        assert "3 marked" in _status(app) and "shown)" not in _status(app)
+        await pilot.press("slash", *"Grace", "enter")  # Grace's: G2, G3, G1
+        await wait_until(pilot, lambda: "3 marked (1 shown)" in _status(app), "marks shown")
+        await pilot.press("x")
+        await settle(pilot)
+        body = str(app.screen.query_one("#question-body").render())
+        assert "2 of them are hidden by the filter or narrowing: A1, M1" in body
+        await pilot.press("escape")
+        await settle(pilot)
+        assert {shop.get({"id": i}).status for i in ("G2", "A1", "M1")} == {"pending", "in-transit"}
+        await reads(pilot)
+        await pilot.press("escape")  # the filter goes: every mark is shown again
+        await wait_until(pilot, lambda: "3 marked" in _status(app), "the status")
+        await settle(pilot)
+        assert "shown)" not in _status(app)

@@ -541,6 +541,17 @@ def rows_by_id(ids: list[str]) -> dict[str, QueueRow]:
     return {row.id: row for row in _named(list(found))}
 
 
+def shown_of(spec: QueueSpec, now: int, ids: list[str]) -> set[str]:
+    """Those of `ids` the spec shows (its view, narrowings, age and filter): the marks a
+    filter or a narrowing hides are the others."""
+    shown: set[str] = set()
+    for start in range(0, len(ids), 500):  # SQLite's bound parameters, with room to spare
+        chunk = ids[start : start + 500]
+        query = _filtered(spec, now, [Backorder.id]).where(Backorder.id.in_(chunk))
+        shown.update(row.id for row in query)
+    return shown
+
+
 def latest_event_id() -> int:
     """The id of the newest event, 0 when the log is empty."""
     return Event.select(fn.MAX(Event.id)).scalar() or 0

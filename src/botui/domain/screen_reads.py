@@ -76,6 +76,12 @@ class ScreenReads(ServiceCore):
         with self.session():
             return queue.rows_by_id(ids)
 
+    def queue_shown(self, spec: QueueSpec, now: int, ids: list[str]) -> set[str]:
+        """Those of `ids` the queue shows under `spec` (marks a filter or narrowing hides
+        are the others)."""
+        with self.session():
+            return queue.shown_of(spec, now, ids)
+
     def view_counts(self, spec: QueueSpec, now: int) -> dict[str, int]:
         """How many backorders each view holds under the spec's narrowing and filter."""
         with self.session():

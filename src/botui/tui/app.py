@@ -411,11 +411,14 @@ class BotuiApp(App[int]):
 
     # -- the triage runner, shared with the detail screen --------------------------------
 
-    def run_triage(self, action: str, ids: list[str], *, marked: bool = False) -> None:
+    def run_triage(
+        self, action: str, ids: list[str], *, marked: bool = False, scope: Any = None
+    ) -> None:
         """Run a triage action on `ids` (`marked`: the marked rows, not the cursor's): a
         confirm of the cursor's row at once, the rest through a question (fulfil, cancel,
         delete, anything on marked rows) or a dialog (estimate, notify, receive), opened
-        before any read so the keys typed next land in it."""
+        before any read so the keys typed next land in it. `scope`: the queue's spec, so
+        a question names the marks its filter or narrowing hides."""
         from botui.tui.dialogs.confirm import QUESTIONS
 
         action = ALIASES.get(action, action)
@@ -428,7 +431,7 @@ class BotuiApp(App[int]):
         if action == "confirm" and len(ids) == 1 and not marked:
             self._confirm(ids[0])
         elif action in QUESTIONS:
-            question = QUESTIONS[action](self.service, ids, marked=marked)
+            question = QUESTIONS[action](self.service, ids, marked=marked, scope=scope)
             self.guard_typing(question)
             self.push_screen(question, partial(self._dialog_done, action))
         elif action in DIALOGS:

@@ -133,10 +133,16 @@ class Question(ActionDialog):
         rows: list[QueueRow]
         missing: list[str]
         error: BotuiError | None = None
+        hidden: tuple[str, ...] = ()  # marked, but not shown by the queue's filter or narrowing
 
-    def __init__(self, service: Any, ids: list[str], *, marked: bool = False) -> None:
+    def __init__(
+        self, service: Any, ids: list[str], *, marked: bool = False, scope: Any = None
+    ) -> None:
+        """`scope`: the queue's spec the marks were acted on from: the marks it does not show
+        (a filter or narrowing hides them) are named as hidden."""
         super().__init__(service, ids)
         self.marked = marked
+        self.scope = scope
         self.rows: list[QueueRow] | None = None
         self._unread = ""  # why the rows could not be read, if they could not
         self._hopeless = ""  # why yes can do nothing: the status refuses every row
@@ -212,7 +218,17 @@ class Question(ActionDialog):
             self.post_message(self.Read([], [], error or BotuiError("busy", "busy")))
             return
         rows = [found[i] for i in self.ids if i in found]
-        self.post_message(self.Read(rows, [i for i in self.ids if i not in found]))
+        hidden: tuple[str, ...] = ()
+        if self.scope is not None and self.marked and len(rows) > 1:
+            from botui import config
+
+            spec = self.scope
+            ids = [row.id for row in rows]
+            shown, _ = attempt(
+                self.service, lambda: self.service.queue_shown(spec, config.now(), ids)
+            )
+            hidden = tuple(i for i in ids if shown is not None and i not in shown)
+        self.post_message(self.Read(rows, [i for i in self.ids if i not in found], hidden=hidden))
 
     @on(Read)
     def _on_read(self, message: Read) -> None:
@@ -225,6 +241,15 @@ class Question(ActionDialog):
             return
         self.rows = message.rows
         body = question_body(self.ACTION, message.rows, message.missing)
+        if message.hidden:  # acted on too: say so before anything else
+            count = len(message.hidden)
+            names = ", ".join(message.hidden[:6]) + (", …" if count > 6 else "")
+            were = "is" if count == 1 else "are"
+            body = (
+                Text(f"{count:,} of them {were} hidden by the filter or narrowing: ", "bold")
+                + Text(f"{names}\n")
+                + body
+            )
         refusals = status_refusals(self.ACTION, message.rows)
         hopeless = bool(message.rows) and len(refusals) == len(message.rows)
         if self._changed:  # yes lost a race: who changed it first, then what it is now

@@ -25,6 +25,7 @@ from botui import config
 from botui.domain import queue_rows
 from botui.domain.errors import BotuiError
 from botui.domain.text import safe_for_terminal
+from botui.tui.attempt import attempt
 from botui.tui.host import botui_app
 from botui.tui.screens._filter import hand_to_filter, show_filter
 from botui.tui.widgets.cells import sort_arrow
@@ -198,6 +199,9 @@ class QueueScreen(Screen[None]):
         # timer that explains it once the typing has stopped.
         self._explained: tuple[str, str] | None = None
         self._explain_timer: Timer | None = None
+        # How many marks the queue shows, for a _marks_key, and the key last asked about.
+        self._marks_shown: tuple[tuple[object, ...], int] | None = None
+        self._marks_asked: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         if self.service.readonly:
@@ -319,9 +323,30 @@ class QueueScreen(Screen[None]):
 
     # -- status line and filter -----------------------------------------------------------
 
+    @dataclass
+    class MarksShown(Message):
+        """How many of the marks the queue shows, for the marks, spec and total in `key`."""
+
+        key: tuple[object, ...]
+        shown: int
+
+    def _marks_key(self) -> tuple[object, ...] | None:
+        """What decides which marks are shown: the marks, the spec and the rows' count (a
+        marked row another desk moved out of the view changes it)."""
+        table = self.table
+        if not table.marks:
+            return None
+        return (frozenset(table.marks), table.spec, table.total)
+
     @on(QueueTable.Changed)
     def _show_status(self) -> None:
-        self.query_one(StatusLine).show(self.table)
+        key = self._marks_key()
+        known = self._marks_shown
+        shown = known[1] if known is not None and known[0] == key else None
+        if key is not None and shown is None and self._marks_asked != key:
+            self._marks_asked = key
+            self._count_marks_shown(key, self.table.spec, sorted(self.table.marks))
+        self.query_one(StatusLine).show(self.table, shown)
         self.query_one(ViewBar).show(self.table.spec)
         table, spec = self.table, self.table.spec
         empty = table.window.spec == spec and table.window.counted and not table.total
@@ -338,6 +363,26 @@ class QueueScreen(Screen[None]):
                 self._explain_timer.stop()
             # Once the typing has stopped: 'BO-3' on the way to 'BO-35' is not asked about.
             self._explain_timer = self.set_timer(EXPLAIN_AFTER_SECONDS, self._explain_now)
+
+    @work(thread=True, exclusive=True, group="queue-marks-shown")
+    def _count_marks_shown(
+        self, key: tuple[object, ...], spec: queue_rows.QueueSpec, marks: list[str]
+    ) -> None:
+        """Count the marks the queue shows (a filter or narrowing may hide some: they are
+        still acted on, so the status line says "3 marked (1 shown)")."""
+        shown, _ = attempt(
+            self.service,
+            lambda: self.service.queue_shown(spec, config.now(), marks),
+            small_cache=True,
+        )
+        if shown is not None:
+            self.post_message(self.MarksShown(key, len(shown)))
+
+    @on(MarksShown)
+    def _marks_counted(self, message: MarksShown) -> None:
+        self._marks_shown = (message.key, message.shown)
+        if message.key == self._marks_key():
+            self.query_one(StatusLine).show(self.table, message.shown)
 
     def _explain_now(self) -> None:
         self._explain_timer = None
@@ -581,7 +626,10 @@ class QueueScreen(Screen[None]):
     # -- actions --------------------------------------------------------------------------
 
     def action_triage(self, action: str) -> None:
-        botui_app(self).run_triage(action, self.table.selected_ids(), marked=bool(self.table.marks))
+        table = self.table
+        botui_app(self).run_triage(
+            action, table.selected_ids(), marked=bool(table.marks), scope=table.spec
+        )
 
     def action_open(self) -> None:
         row = self.table.current

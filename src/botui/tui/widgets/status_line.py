@@ -40,8 +40,10 @@ def narrowing_words(table: QueueTable) -> list[tuple[str, str]]:
     return words
 
 
-def status_text(table: QueueTable) -> Text:
-    """What the queue shows, in words: "open  row 12 of 40,113  3 marked  customer: Ada…"."""
+def status_text(table: QueueTable, marks_shown: int | None = None) -> Text:
+    """What the queue shows, in words: "open  row 12 of 40,113  3 marked  customer: Ada…";
+    "3 marked (1 shown)" when a filter or narrowing hides some marks (`marks_shown`: how
+    many of them the queue shows, None when not known or all)."""
     spec = table.spec
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f" {VIEW_LABELS[spec.view]} ", style="reverse bold")
@@ -55,6 +57,8 @@ def status_text(table: QueueTable) -> Text:
         text.append("  no backorders here")
     if table.marks:
         text.append(f"  {len(table.marks):,} marked", style="bold")
+        if marks_shown is not None and marks_shown < len(table.marks):
+            text.append(f" ({marks_shown:,} shown)", style="bold")
     for column, value in narrowing_words(table):
         text.append(f"  {column}: ")
         text.append(safe_for_terminal(value), style="bold")
@@ -70,6 +74,6 @@ class StatusLine(Static):
 
     DEFAULT_CSS = css("widgets", "StatusLine")
 
-    def show(self, table: QueueTable) -> None:
-        """Draw the status of `table`."""
-        self.update(status_text(table), layout=False)  # one line, whatever it says
+    def show(self, table: QueueTable, marks_shown: int | None = None) -> None:
+        """Draw the status of `table` (`marks_shown`: see status_text)."""
+        self.update(status_text(table, marks_shown), layout=False)  # one line, whatever it says
