@@ -284,3 +284,28 @@ async def test_r_is_in_the_help_and_the_palette(shop: Service) -> None:
         await pilot.press("ctrl+p", *"reports", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
+
+
+@pilot_test
+async def test_the_products_report_fits_the_width_its_last_column_whole(shop: Service) -> None:
+    """At 80 columns the demo's products report was cut at the edge, its last column reading
+    "2" (trial): now the product's id goes first (SKU and name tell it), then names are cut
+    ending in …, and the last column shown is whole."""
+    app = BotuiApp(shop, delay_detection=False)
+    async with running(app, (70, 24)) as pilot:
+        await pilot.press("R", "2")
+        await settle(pilot)
+        table = app.screen.query_one("#products-table", DataTable)
+        assert [str(c.key.value) for c in table.columns.values()][-2:] == [
+            "value",
+            "oldestCreatedAt",
+        ]
+        assert table.virtual_size.width <= table.size.width
+        lines = [table.render_line(y).text.rstrip() for y in range(1, 3)]
+        assert lines[0].endswith("2026-08-12") and lines[1].endswith("2026-06-13")
+        assert "Storm [lantern]" not in lines[1] and "Storm [lant" in lines[1]
+        assert "…" in lines[1]
+        await pilot.resize_terminal(120, 24)  # room again: every column, names whole
+        await settle(pilot)
+        assert [str(c.key.value) for c in table.columns.values()][-1] == "product"
+        assert "Storm [lantern]" in table.render_line(2).text

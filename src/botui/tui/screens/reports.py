@@ -29,6 +29,7 @@ from botui.tui.formatting.times import stamp, zone_name
 from botui.tui.live import follow_events
 from botui.tui.styles import css
 from botui.tui.widgets.bars import Bar, ColumnBars, HorizontalBars
+from botui.tui.widgets.cells import capped_widths
 from botui.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -63,7 +64,42 @@ def cell(key: str, value: object) -> Text:
         shown = f"{value:,}"
     else:
         shown = str(value)
-    return Text(safe_for_terminal(shown), justify="left" if key in TEXT_KEYS else "right")
+    return Text(
+        safe_for_terminal(shown),
+        justify="left" if key in TEXT_KEYS else "right",
+        no_wrap=True,
+        overflow="ellipsis",  # a name cut to fit the screen ends in …
+    )
+
+
+# At a width where the products do not fit: the product's id goes (its SKU and name tell it,
+# and Enter needs none), then the names are cut (ending in …) to no less than this.
+NARROW_DROPS = ("product",)
+LEAST_NAME = 12
+
+
+def fitted_columns(
+    columns: tuple[tuple[str, str], ...], rows: list[dict], room: int
+) -> list[tuple[str, str, int]]:
+    """(title, key, width) of the columns that fit `room` cells (less the cells' padding):
+    each as wide as its widest cell; when they do not fit, the NARROW_DROPS go, then the
+    names are cut. Whatever the width, the last column shown is whole (at 80 columns the
+    products' last one read "2")."""
+    natural = {
+        key: max([len(title), *(cell(key, row[key]).cell_len for row in rows)])
+        for title, key in columns
+    }
+    chosen = list(columns)
+    for key in NARROW_DROPS:
+        if sum(natural[k] + 2 for _, k in chosen) <= room:
+            break
+        chosen = [(t, k) for t, k in chosen if k != key]
+    widths = capped_widths(
+        [natural[k] for _, k in chosen],
+        [min(natural[k], LEAST_NAME) if k == "name" else natural[k] for _, k in chosen],
+        room - 2 * len(chosen),
+    )
+    return [(t, k, w) for (t, k), w in zip(chosen, widths, strict=True)]
 
 
 def aging_chart(report: AgingReport) -> HorizontalBars:
@@ -267,23 +303,53 @@ class ReportsScreen(Screen[dict[str, str] | None]):
         title = f"Reports · as of {moment} {zone_name()} · money in currency units"
         self.query_one("#reports-title", Static).update(Text(title))
         self._fill("#aging-table", AGING_COLUMNS, message.aging.to_json()["rows"], "bucket")
-        self._fill(
-            "#products-table", PRODUCT_COLUMNS, message.products.to_json()["rows"], "product"
-        )
+        self._fill_products()
         self._fill("#service-table", SERVICE_COLUMNS, message.service.to_json()["rows"], "week")
         self.query_one("#aging-chart", Static).update(aging_chart(message.aging))
         chart = self.query_one("#service-chart", Static)
         chart.update(weeks_chart(message.service))
 
+    def _fill_products(self) -> None:
+        """The products table with the columns that fit its width (fitted_columns)."""
+        if self.products is None:
+            return
+        rows = self.products.to_json()["rows"]
+        table = self.query_one("#products-table", DataTable)
+        room = table.size.width or self.app.size.width
+        if len(rows) + 1 > self.query_one(ContentSwitcher).size.height:  # a scroll bar too
+            room -= table.styles.scrollbar_size_vertical
+        fitted = fitted_columns(PRODUCT_COLUMNS, rows, room)
+        keep = None
+        if [(str(c.key.value), c.width) for c in table.columns.values()] != [
+            (key, width) for _, key, width in fitted
+        ]:
+            if table.row_count:
+                keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            table.clear(columns=True)
+            for title, key, width in fitted:
+                justify: JustifyMethod = "left" if key in TEXT_KEYS else "right"
+                table.add_column(Text(title, justify=justify), key=key, width=width)
+        columns = tuple((title, key) for title, key, _ in fitted)
+        self._fill("#products-table", columns, rows, "product", keep)
+
+    def on_resize(self) -> None:
+        self._fill_products()
+
     def _fill(
-        self, table_id: str, columns: tuple[tuple[str, str], ...], rows: list[dict], key: str
+        self,
+        table_id: str,
+        columns: tuple[tuple[str, str], ...],
+        rows: list[dict],
+        key: str,
+        keep: str | None = None,
     ) -> None:
-        """Replace a table's rows, keeping the cursor on the same row (by key) when it stays."""
+        """Replace a table's rows, keeping the cursor on the same row (by key) when it stays
+        (`keep`: that row's key, when the table was cleared already)."""
         table = self.query_one(table_id, DataTable)
-        current = None
+        current = keep
         if table.row_count:
             current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        elif table_id == f"#{self.shown}-table":  # the first fill: the row come back to
+        elif current is None and table_id == f"#{self.shown}-table":  # the row come back to
             current, self._start_row = self._start_row, None
         table.clear()
         for row in rows:
