@@ -262,11 +262,11 @@ async def test_fulfil_of_one_unit_offers_no_part(app: BotuiApp, shop: Service) -
 
 @pilot_test
 async def test_help_and_palette_say_export_takes_the_rows_shown(app: BotuiApp) -> None:
-    words = "Export the rows shown to CSV (filter, narrowing, sort)"
+    words = "Export rows shown (filter, narrowing, sort)"
     async with running(app, (100, 40)) as pilot:
         await pilot.press("ctrl+p")
         await settle(pilot)
-        await pilot.press(*"Export the rows")
+        await pilot.press(*"Export rows")
         await settle(pilot)  # the palette searches its providers in a worker
         await wait_until(pilot, lambda: palette_offers(app, words), "export offered")
         await pilot.press("escape")

@@ -162,7 +162,7 @@ class QueueScreen(Screen[None]):
         _key(
             "X",
             "export",
-            "Export the rows shown to CSV (filter, narrowing, sort)",
+            "Export rows shown (filter, narrowing, sort)",  # CSV; the help is 46 wide
             "queue.export",
             show=False,
         ),
