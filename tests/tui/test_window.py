@@ -291,9 +291,9 @@ async def test_shift_g_draws_the_status_line_once(
         shown: list[str] = []
         real = StatusLine.show
 
-        def show(line: StatusLine, shown_table: QueueTable) -> None:
+        def show(line: StatusLine, shown_table: QueueTable, *rest: Any) -> None:
             shown.append(status_text(shown_table).plain)
-            real(line, shown_table)
+            real(line, shown_table, *rest)
 
         monkeypatch.setattr(StatusLine, "show", show)
         await pilot.press("G")
