@@ -581,7 +581,10 @@ async def test_a_backorder_changed_by_another_desk_while_asked_is_asked_again(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is question  # refused: still asking
-        assert "since you read it" in str(question.query_one("#error-general").render())
+        said_once = str(question.query_one("#question-body").render()) + str(
+            question.query_one("#error-general").render()
+        )
+        assert "after you read it" in said_once  # who changed it, what did not happen
         assert everything(shop) == before
         new = "$125.00" if key == "x" else "3 units"
         await wait_until(
