@@ -312,8 +312,7 @@ def _export_to_stdout(write: Callable[..., int], *args: Any) -> int:
     try:
         return write(*args, sys.stdout.buffer)
     except BrokenPipeError:
-        # Python would complain again flushing stdout at exit: point it at nothing.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
         raise storage_error("standard output was closed before the export finished") from None
 
 
@@ -592,7 +591,22 @@ def _api_help(action: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `botui` command."""
+    """Entry point of the `botui` command. A reader that closes standard output early
+    (`botui api --help | head`) ends it quietly with status 1, as Python's own docs advise,
+    never with a traceback; `botui export` says so (_export_to_stdout)."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 1
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at nothing: Python would complain again flushing it at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _main(argv: list[str] | None) -> int:
     ui = _ui_only(sys.argv[1:] if argv is None else argv)
     if ui is not None:
         return run_ui(*ui)

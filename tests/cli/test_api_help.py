@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from botui.domain import api_help
 from botui.domain.service import ACTIONS
 
-from .runner import botui
+from .runner import BOTUI, botui
 
 
 def test_every_action_has_help_and_a_valid_example() -> None:
@@ -60,3 +62,17 @@ def test_botui_help_names_the_commands_with_examples() -> None:
     for command in ("demo", "api", "import", "export", "outbox", "report", "config"):
         assert command in result.stdout
     assert "botui api --help" in result.stdout and "examples:" in result.stdout
+
+
+@pytest.mark.parametrize("argv", [["api", "--help"], ["api", "customer.update", "--help"]])
+def test_help_read_by_a_reader_that_went_away_ends_quietly(argv: list[str]) -> None:
+    """`botui api --help | head`: the reader closed its end before the help was written; a
+    traceback reached the terminal (BrokenPipeError). Now: nothing on stderr, status 1."""
+    process = subprocess.Popen(
+        [BOTUI, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy()
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # before botui writes: every write meets a closed pipe
+    _, stderr = process.communicate(timeout=60)
+    assert stderr == b""
+    assert process.returncode == 1
