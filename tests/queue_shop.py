@@ -21,6 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from botui.domain import queue
+from botui.domain.queue import QueueSpec
 from botui.domain.service import Service
 from botui.store.db import open_database
 from tests.conftest import DAY, NOW
@@ -77,3 +79,16 @@ def build_queue_shop(path: Path) -> None:
     service.update({"id": "G2", "status": "in-transit"})
     service.update({"id": "G3", "status": "in-production"})
     db.close()
+
+
+def shown_ids(spec: QueueSpec) -> list[str]:
+    """Every id the queue shows for `spec`, in its order, read by keyset pages of three (so a
+    page boundary falls inside every view); needs an open connection to the shop."""
+    found: list[str] = []
+    after = None
+    while True:
+        rows = queue.page(spec, NOW, 3, after=after)
+        found += [row.id for row in rows]
+        if len(rows) < 3:
+            return found
+        after = rows[-1].key(spec.sort)

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from queue_shop import NOW, TRIAGE, build_queue_shop
+from queue_shop import shown_ids as shown
 
-from botui.domain import queue
 from botui.domain.errors import BotuiError
 from botui.domain.queue import SORTS, VIEWS, QueueSpec
 from botui.domain.service import Service
@@ -36,17 +36,6 @@ def service(shop: Path | str) -> Iterator[Service]:
     with database.connection_context():
         yield Service(database, clock=lambda: NOW)
     database.close()
-
-
-def shown(spec: QueueSpec) -> list[str]:
-    """Every id the queue shows for `spec`, in its order, by keyset pages of three."""
-    found, after = [], None
-    while True:
-        rows = queue.page(spec, NOW, 3, after=after)
-        found += [row.id for row in rows]
-        if len(rows) < 3:
-            return found
-        after = rows[-1].key(spec.sort)
 
 
 def exported(service: Service, payload: dict[str, Any], page_size: int = 3) -> list[str]:

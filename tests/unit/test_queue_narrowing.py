@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from queue_shop import COUNTS, NOW, TRIAGE, build_queue_shop
+from queue_shop import shown_ids as ids
 
 from botui.domain import queue
 from botui.domain.queue import QueueSpec
@@ -28,17 +29,6 @@ def db(shop: Path | str):
     with database.connection_context():
         yield database
     database.close()
-
-
-def ids(spec: QueueSpec) -> list[str]:
-    """Every id the spec shows, in its order, by keyset pages of three."""
-    found, after = [], None
-    while True:
-        rows = queue.page(spec, NOW, 3, after=after)
-        found += [row.id for row in rows]
-        if len(rows) < 3:
-            return found
-        after = rows[-1].key(spec.sort)
 
 
 def test_every_view_is_counted(db) -> None:
