@@ -276,6 +276,8 @@ class QueueScreen(Screen[None]):
         # context (its hints bind to it as they are made).
         footer.call_later(footer.bindings_changed, self)
         await self.mount_the_rest()
+        if not self.is_attached:
+            return  # closed while mounting (quit as the first rows came)
         self._steps.check()
         self.query_one(ViewBar).recount()
         self._poll()
@@ -625,8 +627,23 @@ class QueueScreen(Screen[None]):
 
     # -- actions --------------------------------------------------------------------------
 
+    def _still_reading(self) -> bool:
+        """Whether a key on the cursor's row must wait: the rows of the view, filter or sort
+        just asked for are still on their way (then it says so and does nothing)."""
+        if self.table.reading and not self.table.marks:
+            self.notify(
+                f"Still reading the {self.table.spec.view} view: nothing was done; "
+                "press the key again once its rows are shown",
+                severity="warning",
+                markup=False,
+            )
+            return True
+        return False
+
     def action_triage(self, action: str) -> None:
         table = self.table
+        if self._still_reading():
+            return
         botui_app(self).run_triage(
             action, table.selected_ids(), marked=bool(table.marks), scope=table.spec
         )
@@ -635,11 +652,15 @@ class QueueScreen(Screen[None]):
         row = self.table.current
         if row is not None:
             botui_app(self).open_detail(row.id)
+        else:
+            self._still_reading()
 
     def action_edit(self) -> None:
         row = self.table.current
         if row is not None:
             botui_app(self).open_form(row.id)
+        else:
+            self._still_reading()
 
     def action_new(self) -> None:
         botui_app(self).open_form(None)

@@ -165,8 +165,19 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self.window.total
 
     @property
+    def reading(self) -> bool:
+        """Whether the rows on screen are still those of another view, filter or sort: the
+        read of the ones asked for (`spec`) is on its way."""
+        return self.window.spec != self._wanted
+
+    @property
     def current(self) -> QueueRow | None:
-        """The row under the cursor, when it is loaded."""
+        """The row under the cursor, when it is loaded for the view asked for. While the rows
+        of the view just left are still on screen, None: no key may act on a row of another
+        view (a new user's `2 j c` typed as botui opened confirmed the open view's second
+        row while the bar said pending)."""
+        if self.reading:
+            return None
         return self.window.row(self.cursor)
 
     def selected_ids(self) -> list[str]:
