@@ -12,10 +12,12 @@ import threading
 from typing import Any
 
 import pytest
+from textual.widgets import TextArea
 
 from botui.domain.service import Service
 from botui.tui.app import BotuiApp
-from tests.pilot import pilot_test, toasts, wait_until
+from botui.tui.widgets.queue_table import QueueTable
+from tests.pilot import cursor_on, pilot_test, send_bytes, settle, toasts, wait_until
 
 
 @pytest.mark.parametrize("key", ["c", "enter", "e"])
@@ -53,4 +55,25 @@ async def test_a_key_on_the_row_waits_for_the_views_rows(
             await wait_until(pilot, lambda: bool(screen.query("#first-steps")), "the rest")
     finally:
         held.set()
+    assert {i: shop.get({"id": i}).model_dump() for i in before} == before
+
+
+@pytest.mark.parametrize(("typed", "box", "expected"), [(b"xsupplier", "#reason", "supplier")])
+@pilot_test
+async def test_keys_in_one_read_with_the_key_that_opens_a_dialog_land_in_it_in_order(
+    app: BotuiApp, shop: Service, typed: bytes, box: str, expected: str
+) -> None:
+    """Keys that come in one read (as botui opens, or over a slow link) wait in the queue's
+    line while the first of them opens a dialog; they reached the queue after it was covered
+    and were lost: `x supplier` typed as botui opened gave the reason 'upplier' (second
+    trial). They go to the dialog now, in the order typed."""
+    before = {i: shop.get({"id": i}).model_dump() for i in ("BO-1", "BO-2", "BO-3", "BO-4")}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await cursor_on(pilot, "BO-2")
+        await send_bytes(pilot, typed)
+        await wait_until(pilot, lambda: bool(app.screen.query(box)), "the dialog's box")
+        await settle(pilot)
+        assert app.screen.query_one(box, TextArea).text == expected
+        assert app.screen.__class__.__name__ == "CancelQuestion"
+        assert app.query_one(QueueTable).spec.sort == "triage"  # no key reached the queue
     assert {i: shop.get({"id": i}).model_dump() for i in before} == before

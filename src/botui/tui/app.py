@@ -284,7 +284,17 @@ class BotuiApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and self.screen is self._guarded:
             self.key_guard.disarm()  # a pasted reason is typing too: the person is answering
+        if isinstance(event, events.Key) and event.is_forwarded:
+            routed_to = getattr(event, "_botui_screen", self.screen)
+            if routed_to is not self.screen and event.is_printable:
+                # It came in one read with the key before it (as botui opens, or over a slow
+                # link), waited in the queue screen's line while that key opened a screen
+                # over it, and bubbled back here unread: it is the new screen's, through the
+                # key guard as if typed now (`x supplier` at start-up gave 'upplier').
+                await self.on_event(events.Key(event.key, event.character))  # in its turn
+                return
         if isinstance(event, events.Key) and not event.is_forwarded:
+            event._botui_screen = self.screen  # type: ignore[attr-defined]  # see above
             typing_into_a_box = _is_text_box(self.focused) or (
                 self.focused is None and _takes_early_typing(self.screen, event)
             )
