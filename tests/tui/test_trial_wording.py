@@ -11,9 +11,11 @@ from botui.tui.app import BotuiApp
 from botui.tui.dialogs.confirm import Question
 from botui.tui.dialogs.receive import named_grants
 from botui.tui.formatting.events import summary
+from botui.tui.keys import QUIET_SECONDS
 from tests.conftest import NOW
 from tests.pilot import (
     cursor_on,
+    keyboard_quiet,
     palette_offers,
     pilot_test,
     reads,
@@ -105,6 +107,32 @@ async def test_cancel_after_another_desk_changed_it_names_who(app: BotuiApp, sho
         assert "4 units" in body
         assert app.screen.query_one("#apply").display
     assert shop.get({"id": "BO-3"}).status == "pending"
+
+
+@pilot_test
+async def test_a_reason_typed_into_a_cancel_that_lost_is_left_without_asking(
+    app: BotuiApp, shop: Service
+) -> None:
+    """x on BO-3 with a reason typed, bob cancels it first, then ctrl+s: the question says so
+    and its box is off; Escape closes at once (it asked "Discard what you typed?" about a
+    reason nothing could use any more: second trial)."""
+    async with running(app) as pilot:
+        await cursor_on(pilot, "BO-3")
+        await pilot.press("x")
+        await settle(pilot)
+        await reads(pilot)
+        await pilot.press(*"supplier")
+        bob(shop).cancel({"id": "BO-3"})
+        await keyboard_quiet(pilot, QUIET_SECONDS + 0.1)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert "BO-3 was cancelled by bob at" in shown(app, "#question-body")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, Question)
+        assert app.screen.__class__.__name__ == "QueueScreen"  # no "Discard what you typed?"
+    assert shop.get({"id": "BO-3"}).status == "cancelled"
 
 
 # -- 2. advice that fits the status --------------------------------------------------------

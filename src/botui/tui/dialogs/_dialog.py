@@ -151,7 +151,14 @@ class FormDialog(ModalScreen[ResultT | None]):
         """Whether a field holds typing that closing the dialog would lose (blank lines and
         spaces alone are no typing)."""
         now = self.texts()
-        return any(now[name].strip() != self.baseline.get(name, "").strip() for name in now)
+        # A box turned off (the question lost a race: nothing can be applied) keeps nothing
+        # worth asking about: Escape there closes at once (second trial).
+        closed = {w.id for w in self.query("Input, TextArea") if w.disabled or not w.display}
+        return any(
+            now[name].strip() != self.baseline.get(name, "").strip()
+            for name in now
+            if name not in closed
+        )
 
     def apply_label(self) -> str:
         """The words on the Apply button, with its key."""
