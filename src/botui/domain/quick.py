@@ -140,15 +140,22 @@ def _refuse_constant(name: str) -> Any:
     raise _NotPlain(name)
 
 
-def _answer(row: tuple[Any, ...]) -> dict[str, Any]:
-    answer: dict[str, Any] = {}
-    for (name, _, kind, nullable), value in zip(_FIELDS, row, strict=True):
+def _typed(fields: tuple[tuple[str, str, type, bool], ...], row: tuple[Any, ...]) -> dict[str, Any]:
+    """`row`'s values by the names of `fields`, each of its field's exact type (a plain int is
+    never a bool) or a null the field allows; raises _NotPlain otherwise."""
+    values: dict[str, Any] = {}
+    for (name, _, kind, nullable), value in zip(fields, row, strict=True):
         if value is None:
             if not nullable:
                 raise _NotPlain(name)
         elif type(value) is not kind:
             raise _NotPlain(name)
-        answer[name] = value
+        values[name] = value
+    return values
+
+
+def _answer(row: tuple[Any, ...]) -> dict[str, Any]:
+    answer = _typed(_FIELDS, row)
     if answer["status"] not in _STATUSES or answer["priorityLevel"] not in PRIORITY_RANK:
         raise _NotPlain("status")
     try:
@@ -193,7 +200,7 @@ _NAMES = (("product", "name"), ("customer", "name"), ("business", "name"), ("ord
 
 def _queue_rows(connection: Any, found: list[tuple[Any, ...]]) -> list[QueueRow]:
     """The rows as domain.queue._named makes them (a missing name shows the id)."""
-    plain = [_plain_row(row) for row in found]
+    plain = [_typed(_ROW_FIELDS, row) for row in found]
     ids = (
         {row["product_id"] for row in plain},
         {row["customer_id"] for row in plain},
@@ -217,18 +224,6 @@ def _queue_rows(connection: Any, found: list[tuple[Any, ...]]) -> list[QueueRow]
             )
         )
     return rows
-
-
-def _plain_row(row: tuple[Any, ...]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for (name, _, kind, nullable), value in zip(_ROW_FIELDS, row, strict=True):
-        if value is None:
-            if not nullable:
-                raise _NotPlain(name)
-        elif type(value) is not kind:
-            raise _NotPlain(name)
-        values[name] = value
-    return values
 
 
 def _names(
