@@ -69,11 +69,6 @@ NOT_DONE = {
     "updateEstimate": "its estimate did not change",
     "notifyCustomer": "no message was queued",
 }
-# A change, as the person reads it, by the type of the event that made it.
-CHANGED = {
-    "updated": "changed",
-    "estimateUpdated": "re-estimated",
-}
 
 
 def changed_since(
@@ -86,12 +81,14 @@ def changed_since(
     """
     from botui import config
     from botui.domain import statuses
+    from botui.tui.formatting.events import event_word
     from botui.tui.formatting.times import moment
 
     event = service.last_change(backorder_id)
     if event is None:
         return error
-    what = CHANGED.get(event.type, event.type)
+    # The log's word for the event ("re-estimated"), but an update reads "was changed".
+    what = "changed" if event.type == "updated" else event_word(event.type)
     changed = f"{backorder_id} was {what} by {event.actor} at {moment(event.at, config.now())}"
     if error.code == "invalid_transition":
         status = service.get({"id": backorder_id}).status
